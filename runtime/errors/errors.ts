@@ -1,8 +1,24 @@
 /**
  * Errors that leave the runtime. A `KernelError` is raised by a kernel on input it cannot take
  * (the compiler wraps it with the node's name and a diagnostic code); a `BundleError` names the
- * bundle file and the expected vs actual value.
+ * bundle file and the expected vs actual value; a `FeedError` names the input the caller got wrong.
  */
+
+export const runtimeCodes = {
+  bundleUnreadable: 'NNCC200',
+  manifestInvalid: 'NNCC201',
+  formatMismatch: 'NNCC202',
+  kernelAbiMismatch: 'NNCC203',
+  featureMissing: 'NNCC204',
+  fileSizeMismatch: 'NNCC205',
+  hashMismatch: 'NNCC206',
+  planInvalid: 'NNCC207',
+  kernelMissing: 'NNCC208',
+  badFeed: 'NNCC210',
+  disposed: 'NNCC211',
+} as const;
+
+export type RuntimeCode = (typeof runtimeCodes)[keyof typeof runtimeCodes];
 
 export class KernelError extends Error {
   constructor(message: string, readonly hint?: string) {
@@ -11,16 +27,31 @@ export class KernelError extends Error {
   }
 }
 
+/** A KernelError for input that is valid ONNX but outside what nncc implements (README lists these). */
+export class UnsupportedError extends KernelError {
+  constructor(message: string, hint?: string) {
+    super(message, hint);
+    this.name = 'UnsupportedError';
+  }
+}
+
 export class BundleError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: RuntimeCode,
     readonly file: string,
-    message: string,
+    readonly detail: string,
     readonly expected?: string,
     readonly actual?: string,
   ) {
-    const detail = expected !== undefined ? ` (expected ${expected}, found ${actual ?? 'nothing'})` : '';
-    super(`${code} ${file}: ${message}${detail}`);
+    const found = expected !== undefined ? ` (expected ${expected}, found ${actual ?? 'nothing'})` : '';
+    super(`${code} ${file}: ${detail}${found}`);
     this.name = 'BundleError';
+  }
+}
+
+export class FeedError extends Error {
+  constructor(readonly input: string, readonly detail: string) {
+    super(`${runtimeCodes.badFeed} input '${input}': ${detail}`);
+    this.name = 'FeedError';
   }
 }

@@ -9,7 +9,7 @@
  * and Unsqueeze axes, Pad pads, Slice starts/ends) are normalised by the importer to the input
  * form, so a kernel handles one form only.
  */
-import { KernelError } from '../errors/errors.js';
+import { KernelError, UnsupportedError } from '../errors/errors.js';
 import type { DType, Tensor, ValueInfo } from '../tensor/tensor.js';
 
 export type AttributeValue = number | string | readonly number[] | readonly string[] | Tensor;
@@ -71,7 +71,7 @@ export function required<T>(inputs: readonly (T | undefined)[], index: number, w
 /** Throws unless `dtype` is one of `allowed`. */
 export function expectDType(dtype: DType, allowed: readonly DType[], what: string): void {
   if (!allowed.includes(dtype)) {
-    throw new KernelError(`${what} has dtype ${dtype}; supported: ${allowed.join(', ')}`);
+    throw new UnsupportedError(`${what} has dtype ${dtype}; supported: ${allowed.join(', ')}`);
   }
 }
 

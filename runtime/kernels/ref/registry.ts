@@ -3,9 +3,84 @@
  * file under `ref/`, one line here, and a test. Registering an op twice throws.
  */
 import type { ReferenceKernel } from '../kernel.js';
+import { Add } from './Add.js';
+import { AveragePool } from './AveragePool.js';
+import { BatchNormalization } from './BatchNormalization.js';
+import { Clip } from './Clip.js';
+import { Concat } from './Concat.js';
+import { Constant } from './Constant.js';
+import { ConstantOfShape } from './ConstantOfShape.js';
+import { Conv } from './Conv.js';
+import { Div } from './Div.js';
+import { Dropout } from './Dropout.js';
+import { Flatten } from './Flatten.js';
+import { Gather } from './Gather.js';
+import { Gemm } from './Gemm.js';
+import { GlobalAveragePool } from './GlobalAveragePool.js';
+import { GlobalMaxPool } from './GlobalMaxPool.js';
+import { HardSigmoid } from './HardSigmoid.js';
+import { HardSwish } from './HardSwish.js';
+import { Identity } from './Identity.js';
+import { LRN } from './LRN.js';
+import { LeakyRelu } from './LeakyRelu.js';
+import { MatMul } from './MatMul.js';
+import { MaxPool } from './MaxPool.js';
+import { Mul } from './Mul.js';
+import { Pad } from './Pad.js';
+import { ReduceMean } from './ReduceMean.js';
+import { Relu } from './Relu.js';
+import { Reshape } from './Reshape.js';
+import { Shape } from './Shape.js';
+import { Sigmoid } from './Sigmoid.js';
+import { Slice } from './Slice.js';
+import { Softmax } from './Softmax.js';
+import { Split } from './Split.js';
+import { Squeeze } from './Squeeze.js';
+import { Sub } from './Sub.js';
+import { Sum } from './Sum.js';
+import { Tanh } from './Tanh.js';
+import { Transpose } from './Transpose.js';
+import { Unsqueeze } from './Unsqueeze.js';
 
 const kernels: ReferenceKernel[] = [
-  // filled in as operators land
+  Add,
+  AveragePool,
+  BatchNormalization,
+  Clip,
+  Concat,
+  Constant,
+  ConstantOfShape,
+  Conv,
+  Div,
+  Dropout,
+  Flatten,
+  Gather,
+  Gemm,
+  GlobalAveragePool,
+  GlobalMaxPool,
+  HardSigmoid,
+  HardSwish,
+  Identity,
+  LRN,
+  LeakyRelu,
+  MatMul,
+  MaxPool,
+  Mul,
+  Pad,
+  ReduceMean,
+  Relu,
+  Reshape,
+  Shape,
+  Sigmoid,
+  Slice,
+  Softmax,
+  Split,
+  Squeeze,
+  Sub,
+  Sum,
+  Tanh,
+  Transpose,
+  Unsqueeze,
 ];
 
 const byOp = new Map<string, ReferenceKernel>();

@@ -1,0 +1,51 @@
+/**
+ * The canonical `schedule.json`: the plan as reviewers read it. Keys in a fixed order, one step
+ * per line, value names instead of indices, so that a change to a model or a profile shows as a
+ * small, readable `git diff`. Deterministic: the same plan gives the same bytes.
+ */
+import type { Plan, PlanStep } from '../../runtime/plan/plan.js';
+
+export const scheduleFormatVersion = 1;
+
+export interface ScheduleHeader {
+  model: string;
+  modelSha256: string;
+  kernelAbi: string;
+}
+
+export function renderSchedule(plan: Plan, header: ScheduleHeader): string {
+  const nameOf = (v: number): string => (v < 0 ? '' : plan.values[v].name);
+  const stepLines = plan.steps.map((step, i) => `    ${renderStep(step, i, plan, nameOf)}`);
+  return [
+    '{',
+    `  "format": ${scheduleFormatVersion},`,
+    `  "model": ${JSON.stringify(header.model)},`,
+    `  "modelSha256": ${JSON.stringify(header.modelSha256)},`,
+    `  "kernelAbi": ${JSON.stringify(header.kernelAbi)},`,
+    `  "inputs": ${JSON.stringify(plan.inputs.map(nameOf))},`,
+    `  "outputs": ${JSON.stringify(plan.outputs.map(nameOf))},`,
+    `  "weightsBytes": ${plan.weightsBytes},`,
+    '  "steps": [',
+    stepLines.join(',\n'),
+    '  ]',
+    '}',
+    '',
+  ].join('\n');
+}
+
+function renderStep(step: PlanStep, index: number, plan: Plan, nameOf: (v: number) => string): string {
+  const weightBytes = step.inputs
+    .filter((v) => v >= 0 && plan.values[v].kind === 'constant')
+    .reduce((sum, v) => sum + plan.segments[plan.values[v].segment!].bytes, 0);
+  const fields: [string, unknown][] = [
+    ['step', index],
+    ['node', step.node],
+    ['op', step.op],
+    ['kernel', step.kernel],
+    ['fused', step.fused?.op ?? null],
+    ['weightBytes', weightBytes],
+    ['inputs', step.inputs.map(nameOf)],
+    ['outputs', step.outputs.map(nameOf)],
+  ];
+  return `{${fields.map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')}}`;
+}

@@ -1,0 +1,94 @@
+/**
+ * The bundle writer: takes the lowered model and the identities of its inputs, gives a bundle
+ * directory (`manifest.json`, `schedule.json`, `plan.msgpack`, `weights.bin`). Writing is
+ * atomic: files go to a temporary directory beside the target, which is renamed into place only
+ * when complete, so a killed compile leaves either the old bundle or the new one, never half of
+ * one. The same inputs give byte-identical files.
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Packr } from 'msgpackr';
+import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest } from '../../runtime/bundle/manifest.js';
+import { sha256 } from '../../runtime/bundle/read-bundle.js';
+import { kernelAbi } from '../../runtime/kernels/catalogue.js';
+import type { Plan } from '../../runtime/plan/plan.js';
+import { CompileError, codes } from '../diagnostics.js';
+import type { LoweredModel } from '../lower/lower.js';
+import { nnccVersion } from '../version.js';
+import { renderSchedule } from './schedule-text.js';
+
+export interface BundleIdentity {
+  modelName: string;
+  modelSha256: string;
+  opset: number;
+}
+
+/** Record-free msgpack so the plan decodes with a plain `unpack`, byte-identical across runs. */
+const packr = new Packr({ useRecords: false });
+
+export function encodePlan(plan: Plan): Uint8Array {
+  return packr.pack(plan);
+}
+
+export function writeBundle(outDir: string, lowered: LoweredModel, identity: BundleIdentity): Manifest {
+  const target = resolve(outDir);
+  refuseNonBundle(target);
+  const planBytes = encodePlan(lowered.plan);
+  const schedule = renderSchedule(lowered.plan, { model: identity.modelName, modelSha256: identity.modelSha256, kernelAbi });
+  const contents: [string, Uint8Array][] = [
+    [bundleFileNames.plan, planBytes],
+    [bundleFileNames.schedule, new TextEncoder().encode(schedule)],
+    [bundleFileNames.weights, lowered.weights],
+  ];
+  const files: BundleFileEntry[] = contents.map(([path, bytes]) => ({ path, bytes: bytes.length, sha256: sha256(bytes) }));
+  const spec = (v: number) => {
+    const value = lowered.plan.values[v];
+    return { name: value.name, dtype: value.dtype, dims: [...value.dims] };
+  };
+  const manifest: Manifest = {
+    format: { ...bundleFormat },
+    nnccVersion,
+    kernelAbi,
+    requiredFeatures: [],
+    model: { name: identity.modelName, sha256: identity.modelSha256, opset: identity.opset },
+    profile: null,
+    inputs: lowered.plan.inputs.map(spec),
+    outputs: lowered.plan.outputs.map(spec),
+    files,
+  };
+  contents.push([bundleFileNames.manifest, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`)]);
+  writeAtomically(target, contents);
+  return manifest;
+}
+
+function refuseNonBundle(target: string): void {
+  if (!existsSync(target)) return;
+  const isBundle = existsSync(join(target, bundleFileNames.manifest));
+  if (!isBundle && readdirSync(target).length > 0) {
+    throw new CompileError(codes.bundleWrite, 'the output directory exists and is not an nncc bundle', { file: target },
+      'choose a new path (e.g. model.nnb) or remove the directory');
+  }
+}
+
+function writeAtomically(target: string, contents: readonly [string, Uint8Array][]): void {
+  const parent = dirname(target);
+  const temp = join(parent, `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
+  try {
+    mkdirSync(parent, { recursive: true });
+    mkdirSync(temp);
+    for (const [name, bytes] of contents) writeFileSync(join(temp, name), bytes);
+    if (existsSync(target)) {
+      const old = `${temp}.old`;
+      renameSync(target, old);
+      renameSync(temp, target);
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      renameSync(temp, target);
+    }
+  } catch (error) {
+    rmSync(temp, { recursive: true, force: true });
+    if (error instanceof CompileError) throw error;
+    throw new CompileError(codes.bundleWrite, `cannot write the bundle (${(error as Error).message})`, { file: target },
+      'check free disk space and permissions of the output directory');
+  }
+}

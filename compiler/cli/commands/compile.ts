@@ -1,0 +1,34 @@
+/**
+ * `nncc compile <model> -o <bundle>`: runs the whole compiler, reporting progress per stage on
+ * stderr and a summary (or JSON) on stdout.
+ */
+import { resolve } from 'node:path';
+import { compileModel } from '../../compile.js';
+import { parseDimBindings } from '../parse-bindings.js';
+
+export interface CompileArgs {
+  model: string;
+  output?: string;
+  dim: string[];
+  batch: number;
+  dumpDir?: string;
+  json: boolean;
+}
+
+export function compileCommand(args: CompileArgs): void {
+  const outDir = args.output ?? args.model.replace(/\.onnx$/i, '') + '.nnb';
+  const result = compileModel(args.model, outDir, {
+    dims: parseDimBindings(args.dim),
+    batch: args.batch,
+    dumpDir: args.dumpDir,
+    onStage: args.json ? undefined : (stage) => process.stderr.write(`nncc: ${stage}…\n`),
+  });
+  const summary = { ok: true, bundle: resolve(outDir), ...result.stats, inputs: result.manifest.inputs, outputs: result.manifest.outputs };
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return;
+  }
+  const mb = (result.stats.weightsBytes / 1e6).toFixed(2);
+  process.stdout.write(`wrote ${summary.bundle}: ${result.stats.importedNodes} nodes → ${result.stats.plannedSteps} steps, ` +
+    `${mb} MB weights, ${result.stats.elapsedMs.toFixed(0)} ms\n`);
+}

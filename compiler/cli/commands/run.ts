@@ -1,0 +1,94 @@
+/**
+ * `nncc run <bundle>`: a fresh process loads the bundle with the runtime alone, runs one
+ * inference on the given input files, writes or summarises the outputs, and with --timings
+ * prints the cold-start stage breakdown.
+ */
+import { Session } from '../../../runtime/session.js';
+import type { StageTimings } from '../../../runtime/execute/timings.js';
+import type { Tensor } from '../../../runtime/tensor/tensor.js';
+import { CompileError, codes } from '../../diagnostics.js';
+import { parseFileBindings } from '../parse-bindings.js';
+import { readTensorFile, writeTensorFile } from '../tensor-files.js';
+
+export interface RunArgs {
+  bundle: string;
+  input: string[];
+  output: string[];
+  timings: boolean;
+  verify: boolean;
+  json: boolean;
+}
+
+export async function runCommand(args: RunArgs): Promise<void> {
+  const session = await Session.create(args.bundle, { verify: args.verify });
+  const inputFiles = parseFileBindings(args.input, session.inputs.map((i) => i.name), '--input');
+  const feeds: Record<string, Tensor> = {};
+  for (const spec of session.inputs) {
+    const file = inputFiles.get(spec.name);
+    if (!file) {
+      throw new CompileError(codes.badOption, `no file for input '${spec.name}' (${spec.dtype}[${spec.dims.join(',')}])`, {},
+        `pass --input ${spec.name}=<file.f32|file.npy>`);
+    }
+    feeds[spec.name] = readTensorFile(file, spec);
+  }
+  const outputs = await session.run(feeds);
+  const sinceProcessStartMs = performance.now();
+  const outputFiles = parseFileBindings(args.output, session.outputs.map((o) => o.name), '--output');
+  for (const [name, file] of outputFiles) writeTensorFile(file, outputs[name]);
+  const cold = coldBreakdown(session.loadTimings, session.lastRunTimings, sinceProcessStartMs);
+  session.dispose();
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({ ok: true, outputs: summarise(outputs), timings: cold })}\n`);
+    return;
+  }
+  for (const [name, s] of Object.entries(summarise(outputs))) {
+    process.stdout.write(`${name}: ${s.dtype}[${s.dims.join(',')}] argmax ${s.argmax} max ${s.max.toPrecision(6)} ` +
+      `first [${s.first.map((v) => v.toPrecision(5)).join(', ')}]${outputFiles.has(name) ? ` → ${outputFiles.get(name)}` : ''}\n`);
+  }
+  if (args.timings) process.stdout.write(formatBreakdown(cold));
+}
+
+interface ColdBreakdown {
+  readMs: number;
+  allocMs: number;
+  prepareMs: number;
+  transformMs: number;
+  executeMs: number;
+  totalMs: number;
+  processStartToOutputMs: number;
+}
+
+function coldBreakdown(load: StageTimings, run: StageTimings, sinceProcessStartMs: number): ColdBreakdown {
+  return {
+    readMs: load.readMs,
+    allocMs: load.allocMs,
+    prepareMs: load.prepareMs,
+    transformMs: load.transformMs,
+    executeMs: run.executeMs,
+    totalMs: load.totalMs + run.totalMs,
+    processStartToOutputMs: sinceProcessStartMs,
+  };
+}
+
+function formatBreakdown(t: ColdBreakdown): string {
+  const rows: [string, number][] = [
+    ['read', t.readMs], ['alloc', t.allocMs], ['prepare', t.prepareMs], ['transform', t.transformMs],
+    ['execute', t.executeMs], ['total cold (load + first run)', t.totalMs],
+    ['process start → first output', t.processStartToOutputMs],
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  return `\nstage${' '.repeat(width - 5)}  ms\n${rows.map(([name, ms]) => `${name.padEnd(width)}  ${ms.toFixed(2).padStart(9)}`).join('\n')}\n`;
+}
+
+interface OutputSummary { dtype: string; dims: readonly number[]; argmax: number; max: number; first: number[] }
+
+function summarise(outputs: Record<string, Tensor>): Record<string, OutputSummary> {
+  const result: Record<string, OutputSummary> = {};
+  for (const [name, t] of Object.entries(outputs)) {
+    let argmax = 0;
+    for (let i = 1; i < t.data.length; i++) if (Number(t.data[i]) > Number(t.data[argmax])) argmax = i;
+    const first = Array.from({ length: Math.min(5, t.data.length) }, (_, i) => Number(t.data[i]));
+    result[name] = { dtype: t.dtype, dims: t.dims, argmax, max: t.data.length ? Number(t.data[argmax]) : NaN, first };
+  }
+  return result;
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * The `nncc` command line: parses flags and calls the staged API. Each command's module is
+ * imported only when that command runs, so `nncc run` loads the runtime and not the compiler.
+ * Errors print as one coded diagnostic and exit 1 (2 for usage errors).
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { reportError } from './report-error.js';
+
+async function main(): Promise<void> {
+  await yargs(hideBin(process.argv))
+    .scriptName('nncc')
+    .usage('$0 <command> [options]\n\nCompile ONNX models into bundles whose first inference is fast, and run them.')
+    .command('compile <model>', 'compile an ONNX model into a bundle directory', (y) => y
+      .positional('model', { type: 'string', demandOption: true, describe: 'the .onnx model file' })
+      .option('output', { alias: 'o', type: 'string', describe: 'bundle directory to write (default: <model>.nnb beside the model)' })
+      .option('dim', { type: 'string', array: true, default: [] as string[], describe: 'bind a symbolic dimension: --dim batch_size=1 (repeatable)' })
+      .option('batch', { type: 'number', default: 1, describe: 'size for an unbound symbolic first input dimension' })
+      .option('dump-dir', { type: 'string', describe: 'write each stage\'s output (01.import.txt, 02.passes.txt, 03.plan.txt) here' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
+    async (args) => (await import('./commands/compile.js')).compileCommand(args))
+    .command('run <bundle>', 'load a bundle and run one inference', (y) => y
+      .positional('bundle', { type: 'string', demandOption: true, describe: 'the bundle directory (.nnb)' })
+      .option('input', { alias: 'i', type: 'string', array: true, default: [] as string[], describe: 'input file: name=path or, for a single input, path (.f32 raw float32 or .npy)' })
+      .option('output', { alias: 'o', type: 'string', array: true, default: [] as string[], describe: 'write an output: name=path or, for a single output, path (.f32 or .npy)' })
+      .option('timings', { type: 'boolean', default: false, describe: 'print the cold-start stage breakdown' })
+      .option('verify', { type: 'boolean', default: false, describe: 'check the sha256 of every bundle file before running' })
+      .option('json', { type: 'boolean', default: false, describe: 'print outputs summary and timings as JSON' }),
+    async (args) => (await import('./commands/run.js')).runCommand(args))
+    .command('inspect <path>', 'print operators, parameter bytes and FLOPs of a model or bundle', (y) => y
+      .positional('path', { type: 'string', demandOption: true, describe: 'an .onnx model or a bundle directory' })
+      .option('dim', { type: 'string', array: true, default: [] as string[], describe: 'bind a symbolic dimension: --dim batch_size=1' })
+      .option('json', { type: 'boolean', default: false, describe: 'print as JSON' }),
+    async (args) => (await import('./commands/inspect.js')).inspectCommand(args))
+    .demandCommand(1, 'name a command: compile, run or inspect')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .fail((message, error, y) => {
+      if (error) throw error;
+      process.stderr.write(`${y.help()}\n\n${message}\n`);
+      process.exit(2);
+    })
+    .parseAsync();
+}
+
+main().catch((error: unknown) => {
+  reportError(error, process.argv.includes('--json'));
+  process.exit(1);
+});

@@ -1,0 +1,68 @@
+/**
+ * The compiler's staged API, in data-flow order: `importOnnxFile` → `runPasses` → `lowerGraph` →
+ * `writeBundle`. `compileModel` runs them all, optionally writing each stage's output to a dump
+ * directory (`01.import.txt`, `02.passes.txt`, `03.plan.json`). The CLI only parses flags and
+ * calls these.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Manifest } from '../runtime/bundle/manifest.js';
+import { writeBundle } from './bundle/write-bundle.js';
+import { renderSchedule } from './bundle/schedule-text.js';
+import { importOnnxFile, type ImportOptions } from './import/onnx.js';
+import type { Graph } from './ir/graph.js';
+import { printGraph } from './ir/print-graph.js';
+import { lowerGraph } from './lower/lower.js';
+import { runPasses } from './passes/pipeline.js';
+import { kernelAbi } from '../runtime/kernels/catalogue.js';
+
+export { importOnnxFile, importOnnx } from './import/onnx.js';
+export { runPasses } from './passes/pipeline.js';
+export { lowerGraph } from './lower/lower.js';
+export { writeBundle } from './bundle/write-bundle.js';
+
+export interface CompileOptions extends ImportOptions {
+  /** Directory to write each stage's output into. */
+  dumpDir?: string;
+  /** Called at the start of each stage, for progress output. */
+  onStage?: (stage: string) => void;
+}
+
+export interface CompileResult {
+  manifest: Manifest;
+  graph: Graph;
+  stats: { importedNodes: number; plannedSteps: number; weightsBytes: number; elapsedMs: number };
+}
+
+export function compileModel(modelPath: string, outDir: string, options: CompileOptions = {}): CompileResult {
+  const start = performance.now();
+  const dump = (file: string, text: string): void => {
+    if (!options.dumpDir) return;
+    mkdirSync(options.dumpDir, { recursive: true });
+    writeFileSync(join(options.dumpDir, file), text);
+  };
+  options.onStage?.('import');
+  const imported = importOnnxFile(modelPath, options);
+  dump('01.import.txt', printGraph(imported));
+  options.onStage?.('passes');
+  const passLog: string[] = [];
+  const graph = runPasses(imported, { onPass: (name, g) => passLog.push(`# after ${name}: ${g.nodes.length} nodes\n${printGraph(g)}`) });
+  dump('02.passes.txt', passLog.join('\n'));
+  options.onStage?.('lower');
+  const lowered = lowerGraph(graph);
+  const modelSha256 = createHash('sha256').update(readFileSync(modelPath)).digest('hex');
+  dump('03.plan.txt', renderSchedule(lowered.plan, { model: graph.name, modelSha256, kernelAbi }));
+  options.onStage?.('write');
+  const manifest = writeBundle(outDir, lowered, { modelName: graph.name, modelSha256, opset: graph.opset });
+  return {
+    manifest,
+    graph,
+    stats: {
+      importedNodes: imported.nodes.length,
+      plannedSteps: lowered.plan.steps.length,
+      weightsBytes: lowered.plan.weightsBytes,
+      elapsedMs: performance.now() - start,
+    },
+  };
+}

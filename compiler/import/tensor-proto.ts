@@ -1,0 +1,119 @@
+/**
+ * Decodes ONNX TensorProto messages (initializers, Constant values, test data) into tensors.
+ * Data may sit in raw_data, in the typed fields (float_data, int64_data…), or in an external
+ * file next to the model. Used by `import/onnx.ts` and by the conformance runner.
+ */
+import { existsSync, openSync, readSync, closeSync, fstatSync } from 'node:fs';
+import { isAbsolute, join, normalize, sep } from 'node:path';
+import onnxProto from 'onnx-proto';
+import { allocData, sizeOf, type DType, type Tensor } from '../../runtime/tensor/tensor.js';
+import { CompileError, codes } from '../diagnostics.js';
+
+const { onnx } = onnxProto;
+type TensorProto = onnxProto.onnx.ITensorProto;
+type LongLike = number | { toNumber(): number; toString(): string };
+
+const dtypeByOnnxType: Record<number, DType | undefined> = {
+  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64',
+  9: 'bool', 11: 'float64', 12: 'uint32', 13: 'uint64',
+};
+const onnxTypeNames: Record<number, string> = {
+  0: 'UNDEFINED', 8: 'STRING', 10: 'FLOAT16', 14: 'COMPLEX64', 15: 'COMPLEX128', 16: 'BFLOAT16',
+};
+
+export function toNumber(v: LongLike): number {
+  return typeof v === 'number' ? v : v.toNumber();
+}
+
+/** The nncc dtype of an ONNX TensorProto.DataType, or a diagnostic naming what is unsupported. */
+export function dtypeOf(onnxType: number, where: string): DType {
+  const dtype = dtypeByOnnxType[onnxType];
+  if (!dtype) {
+    throw new CompileError(codes.unsupportedDType,
+      `${where} has element type ${onnxTypeNames[onnxType] ?? onnxType}, which nncc does not support`,
+      {}, 'supported element types: float32, float64, (u)int8/16/32/64 and bool');
+  }
+  return dtype;
+}
+
+export interface TensorSource {
+  /** Directory of the model file, for external data; undefined refuses external data. */
+  modelDir?: string;
+}
+
+export function decodeTensor(proto: TensorProto, where: string, source: TensorSource = {}): Tensor {
+  const dtype = dtypeOf(proto.dataType ?? 0, where);
+  const dims = (proto.dims ?? []).map(toNumber);
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    throw new CompileError(codes.modelCorrupt, `${where} has invalid dims [${dims.join(',')}]`);
+  }
+  const count = sizeOf(dims);
+  const data = allocData(dtype, count);
+  const bytes = data.byteLength;
+  if (proto.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
+    readExternal(proto, where, source, new Uint8Array(data.buffer), bytes);
+  } else if (proto.rawData && proto.rawData.length > 0) {
+    if (proto.rawData.length !== bytes) {
+      throw new CompileError(codes.modelCorrupt,
+        `${where} raw_data holds ${proto.rawData.length} bytes, but ${dtype}[${dims.join(',')}] needs ${bytes}`);
+    }
+    new Uint8Array(data.buffer).set(proto.rawData);
+  } else {
+    fillFromTypedFields(proto, dtype, data, count, where);
+  }
+  return { dtype, dims, data };
+}
+
+function fillFromTypedFields(proto: TensorProto, dtype: DType, data: ReturnType<typeof allocData>, count: number, where: string): void {
+  const field = typedField(proto, dtype);
+  if (field.length !== count) {
+    throw new CompileError(codes.modelCorrupt,
+      `${where} holds ${field.length} values, but its dims need ${count}`);
+  }
+  if (dtype === 'int64' || dtype === 'uint64') {
+    const big = data as BigInt64Array;
+    for (let i = 0; i < count; i++) big[i] = BigInt((field[i] as LongLike).toString());
+  } else {
+    const out = data as Float64Array;
+    for (let i = 0; i < count; i++) out[i] = toNumber(field[i] as LongLike);
+  }
+}
+
+function typedField(proto: TensorProto, dtype: DType): readonly unknown[] {
+  switch (dtype) {
+    case 'float32': return proto.floatData ?? [];
+    case 'float64': return proto.doubleData ?? [];
+    case 'int64': return proto.int64Data ?? [];
+    case 'uint32': case 'uint64': return proto.uint64Data ?? [];
+    default: return proto.int32Data ?? [];
+  }
+}
+
+function readExternal(proto: TensorProto, where: string, source: TensorSource, target: Uint8Array, bytes: number): void {
+  const entries = new Map((proto.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
+  const location = entries.get('location');
+  if (source.modelDir === undefined || !location) {
+    throw new CompileError(codes.externalData, `${where} keeps its data in an external file${location ? ` '${location}'` : ''}`,
+      {}, 'compile from the model file on disk, with its external data files beside it');
+  }
+  const path = normalize(join(source.modelDir, location));
+  if (isAbsolute(location) || !path.startsWith(normalize(source.modelDir) + sep) || !existsSync(path)) {
+    throw new CompileError(codes.externalData, `${where} names external data '${location}', which is not a file beside the model`,
+      { file: path }, 'keep external data files in the model\'s directory, with relative names');
+  }
+  const offset = Number(entries.get('offset') ?? 0);
+  const length = Number(entries.get('length') ?? bytes);
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (length !== bytes || offset + length > size) {
+      throw new CompileError(codes.externalData,
+        `${where}: external data '${location}' offset ${offset} length ${length} does not fit the file (${size} bytes) or the tensor (${bytes} bytes)`,
+        { file: path });
+    }
+    let done = 0;
+    while (done < bytes) done += readSync(fd, target, done, bytes - done, offset + done);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Static shape inference over the IR: walks the nodes in order, asks each operator's reference
+ * kernel for its output types and shapes (passing constant input values, which Reshape, Slice
+ * and friends need), and records them in `graph.values`. Also checks that the graph is a DAG in
+ * order: every input must be a graph input, a constant or an earlier node's output.
+ */
+import { KernelError, UnsupportedError } from '../../runtime/errors/errors.js';
+import type { InputInfo } from '../../runtime/kernels/kernel.js';
+import { referenceKernel } from '../../runtime/kernels/ref/registry.js';
+import { sizeOf, type ValueInfo } from '../../runtime/tensor/tensor.js';
+import { CompileError, codes } from '../diagnostics.js';
+import type { Graph, Node } from './graph.js';
+
+/** Largest tensor nncc will plan for (elements); bigger shapes are refused, not allocated. */
+export const maxTensorElements = 2 ** 31 - 1;
+
+export function inferShapes(graph: Graph): void {
+  const known = new Map<string, ValueInfo>();
+  for (const input of graph.inputs) known.set(input.name, input);
+  for (const [name, tensor] of graph.constants) known.set(name, tensor);
+  for (const node of graph.nodes) {
+    const infos = inferNode(graph, node, known);
+    node.outputs.forEach((name, i) => {
+      if (name === '') return;
+      if (known.has(name)) {
+        throw new CompileError(codes.graphStructure, `value '${name}' is produced twice`, { node: node.name, op: node.op },
+          'every value must have exactly one producer (a graph input, an initializer or one node output)');
+      }
+      known.set(name, infos[i]);
+    });
+  }
+  for (const name of graph.outputs) {
+    if (!known.has(name)) {
+      throw new CompileError(codes.graphStructure, `graph output '${name}' is not produced by any node`, {},
+        'check the model\'s graph.output names');
+    }
+  }
+  graph.values = known;
+}
+
+function inferNode(graph: Graph, node: Node, known: Map<string, ValueInfo>): ValueInfo[] {
+  const where = { node: node.name, op: node.op };
+  const kernel = referenceKernel(node.op);
+  if (!kernel) throw new CompileError(codes.unsupportedOperator, `operator '${node.op}' is not supported`, where);
+  const inputs: (InputInfo | undefined)[] = node.inputs.map((name) => {
+    if (name === '') return undefined;
+    const info = known.get(name);
+    if (!info) {
+      throw new CompileError(codes.graphStructure, `input '${name}' is not produced by any earlier node`, where,
+        'the graph has a cycle, is not in topological order, or reads a value that does not exist');
+    }
+    const value = graph.constants.get(name);
+    return value ? { dtype: value.dtype, dims: value.dims, value } : info;
+  });
+  let outputs: ValueInfo[];
+  try {
+    outputs = kernel.infer(inputs, node.attrs);
+  } catch (error) {
+    if (error instanceof KernelError) {
+      const code = error instanceof UnsupportedError ? codes.unsupportedFeature : codes.invalidNode;
+      throw new CompileError(code, error.message, where, error.hint);
+    }
+    throw error;
+  }
+  if (outputs.length < node.outputs.filter((n) => n !== '').length) {
+    throw new CompileError(codes.invalidNode, `the node asks for ${node.outputs.length} outputs; nncc computes ${outputs.length}`, where,
+      'optional outputs such as training statistics are not supported');
+  }
+  for (const out of outputs) {
+    if (out.dims.some((d) => !Number.isSafeInteger(d) || d < 0) || sizeOf(out.dims) > maxTensorElements) {
+      throw new CompileError(codes.invalidNode, `output shape [${out.dims.join(',')}] is invalid or too large`, where,
+        `tensors are limited to ${maxTensorElements} elements`);
+    }
+  }
+  return outputs;
+}

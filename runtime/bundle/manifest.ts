@@ -1,0 +1,39 @@
+/**
+ * The bundle manifest (`manifest.json`): what a bundle is, what it needs of the runtime, and every
+ * file it holds with size and sha256. Written by `compiler/bundle`, checked by `read-bundle.ts`
+ * before anything else is read. Described field by field in `schemas/manifest.schema.json`.
+ */
+import type { DType } from '../tensor/tensor.js';
+
+export const bundleFormat = { name: 'nncc-bundle', major: 1, minor: 0 } as const;
+
+export const bundleFileNames = {
+  manifest: 'manifest.json',
+  schedule: 'schedule.json',
+  plan: 'plan.msgpack',
+  weights: 'weights.bin',
+} as const;
+
+export interface TensorSpec {
+  name: string;
+  dtype: DType;
+  dims: number[];
+}
+
+export interface BundleFileEntry {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface Manifest {
+  format: { name: string; major: number; minor: number };
+  nnccVersion: string;
+  kernelAbi: string;
+  requiredFeatures: string[];
+  model: { name: string; sha256: string; opset: number };
+  profile: { name: string; sha256: string } | null;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+  files: BundleFileEntry[];
+}

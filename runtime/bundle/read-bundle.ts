@@ -1,0 +1,140 @@
+/**
+ * Reads a bundle directory for `Session.create`: checks the manifest (format, kernel ABI, wasm
+ * features, file names and sizes; full sha256 of the weights only with `verify`), decodes and
+ * checks the plan, and reads the weights straight into one buffer. Every refusal is a
+ * `BundleError` naming the file and the expected vs actual value. Nothing here decides anything.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { unpack } from 'msgpackr';
+import { BundleError, runtimeCodes } from '../errors/errors.js';
+import { kernelAbi } from '../kernels/catalogue.js';
+import type { Plan } from '../plan/plan.js';
+import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest } from './manifest.js';
+import { checkPlan } from './check-plan.js';
+
+export interface ReadOptions {
+  /** Hash every file against the manifest (costs a pass over the weights). */
+  verify?: boolean;
+}
+
+export function readManifest(dir: string): Manifest {
+  const file = join(dir, bundleFileNames.manifest);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new BundleError(runtimeCodes.bundleUnreadable, file, `cannot read the bundle manifest (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(text) as Manifest;
+  } catch (error) {
+    throw new BundleError(runtimeCodes.manifestInvalid, file, `not valid JSON (${(error as Error).message})`);
+  }
+  checkManifest(manifest, file);
+  return manifest;
+}
+
+function checkManifest(m: Manifest, file: string): void {
+  if (typeof m !== 'object' || m === null || typeof m.format !== 'object' || m.format === null) {
+    throw new BundleError(runtimeCodes.manifestInvalid, file, 'no format section', bundleFormat.name, typeof m);
+  }
+  if (m.format.name !== bundleFormat.name || m.format.major !== bundleFormat.major) {
+    throw new BundleError(runtimeCodes.formatMismatch, file, 'bundle format not supported by this runtime; recompile the model with a matching nncc',
+      `${bundleFormat.name} ${bundleFormat.major}.x`, `${m.format.name} ${m.format.major}.${m.format.minor}`);
+  }
+  if (m.kernelAbi !== kernelAbi) {
+    throw new BundleError(runtimeCodes.kernelAbiMismatch, file, 'bundle built for other kernels; recompile it with this nncc version', kernelAbi, String(m.kernelAbi));
+  }
+  for (const feature of m.requiredFeatures ?? []) {
+    throw new BundleError(runtimeCodes.featureMissing, file, `bundle needs feature '${feature}', which this runtime does not provide`);
+  }
+  if (!Array.isArray(m.files) || !Array.isArray(m.inputs) || !Array.isArray(m.outputs)) {
+    throw new BundleError(runtimeCodes.manifestInvalid, file, 'files, inputs and outputs must be lists');
+  }
+  for (const entry of m.files) {
+    if (typeof entry.path !== 'string' || !/^[A-Za-z0-9._-]+$/.test(entry.path) || entry.path.startsWith('.')) {
+      throw new BundleError(runtimeCodes.manifestInvalid, file, 'a file name must be a plain name inside the bundle', 'a plain file name', JSON.stringify(entry.path));
+    }
+    if (!Number.isSafeInteger(entry.bytes) || entry.bytes < 0 || typeof entry.sha256 !== 'string') {
+      throw new BundleError(runtimeCodes.manifestInvalid, file, `entry '${entry.path}' needs a byte count and a sha256`);
+    }
+  }
+}
+
+function entryFor(manifest: Manifest, dir: string, path: string): BundleFileEntry {
+  const entry = manifest.files.find((f) => f.path === path);
+  if (!entry) {
+    throw new BundleError(runtimeCodes.manifestInvalid, join(dir, bundleFileNames.manifest), `no entry for '${path}'`);
+  }
+  return entry;
+}
+
+/** Reads a small bundle file whole, checking its size and, always, its hash (it is small). */
+function readSmallFile(manifest: Manifest, dir: string, path: string): Uint8Array {
+  const entry = entryFor(manifest, dir, path);
+  const file = join(dir, path);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new BundleError(runtimeCodes.bundleUnreadable, file, `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  if (bytes.length !== entry.bytes) {
+    throw new BundleError(runtimeCodes.fileSizeMismatch, file, 'size differs from the manifest', `${entry.bytes} bytes`, `${bytes.length} bytes`);
+  }
+  const sha = sha256(bytes);
+  if (sha !== entry.sha256) {
+    throw new BundleError(runtimeCodes.hashMismatch, file, 'content differs from the manifest', entry.sha256, sha);
+  }
+  return bytes;
+}
+
+export function readPlan(manifest: Manifest, dir: string): Plan {
+  const file = join(dir, bundleFileNames.plan);
+  const bytes = readSmallFile(manifest, dir, bundleFileNames.plan);
+  let plan: Plan;
+  try {
+    plan = unpack(bytes) as Plan;
+  } catch (error) {
+    throw new BundleError(runtimeCodes.planInvalid, file, `cannot decode (${(error as Error).message})`);
+  }
+  checkPlan(plan, manifest, file);
+  return plan;
+}
+
+/** Reads the weights file into `target` (already allocated, `plan.weightsBytes` long). */
+export function readWeights(manifest: Manifest, dir: string, target: Uint8Array, options: ReadOptions): void {
+  const entry = entryFor(manifest, dir, bundleFileNames.weights);
+  const file = join(dir, bundleFileNames.weights);
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error) {
+    throw new BundleError(runtimeCodes.bundleUnreadable, file, `cannot open (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size !== entry.bytes || size !== target.length) {
+      throw new BundleError(runtimeCodes.fileSizeMismatch, file, 'size differs from the manifest and plan', `${entry.bytes} bytes`, `${size} bytes`);
+    }
+    let done = 0;
+    while (done < size) {
+      const n = readSync(fd, target, done, size - done, done);
+      if (n === 0) throw new BundleError(runtimeCodes.fileSizeMismatch, file, 'file ended early', `${size} bytes`, `${done} bytes`);
+      done += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (options.verify) {
+    const sha = sha256(target);
+    if (sha !== entry.sha256) throw new BundleError(runtimeCodes.hashMismatch, file, 'content differs from the manifest', entry.sha256, sha);
+  }
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

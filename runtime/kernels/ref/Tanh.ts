@@ -1,0 +1,16 @@
+/**
+ * Tanh: y = tanh(x) over float32/float64, computed in double precision.
+ */
+import type { ReferenceKernel } from '../kernel.js';
+import type { FloatArray } from './unary.js';
+import { inferFloatUnary, mapFloat } from './unary.js';
+
+function tanh(src: FloatArray, dst: FloatArray): void {
+  for (let i = 0; i < src.length; i++) dst[i] = Math.tanh(src[i]);
+}
+
+export const Tanh: ReferenceKernel = {
+  op: 'Tanh',
+  infer: inferFloatUnary,
+  run: (inputs, attrs) => mapFloat(inputs, attrs, tanh),
+};

@@ -1,0 +1,98 @@
+/**
+ * The runtime's public API, in the shape users know from onnxruntime:
+ * `Session.create(bundleDir, options)`, `session.run(feeds)`, `session.dispose()`.
+ *
+ * Loading follows the plan and decides nothing: read and check the manifest and plan (`read`),
+ * allocate the weights buffer (`alloc`), bind every step to its kernel (`prepare`), read the
+ * weights into place (`read`). Reference kernels take raw weights, so `transform` is zero until
+ * kernels with packed layouts are planned.
+ */
+import { readManifest, readPlan, readWeights } from './bundle/read-bundle.js';
+import type { Manifest, TensorSpec } from './bundle/manifest.js';
+import { BundleError, FeedError, runtimeCodes } from './errors/errors.js';
+import { constantViews, executePlan, prepareSteps, type PreparedStep } from './execute/executor.js';
+import { emptyTimings, timed, type StageTimings } from './execute/timings.js';
+import type { Plan } from './plan/plan.js';
+import { sizeOf, type Tensor } from './tensor/tensor.js';
+
+export interface SessionOptions {
+  /** Check the sha256 of every bundle file before use. Default false (sizes and structure are always checked). */
+  verify?: boolean;
+}
+
+export type Feeds = Record<string, Tensor>;
+export type Outputs = Record<string, Tensor>;
+
+export class Session {
+  /** Stage times of `create` (execute stays 0). */
+  readonly loadTimings: StageTimings;
+  /** Stage times of the latest `run` (only execute is non-zero). */
+  lastRunTimings: StageTimings = emptyTimings();
+  private disposed = false;
+
+  private constructor(
+    readonly bundleDir: string,
+    readonly manifest: Manifest,
+    private readonly plan: Plan,
+    private readonly steps: readonly PreparedStep[],
+    private readonly constants: readonly (Tensor | undefined)[],
+    loadTimings: StageTimings,
+  ) {
+    this.loadTimings = loadTimings;
+  }
+
+  static async create(bundleDir: string, options: SessionOptions = {}): Promise<Session> {
+    return Session.createSync(bundleDir, options);
+  }
+
+  /** The same as `create`, blocking; for scripts that measure one cold run. */
+  static createSync(bundleDir: string, options: SessionOptions = {}): Session {
+    const timings = emptyTimings();
+    const start = performance.now();
+    const manifest = timed(timings, 'readMs', () => readManifest(bundleDir));
+    const plan = timed(timings, 'readMs', () => readPlan(manifest, bundleDir));
+    const weights = timed(timings, 'allocMs', () => new ArrayBuffer(plan.weightsBytes));
+    const steps = timed(timings, 'prepareMs', () => prepareSteps(plan, bundleDir));
+    timed(timings, 'readMs', () => readWeights(manifest, bundleDir, new Uint8Array(weights), options));
+    const constants = timed(timings, 'prepareMs', () => constantViews(plan, weights));
+    timings.totalMs = performance.now() - start;
+    return new Session(bundleDir, manifest, plan, steps, constants, timings);
+  }
+
+  get inputs(): readonly TensorSpec[] {
+    return this.manifest.inputs;
+  }
+
+  get outputs(): readonly TensorSpec[] {
+    return this.manifest.outputs;
+  }
+
+  async run(feeds: Feeds): Promise<Outputs> {
+    return this.runSync(feeds);
+  }
+
+  runSync(feeds: Feeds): Outputs {
+    if (this.disposed) throw new BundleError(runtimeCodes.disposed, this.bundleDir, 'the session was disposed');
+    const ordered = this.manifest.inputs.map((spec) => checkedFeed(spec, feeds[spec.name]));
+    const timings = emptyTimings();
+    const results = timed(timings, 'executeMs', () => executePlan(this.plan, this.steps, this.constants, ordered));
+    timings.totalMs = timings.executeMs;
+    this.lastRunTimings = timings;
+    const outputs: Outputs = {};
+    this.manifest.outputs.forEach((spec, i) => { outputs[spec.name] = results[i]; });
+    return outputs;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
+function checkedFeed(spec: TensorSpec, tensor: Tensor | undefined): Tensor {
+  if (!tensor) throw new FeedError(spec.name, 'missing from the feeds');
+  if (tensor.dtype !== spec.dtype) throw new FeedError(spec.name, `dtype ${tensor.dtype}, expected ${spec.dtype}`);
+  const sameDims = tensor.dims.length === spec.dims.length && tensor.dims.every((d, i) => d === spec.dims[i]);
+  if (!sameDims) throw new FeedError(spec.name, `dims [${tensor.dims.join(',')}], expected [${spec.dims.join(',')}]`);
+  if (tensor.data.length !== sizeOf(spec.dims)) throw new FeedError(spec.name, `${tensor.data.length} elements, expected ${sizeOf(spec.dims)}`);
+  return tensor;
+}
