@@ -1,25 +1,33 @@
 /**
  * Static shape inference over the IR: walks the nodes in order, asks each operator's reference
- * kernel for its output types and shapes (passing constant input values, which Reshape, Slice
- * and friends need), and records them in `graph.values`. Also checks that the graph is a DAG in
- * order: every input must be a graph input, a constant or an earlier node's output.
+ * kernel for its output types and shapes, and records them in `graph.values`. Where an output
+ * shape depends on an input's value (Reshape, Slice and friends), that value must be known now:
+ * a constant, or a small value computed from constants and static shapes along the way (the
+ * Shape → Gather → Concat chains PyTorch exports), which `passes/fold-constants` later folds for
+ * good. Also checks the graph is a DAG in order: every input is a graph input, a constant or an
+ * earlier node's output.
  */
 import { KernelError, UnsupportedError } from '../../runtime/errors/errors.js';
 import type { InputInfo } from '../../runtime/kernels/kernel.js';
 import { referenceKernel } from '../../runtime/kernels/ref/registry.js';
-import { sizeOf, type ValueInfo } from '../../runtime/tensor/tensor.js';
+import { sizeOf, type Tensor, type ValueInfo } from '../../runtime/tensor/tensor.js';
 import { CompileError, codes } from '../diagnostics.js';
 import type { Graph, Node } from './graph.js';
 
 /** Largest tensor nncc will plan for (elements); bigger shapes are refused, not allocated. */
 export const maxTensorElements = 2 ** 31 - 1;
 
+/** Values computed during inference are kept only when this small (shape-like data). */
+const maxPropagatedElements = 4096;
+
 export function inferShapes(graph: Graph): void {
   const known = new Map<string, ValueInfo>();
+  const knownValues = new Map<string, Tensor>(graph.constants);
   for (const input of graph.inputs) known.set(input.name, input);
   for (const [name, tensor] of graph.constants) known.set(name, tensor);
   for (const node of graph.nodes) {
-    const infos = inferNode(graph, node, known);
+    const infos = inferNode(node, known, knownValues);
+    propagateValues(node, infos, known, knownValues);
     node.outputs.forEach((name, i) => {
       if (name === '') return;
       if (known.has(name)) {
@@ -38,7 +46,23 @@ export function inferShapes(graph: Graph): void {
   graph.values = known;
 }
 
-function inferNode(graph: Graph, node: Node, known: Map<string, ValueInfo>): ValueInfo[] {
+/** Computes a node's outputs now when its inputs are known values (or, for Shape, known shapes). */
+function propagateValues(node: Node, infos: ValueInfo[], known: Map<string, ValueInfo>, knownValues: Map<string, Tensor>): void {
+  if (node.fused || infos.some((info) => sizeOf(info.dims) > maxPropagatedElements)) return;
+  const kernel = referenceKernel(node.op)!;
+  let inputs: (Tensor | undefined)[];
+  if (node.op === 'Shape') {
+    const info = known.get(node.inputs[0])!;
+    inputs = [{ dtype: info.dtype, dims: info.dims, data: new Float32Array(0) }];
+  } else {
+    inputs = node.inputs.map((name) => (name === '' ? undefined : knownValues.get(name)));
+    if (inputs.some((t, i) => t === undefined && node.inputs[i] !== '')) return;
+  }
+  const outputs = kernel.run(inputs, node.attrs);
+  node.outputs.forEach((name, i) => { if (name !== '') knownValues.set(name, outputs[i]); });
+}
+
+function inferNode(node: Node, known: Map<string, ValueInfo>, knownValues: Map<string, Tensor>): ValueInfo[] {
   const where = { node: node.name, op: node.op };
   const kernel = referenceKernel(node.op);
   if (!kernel) throw new CompileError(codes.unsupportedOperator, `operator '${node.op}' is not supported`, where);
@@ -49,7 +73,7 @@ function inferNode(graph: Graph, node: Node, known: Map<string, ValueInfo>): Val
       throw new CompileError(codes.graphStructure, `input '${name}' is not produced by any earlier node`, where,
         'the graph has a cycle, is not in topological order, or reads a value that does not exist');
     }
-    const value = graph.constants.get(name);
+    const value = knownValues.get(name);
     return value ? { dtype: value.dtype, dims: value.dims, value } : info;
   });
   let outputs: ValueInfo[];
