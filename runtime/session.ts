@@ -16,7 +16,7 @@ import type { Plan } from './plan/plan.js';
 import { sizeOf, type Tensor } from './tensor/tensor.js';
 
 export interface SessionOptions {
-  /** Check the sha256 of every bundle file before use. Default false (sizes and structure are always checked). */
+  /** Also check the weights' sha256 (the plan's is always checked, as are sizes and structure). Default false. */
   verify?: boolean;
 }
 

@@ -5,7 +5,7 @@
  * when complete, so a killed compile leaves either the old bundle or the new one, never half of
  * one. The same inputs give byte-identical files.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Packr } from 'msgpackr';
 import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest } from '../../runtime/bundle/manifest.js';
@@ -63,6 +63,10 @@ export function writeBundle(outDir: string, lowered: LoweredModel, identity: Bun
 
 function refuseNonBundle(target: string): void {
   if (!existsSync(target)) return;
+  if (!statSync(target).isDirectory()) {
+    throw new CompileError(codes.bundleWrite, 'the output path exists and is not a directory', { file: target },
+      'choose a new path for the bundle (e.g. model.nnb)');
+  }
   const isBundle = existsSync(join(target, bundleFileNames.manifest));
   if (!isBundle && readdirSync(target).length > 0) {
     throw new CompileError(codes.bundleWrite, 'the output directory exists and is not an nncc bundle', { file: target },

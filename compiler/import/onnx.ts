@@ -122,6 +122,9 @@ function bindInput(proto: onnxProto.onnx.IValueInfoProto, options: ImportOptions
 
 function importNodes(graph: Graph, protos: readonly onnxProto.onnx.INodeProto[], source: TensorSource): void {
   const usedNames = new Set<string>();
+  // Constants made from old-opset attributes must not take the name of any value of the model.
+  const valueNames = new Set<string>([...graph.constants.keys(), ...graph.inputs.map((i) => i.name)]);
+  for (const proto of protos) for (const name of [...(proto.input ?? []), ...(proto.output ?? [])]) valueNames.add(name);
   protos.forEach((proto, index) => {
     const op = proto.opType ?? '';
     const name = uniqueName(proto.name || `${op}_${index}`, usedNames);
@@ -145,7 +148,7 @@ function importNodes(graph: Graph, protos: readonly onnxProto.onnx.INodeProto[],
         where, 'convert the model to a newer opset (onnx.version_converter)');
     }
     const addConstant = (suffix: string, tensor: Tensor): string => {
-      const constName = uniqueName(`${name}/${suffix}`, usedNames);
+      const constName = uniqueName(`${name}/${suffix}`, valueNames);
       graph.constants.set(constName, tensor);
       return constName;
     };

@@ -4,7 +4,7 @@
  * file next to the model. Used by `import/onnx.ts` and by the conformance runner.
  */
 import { existsSync, openSync, readSync, closeSync, fstatSync } from 'node:fs';
-import { isAbsolute, join, normalize, sep } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { allocData, sizeOf, type DType, type Tensor } from '../../runtime/tensor/tensor.js';
 import { CompileError, codes } from '../diagnostics.js';
@@ -96,8 +96,9 @@ function readExternal(proto: TensorProto, where: string, source: TensorSource, t
     throw new CompileError(codes.externalData, `${where} keeps its data in an external file${location ? ` '${location}'` : ''}`,
       {}, 'compile from the model file on disk, with its external data files beside it');
   }
-  const path = normalize(join(source.modelDir, location));
-  if (isAbsolute(location) || !path.startsWith(normalize(source.modelDir) + sep) || !existsSync(path)) {
+  const path = resolve(source.modelDir, location);
+  const inside = relative(resolve(source.modelDir), path);
+  if (isAbsolute(location) || inside.startsWith('..') || isAbsolute(inside) || !existsSync(path)) {
     throw new CompileError(codes.externalData, `${where} names external data '${location}', which is not a file beside the model`,
       { file: path }, 'keep external data files in the model\'s directory, with relative names');
   }

@@ -58,7 +58,7 @@ function propagateValues(node: Node, infos: ValueInfo[], known: Map<string, Valu
     inputs = node.inputs.map((name) => (name === '' ? undefined : knownValues.get(name)));
     if (inputs.some((t, i) => t === undefined && node.inputs[i] !== '')) return;
   }
-  const outputs = kernel.run(inputs, node.attrs);
+  const outputs = asDiagnostic(node, () => kernel.run(inputs, node.attrs));
   node.outputs.forEach((name, i) => { if (name !== '') knownValues.set(name, outputs[i]); });
 }
 
@@ -76,16 +76,7 @@ function inferNode(node: Node, known: Map<string, ValueInfo>, knownValues: Map<s
     const value = knownValues.get(name);
     return value ? { dtype: value.dtype, dims: value.dims, value } : info;
   });
-  let outputs: ValueInfo[];
-  try {
-    outputs = kernel.infer(inputs, node.attrs);
-  } catch (error) {
-    if (error instanceof KernelError) {
-      const code = error instanceof UnsupportedError ? codes.unsupportedFeature : codes.invalidNode;
-      throw new CompileError(code, error.message, where, error.hint);
-    }
-    throw error;
-  }
+  const outputs = asDiagnostic(node, () => kernel.infer(inputs, node.attrs));
   if (outputs.length < node.outputs.filter((n) => n !== '').length) {
     throw new CompileError(codes.invalidNode, `the node asks for ${node.outputs.length} outputs; nncc computes ${outputs.length}`, where,
       'optional outputs such as training statistics are not supported');
@@ -97,4 +88,17 @@ function inferNode(node: Node, known: Map<string, ValueInfo>, knownValues: Map<s
     }
   }
   return outputs;
+}
+
+/** Runs `work`, turning a kernel's complaint into a coded diagnostic naming the node. */
+export function asDiagnostic<T>(node: Node, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof KernelError) {
+      const code = error instanceof UnsupportedError ? codes.unsupportedFeature : codes.invalidNode;
+      throw new CompileError(code, error.message, { node: node.name, op: node.op }, error.hint);
+    }
+    throw error;
+  }
 }

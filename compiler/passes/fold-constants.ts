@@ -7,6 +7,7 @@
 import { referenceKernel } from '../../runtime/kernels/ref/registry.js';
 import type { Tensor } from '../../runtime/tensor/tensor.js';
 import type { Graph, Node } from '../ir/graph.js';
+import { asDiagnostic } from '../ir/infer-shapes.js';
 
 /** Folding a node whose output is larger than this would bloat the bundle; leave it to run time. */
 const maxFoldedElements = 1 << 22;
@@ -37,7 +38,7 @@ function evaluate(graph: Graph, node: Node): Tensor[] | undefined {
   if (inputs.some((t, i) => t === undefined && node.inputs[i] !== '')) return undefined;
   const outputElements = node.outputs.reduce((n, name) => n + (name ? countOf(graph, name) : 0), 0);
   if (outputElements > maxFoldedElements) return undefined;
-  return kernel.run(inputs, node.attrs);
+  return asDiagnostic(node, () => kernel.run(inputs, node.attrs));
 }
 
 function countOf(graph: Graph, name: string): number {

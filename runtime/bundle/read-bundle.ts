@@ -1,6 +1,6 @@
 /**
  * Reads a bundle directory for `Session.create`: checks the manifest (format, kernel ABI, wasm
- * features, file names and sizes; full sha256 of the weights only with `verify`), decodes and
+ * features, file names and sizes; sha256 of the plan always, of the weights with `verify`), decodes and
  * checks the plan, and reads the weights straight into one buffer. Every refusal is a
  * `BundleError` naming the file and the expected vs actual value. Nothing here decides anything.
  */
@@ -15,7 +15,7 @@ import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest } fr
 import { checkPlan } from './check-plan.js';
 
 export interface ReadOptions {
-  /** Hash every file against the manifest (costs a pass over the weights). */
+  /** Hash the weights against the manifest (costs a pass over them; the small plan is always hashed). */
   verify?: boolean;
 }
 

@@ -8,13 +8,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
-import { CompileError } from '../../../compiler/diagnostics.js';
 import { importOnnx, importOnnxFile } from '../../../compiler/import/onnx.js';
 import { executeGraph } from '../../../compiler/ir/execute-graph.js';
 import type { Graph, Node } from '../../../compiler/ir/graph.js';
 import { runPasses } from '../../../compiler/passes/pipeline.js';
 import { float, OnnxModelBuilder } from '../../../fixtures/builder/onnx-builder.js';
 import { fromNumbers, toNumbers, type Tensor } from '../../../runtime/tensor/tensor.js';
+import { expectCompileError } from '../../support/diagnostics.js';
 
 const { onnx } = onnxProto;
 
@@ -41,18 +41,6 @@ function constantInput(graph: Graph, node: Node, index: number): number[] {
   const value = graph.constants.get(node.inputs[index]);
   assert.ok(value, `input ${index} of ${node.name} ('${node.inputs[index]}') is not a constant`);
   return toNumbers(value);
-}
-
-/** Asserts that `run` throws a CompileError with `code`; returns it for further checks. */
-function expectCompileError(run: () => unknown, code: string): CompileError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof CompileError, `expected CompileError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return error;
-  }
-  assert.fail(`expected ${code}, but nothing was thrown`);
 }
 
 describe('import: tensor data', () => {
@@ -193,10 +181,7 @@ describe('import: opset normalisation', () => {
     assert.ok(Math.abs(y.slice(0, 6).reduce((a, v) => a + v, 0) - 1) < 1e-6);
   });
 
-  // BUG: compiler/import/onnx.ts importNodes/addConstant names the constants made from attributes
-  // `${node}/${attr}`, unique among node names only, and graph.constants.set overwrites an
-  // initializer that already has that name, so Add reads Clip's min (0) instead of [10, 20].
-  it.skip('does not let a generated constant replace an initializer of the same name', () => {
+  it('does not let a generated constant replace an initializer of the same name', () => {
     const b = new OnnxModelBuilder('collide', 9);
     const x = b.input('x', 'float32', [2]);
     const clipped = b.op('Clip', [x], { min: float(0), max: float(1) }, 'c');
@@ -278,6 +263,14 @@ describe('import: refusals', () => {
     const error = expectCompileError(() => importOnnx(relu(18)), 'NNCC102');
     assert.match(error.message, /18/);
   });
+
+  it('reports a constant-only node that cannot run as NNCC111, naming the node', () => {
+    const b = new OnnxModelBuilder('bad-gather', 13);
+    const picked = b.op('Gather', [b.initializer('table', f32([2], [1, 2])), b.initializer('index', i64([5]))], {}, 'pick');
+    b.output(b.op('Add', [b.input('x', 'float32', [1]), picked]));
+    const error = expectCompileError(() => importOnnx(b.toBytes()), 'NNCC111');
+    assert.deepEqual([error.where.node, error.where.op], ['pick', 'Gather']);
+  });
 });
 
 describe('import: external data', () => {
@@ -310,6 +303,19 @@ describe('import: external data', () => {
     const path = writeExternalModel(dir, 'weights.data');
     writeFileSync(join(dir, 'weights.data'), weightFile());
     assert.deepEqual(toNumbers(importOnnxFile(path).constants.get('w')!), [0.5, -1, 4]);
+  });
+
+  it('loads external data for a model given by a bare file name in the working directory', () => {
+    const dir = join(root, 'cwd');
+    writeExternalModel(dir, 'weights.data');
+    writeFileSync(join(dir, 'weights.data'), weightFile());
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      assert.deepEqual(toNumbers(importOnnxFile('model.onnx').constants.get('w')!), [0.5, -1, 4]);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it('refuses a location outside the model directory (NNCC103), even when the file exists', () => {

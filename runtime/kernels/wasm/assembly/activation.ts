@@ -1,0 +1,56 @@
+// Activations fused into kernel epilogues. Codes are shared with runtime/kernels/wasm/activation.ts.
+export const ACT_NONE: i32 = 0;
+export const ACT_RELU: i32 = 1;
+export const ACT_CLIP: i32 = 2;        // p0 = min, p1 = max
+export const ACT_LEAKY_RELU: i32 = 3;  // p0 = alpha
+export const ACT_HARD_SIGMOID: i32 = 4; // p0 = alpha, p1 = beta
+export const ACT_HARD_SWISH: i32 = 5;
+export const ACT_SIGMOID: i32 = 6;
+export const ACT_TANH: i32 = 7;
+
+@inline export function activateScalar(x: f32, act: i32, p0: f32, p1: f32): f32 {
+  if (act == ACT_NONE) return x;
+  if (act == ACT_RELU) return x > 0 ? x : 0;
+  if (act == ACT_CLIP) return min<f32>(max<f32>(x, p0), p1);
+  if (act == ACT_LEAKY_RELU) return x >= 0 ? x : x * p0;
+  if (act == ACT_HARD_SIGMOID) return min<f32>(max<f32>(x * p0 + p1, 0), 1);
+  if (act == ACT_HARD_SWISH) return x * min<f32>(max<f32>(x * (1.0 / 6.0) + 0.5, 0), 1);
+  if (act == ACT_SIGMOID) return <f32>(1.0 / (1.0 + Math.exp(-<f64>x)));
+  return <f32>Math.tanh(<f64>x);
+}
+
+@inline export function activate4(v: v128, act: i32, p0: f32, p1: f32): v128 {
+  if (act == ACT_NONE) return v;
+  if (act == ACT_RELU) return f32x4.max(v, f32x4.splat(0));
+  if (act == ACT_CLIP) return f32x4.min(f32x4.max(v, f32x4.splat(p0)), f32x4.splat(p1));
+  if (act == ACT_LEAKY_RELU) {
+    const negative = f32x4.lt(v, f32x4.splat(0));
+    return v128.bitselect(f32x4.mul(v, f32x4.splat(p0)), v, negative);
+  }
+  if (act == ACT_HARD_SIGMOID) {
+    return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(v, f32x4.splat(p0)), f32x4.splat(p1)), f32x4.splat(0)), f32x4.splat(1));
+  }
+  if (act == ACT_HARD_SWISH) {
+    const gate = f32x4.min(f32x4.max(f32x4.add(f32x4.mul(v, f32x4.splat(1.0 / 6.0)), f32x4.splat(0.5)), f32x4.splat(0)), f32x4.splat(1));
+    return f32x4.mul(v, gate);
+  }
+  return f32x4(
+    activateScalar(f32x4.extract_lane(v, 0), act, p0, p1),
+    activateScalar(f32x4.extract_lane(v, 1), act, p0, p1),
+    activateScalar(f32x4.extract_lane(v, 2), act, p0, p1),
+    activateScalar(f32x4.extract_lane(v, 3), act, p0, p1),
+  );
+}
+
+/** Applies an activation in place to n floats at ptr (used after kernels without an epilogue). */
+export function activateInPlace(ptr: usize, n: i32, act: i32, p0: f32, p1: f32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = ptr + (<usize>i << 2);
+    v128.store(at, activate4(v128.load(at), act, p0, p1));
+  }
+  for (; i < n; i++) {
+    const at = ptr + (<usize>i << 2);
+    store<f32>(at, activateScalar(load<f32>(at), act, p0, p1));
+  }
+}
