@@ -13,7 +13,7 @@ import { renderSchedule } from './bundle/schedule-text.js';
 import { importOnnxFile, type ImportOptions } from './import/onnx.js';
 import type { Graph } from './ir/graph.js';
 import { printGraph } from './ir/print-graph.js';
-import { lowerGraph } from './lower/lower.js';
+import { lowerGraph, type LowerOptions } from './lower/lower.js';
 import { runPasses } from './passes/pipeline.js';
 import { kernelAbi } from '../runtime/kernels/catalogue.js';
 
@@ -22,7 +22,7 @@ export { runPasses } from './passes/pipeline.js';
 export { lowerGraph } from './lower/lower.js';
 export { writeBundle } from './bundle/write-bundle.js';
 
-export interface CompileOptions extends ImportOptions {
+export interface CompileOptions extends ImportOptions, LowerOptions {
   /** Directory to write each stage's output into. */
   dumpDir?: string;
   /** Called at the start of each stage, for progress output. */
@@ -50,9 +50,9 @@ export function compileModel(modelPath: string, outDir: string, options: Compile
   const graph = runPasses(imported, { onPass: (name, g) => passLog.push(`# after ${name}: ${g.nodes.length} nodes\n${printGraph(g)}`) });
   dump('02.passes.txt', passLog.join('\n'));
   options.onStage?.('lower');
-  const lowered = lowerGraph(graph);
+  const lowered = lowerGraph(graph, options);
   const modelSha256 = createHash('sha256').update(readFileSync(modelPath)).digest('hex');
-  dump('03.plan.txt', renderSchedule(lowered.plan, { model: graph.name, modelSha256, kernelAbi }));
+  dump('03.plan.txt', renderSchedule(lowered.plan, { model: graph.name, modelSha256, kernelAbi: kernelAbi() }));
   options.onStage?.('write');
   const manifest = writeBundle(outDir, lowered, { modelName: graph.name, modelSha256, opset: graph.opset });
   return {

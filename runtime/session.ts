@@ -3,14 +3,14 @@
  * `Session.create(bundleDir, options)`, `session.run(feeds)`, `session.dispose()`.
  *
  * Loading follows the plan and decides nothing: read and check the manifest and plan (`read`),
- * allocate the weights buffer (`alloc`), bind every step to its kernel (`prepare`), read the
- * weights into place (`read`). Reference kernels take raw weights, so `transform` is zero until
- * kernels with packed layouts are planned.
+ * make the planned memory and instantiate the wasm kernels on it (`alloc`, `prepare`), read the
+ * weights file into its image in that memory (`read`), bind every step to its kernel variant
+ * (`prepare`), and pack the weights the plan did not store packed (`transform`).
  */
 import { readManifest, readPlan, readWeights } from './bundle/read-bundle.js';
 import type { Manifest, TensorSpec } from './bundle/manifest.js';
 import { BundleError, FeedError, runtimeCodes } from './errors/errors.js';
-import { constantViews, executePlan, prepareSteps, type PreparedStep } from './execute/executor.js';
+import { createMemory, executePlan, prepareSteps, prepareTransforms, runTransforms, type PlannedMemory, type PreparedStep } from './execute/executor.js';
 import { emptyTimings, timed, type StageTimings } from './execute/timings.js';
 import type { Plan } from './plan/plan.js';
 import { sizeOf, type Tensor } from './tensor/tensor.js';
@@ -35,7 +35,7 @@ export class Session {
     readonly manifest: Manifest,
     private readonly plan: Plan,
     private readonly steps: readonly PreparedStep[],
-    private readonly constants: readonly (Tensor | undefined)[],
+    private readonly memory: PlannedMemory,
     loadTimings: StageTimings,
   ) {
     this.loadTimings = loadTimings;
@@ -51,12 +51,13 @@ export class Session {
     const start = performance.now();
     const manifest = timed(timings, 'readMs', () => readManifest(bundleDir));
     const plan = timed(timings, 'readMs', () => readPlan(manifest, bundleDir));
-    const weights = timed(timings, 'allocMs', () => new ArrayBuffer(plan.weightsBytes));
+    const memory = timed(timings, plan.usesWasm ? 'prepareMs' : 'allocMs', () => createMemory(plan));
+    timed(timings, 'readMs', () => readWeights(manifest, bundleDir, new Uint8Array(memory.buffer, plan.weightsOffset, plan.weightsBytes), options));
     const steps = timed(timings, 'prepareMs', () => prepareSteps(plan, bundleDir));
-    timed(timings, 'readMs', () => readWeights(manifest, bundleDir, new Uint8Array(weights), options));
-    const constants = timed(timings, 'prepareMs', () => constantViews(plan, weights));
+    const transforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, bundleDir));
+    timed(timings, 'transformMs', () => runTransforms(memory, transforms));
     timings.totalMs = performance.now() - start;
-    return new Session(bundleDir, manifest, plan, steps, constants, timings);
+    return new Session(bundleDir, manifest, plan, steps, memory, timings);
   }
 
   get inputs(): readonly TensorSpec[] {
@@ -75,7 +76,7 @@ export class Session {
     if (this.disposed) throw new BundleError(runtimeCodes.disposed, this.bundleDir, 'the session was disposed');
     const ordered = this.manifest.inputs.map((spec) => checkedFeed(spec, feeds[spec.name]));
     const timings = emptyTimings();
-    const results = timed(timings, 'executeMs', () => executePlan(this.plan, this.steps, this.constants, ordered));
+    const results = timed(timings, 'executeMs', () => executePlan(this.plan, this.memory, this.steps, ordered));
     timings.totalMs = timings.executeMs;
     this.lastRunTimings = timings;
     const outputs: Outputs = {};

@@ -34,15 +34,17 @@ export function renderSchedule(plan: Plan, header: ScheduleHeader): string {
 }
 
 function renderStep(step: PlanStep, index: number, plan: Plan, nameOf: (v: number) => string): string {
-  const weightBytes = step.inputs
-    .filter((v) => v >= 0 && plan.values[v].kind === 'constant')
-    .reduce((sum, v) => sum + plan.segments[plan.values[v].segment!].bytes, 0);
+  const weights = step.inputs.filter((v) => v >= 0 && (plan.values[v].kind === 'constant' || plan.values[v].kind === 'packed'));
+  const weightBytes = weights.reduce((sum, v) => sum + plan.values[v].bytes, 0);
+  const transformedAtLoad = plan.transforms.some((t) => t.step === index);
+  const packedStored = weights.some((v) => plan.values[v].kind === 'constant' && plan.values[v].packedFor !== undefined);
   const fields: [string, unknown][] = [
     ['step', index],
     ['node', step.node],
     ['op', step.op],
     ['kernel', step.kernel],
     ['fused', step.fused?.op ?? null],
+    ['weights', transformedAtLoad ? 'transform-at-load' : packedStored ? 'stored-transformed' : weights.length ? 'raw' : 'none'],
     ['weightBytes', weightBytes],
     ['inputs', step.inputs.map(nameOf)],
     ['outputs', step.outputs.map(nameOf)],

@@ -10,7 +10,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Packr } from 'msgpackr';
 import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest } from '../../runtime/bundle/manifest.js';
 import { sha256 } from '../../runtime/bundle/read-bundle.js';
-import { kernelAbi } from '../../runtime/kernels/catalogue.js';
+import { kernelAbi, requiredFeatures } from '../../runtime/kernels/catalogue.js';
 import type { Plan } from '../../runtime/plan/plan.js';
 import { CompileError, codes } from '../diagnostics.js';
 import type { LoweredModel } from '../lower/lower.js';
@@ -34,7 +34,7 @@ export function writeBundle(outDir: string, lowered: LoweredModel, identity: Bun
   const target = resolve(outDir);
   refuseNonBundle(target);
   const planBytes = encodePlan(lowered.plan);
-  const schedule = renderSchedule(lowered.plan, { model: identity.modelName, modelSha256: identity.modelSha256, kernelAbi });
+  const schedule = renderSchedule(lowered.plan, { model: identity.modelName, modelSha256: identity.modelSha256, kernelAbi: kernelAbi() });
   const contents: [string, Uint8Array][] = [
     [bundleFileNames.plan, planBytes],
     [bundleFileNames.schedule, new TextEncoder().encode(schedule)],
@@ -48,8 +48,8 @@ export function writeBundle(outDir: string, lowered: LoweredModel, identity: Bun
   const manifest: Manifest = {
     format: { ...bundleFormat },
     nnccVersion,
-    kernelAbi,
-    requiredFeatures: [],
+    kernelAbi: kernelAbi(),
+    requiredFeatures: requiredFeatures(lowered.plan.steps.map((s) => s.kernel)),
     model: { name: identity.modelName, sha256: identity.modelSha256, opset: identity.opset },
     profile: null,
     inputs: lowered.plan.inputs.map(spec),

@@ -1,27 +1,71 @@
 /**
- * Lowering: takes the optimised graph, gives the executable plan (`runtime/plan/plan.ts`) and the
- * weights file's bytes. Values are numbered inputs first, then constants and activations in the
- * order steps first touch them; weight segments are laid out, 64-byte aligned, in the order the
- * steps read them, so loading streams the file front to back. Next stage: `bundle/`.
+ * Lowering: takes the optimised graph and each node's kernel variant, gives the executable plan
+ * (`runtime/plan/plan.ts`) and the weights file's bytes.
+ *
+ * Weights a variant transforms are either stored packed (`bypass`: transformed here, offline,
+ * so loading is a read) or stored raw with a load-time transform. Constants are laid out,
+ * 64-byte aligned, in the order the steps first read them, so loading streams the file front to
+ * back. Memory is planned once: static data, weights image, packed weights, activations (reused
+ * across lifetimes), scratch. Next stage: `bundle/`.
  */
-import { kernelById, referenceKernelId } from '../../runtime/kernels/catalogue.js';
-import { planFormatVersion, segmentAlignment, type Plan, type PlanStep, type PlanValue, type WeightSegment } from '../../runtime/plan/plan.js';
-import type { Tensor } from '../../runtime/tensor/tensor.js';
+import { activationArgs } from '../../runtime/kernels/activation-codes.js';
+import { referenceVariantId } from '../../runtime/kernels/catalogue.js';
+import type { KernelVariant } from '../../runtime/kernels/variant.js';
+import { kernelStaticBytes } from '../../runtime/kernels/wasm/module.js';
+import {
+  planFormatVersion, segmentAlignment, type Plan, type PlanActivation, type PlanStep, type PlanTransform,
+  type PlanValue, type ValueKind, type WeightSegment,
+} from '../../runtime/plan/plan.js';
+import { bytesPerElement, numberAt, sizeOf, type DType } from '../../runtime/tensor/tensor.js';
 import { CompileError, codes } from '../diagnostics.js';
 import type { Graph, Node } from '../ir/graph.js';
+import { selectKernels, stepShapes, type KernelStrategy } from '../select/select-kernels.js';
+import { align64, planActivationMemory } from './memory-plan.js';
+import { transformOffline } from './transform-offline.js';
+
+export interface LowerOptions {
+  kernels?: KernelStrategy;
+  /** Store transformed weights packed in the bundle (true, default) or raw with a load-time transform. */
+  bypass?: boolean;
+}
 
 export interface LoweredModel {
   plan: Plan;
   weights: Uint8Array;
 }
 
-export function lowerGraph(graph: Graph): LoweredModel {
-  const values: PlanValue[] = [];
+interface DraftValue {
+  name: string;
+  dtype: DType;
+  dims: readonly number[];
+  kind: ValueKind;
+  bytes: number;
+  segment?: number;
+  packedFor?: string;
+  offset: number;
+}
+
+export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredModel {
+  const selection = selectKernels(graph, options.kernels ?? 'fast');
+  const values: DraftValue[] = [];
   const indexOf = new Map<string, number>();
-  const constantsInOrder: Tensor[] = [];
+  const fileChunks: Uint8Array[] = [];
   const segments: WeightSegment[] = [];
+  const transforms: PlanTransform[] = [];
   let weightsBytes = 0;
 
+  const addValue = (key: string, value: DraftValue): number => {
+    values.push(value);
+    indexOf.set(key, values.length - 1);
+    return values.length - 1;
+  };
+  const storeInFile = (bytes: Uint8Array): number => {
+    weightsBytes = Math.ceil(weightsBytes / segmentAlignment) * segmentAlignment;
+    segments.push({ offset: weightsBytes, bytes: bytes.length });
+    fileChunks.push(bytes);
+    weightsBytes += bytes.length;
+    return segments.length - 1;
+  };
   const valueIndex = (name: string): number => {
     if (name === '') return -1;
     const known = indexOf.get(name);
@@ -29,66 +73,122 @@ export function lowerGraph(graph: Graph): LoweredModel {
     const constant = graph.constants.get(name);
     const info = constant ?? graph.values.get(name);
     if (!info) throw new CompileError(codes.graphStructure, `value '${name}' has no type or shape`);
-    let value: PlanValue = { name, dtype: info.dtype, dims: [...info.dims], kind: constant ? 'constant' : 'activation' };
-    if (constant) {
-      weightsBytes = alignUp(weightsBytes, segmentAlignment);
-      segments.push({ offset: weightsBytes, bytes: constant.data.byteLength });
-      constantsInOrder.push(constant);
-      weightsBytes += constant.data.byteLength;
-      value = { ...value, segment: segments.length - 1 };
+    const bytes = sizeOf(info.dims) * bytesPerElement(info.dtype);
+    const draft: DraftValue = { name, dtype: info.dtype, dims: [...info.dims], kind: constant ? 'constant' : 'activation', bytes, offset: 0 };
+    if (constant) draft.segment = storeInFile(new Uint8Array(constant.data.buffer, constant.data.byteOffset, constant.data.byteLength));
+    return addValue(name, draft);
+  };
+  const packedIndex = (node: Node, variant: KernelVariant, input: number, stepIndex: number): number => {
+    const name = node.inputs[input];
+    const key = `${name}@${variant.id}`;
+    const known = indexOf.get(key);
+    if (known !== undefined) return known;
+    const raw = graph.constants.get(name)!;
+    const shapes = stepShapes(graph, node);
+    const bytes = variant.transform!.packedBytes(shapes);
+    const draft: DraftValue = { name: key, dtype: raw.dtype, dims: [...raw.dims], kind: 'packed', bytes, packedFor: variant.id, offset: 0 };
+    if (options.bypass ?? true) {
+      draft.kind = 'constant';
+      draft.segment = storeInFile(transformOffline(variant, shapes, raw));
+      return addValue(key, draft);
     }
-    values.push(value);
-    indexOf.set(name, values.length - 1);
-    return values.length - 1;
+    const from = valueIndex(name);
+    const to = addValue(key, draft);
+    transforms.push({ kernel: variant.id, step: stepIndex, from, to });
+    return to;
   };
 
   for (const input of graph.inputs) {
-    values.push({ name: input.name, dtype: input.dtype, dims: [...input.dims], kind: 'input' });
-    indexOf.set(input.name, values.length - 1);
+    addValue(input.name, { name: input.name, dtype: input.dtype, dims: [...input.dims], kind: 'input', bytes: sizeOf(input.dims) * bytesPerElement(input.dtype), offset: 0 });
   }
-  const steps = graph.nodes.map((node) => lowerNode(node, valueIndex));
-  const outputs = graph.outputs.map(valueIndex);
-  weightsBytes = alignUp(weightsBytes, segmentAlignment);
-  const weights = new Uint8Array(weightsBytes);
-  constantsInOrder.forEach((tensor, i) => {
-    weights.set(new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength), segments[i].offset);
+  const drafts = graph.nodes.map((node, stepIndex) => {
+    const variant = selection.get(node)!;
+    const transformed = variant.transform?.input;
+    const inputs = node.inputs.map((name, i) => (i === transformed ? packedIndex(node, variant, i, stepIndex) : valueIndex(name)));
+    const outputs = node.outputs.map(valueIndex);
+    const fused = node.fused ? lowerActivation(graph, node, valueIndex) : undefined;
+    return { node, variant, inputs, outputs, fused, scratchBytes: align64(variant.scratchBytes(stepShapes(graph, node))) };
   });
+  const outputs = graph.outputs.map(valueIndex);
+
+  // Memory: static data | weights image | packed at load | activations | scratch.
+  const weightsOffset = kernelStaticBytes;
+  weightsBytes = align64(weightsBytes);
+  let cursor = weightsOffset + weightsBytes;
+  for (const value of values) {
+    if (value.kind === 'constant') value.offset = weightsOffset + segments[value.segment!].offset;
+    if (value.kind === 'packed') {
+      value.offset = cursor;
+      cursor = align64(cursor + value.bytes);
+    }
+  }
+  cursor = placeActivations(values, drafts, outputs, cursor);
+  const scratchOffset = cursor;
+  const scratchBytes = Math.max(0, ...drafts.map((d) => d.scratchBytes));
+
+  const steps: PlanStep[] = drafts.map((d) => ({
+    node: d.node.name,
+    op: d.node.op,
+    kernel: d.variant.id,
+    inputs: d.inputs,
+    outputs: d.outputs,
+    attrs: d.node.attrs,
+    ...(d.fused ? { fused: d.fused } : {}),
+    scratchOffset: d.scratchBytes > 0 ? scratchOffset : 0,
+    scratchBytes: d.scratchBytes,
+  }));
   const plan: Plan = {
     format: planFormatVersion,
-    values,
+    values: values.map(finishValue),
     inputs: graph.inputs.map((i) => indexOf.get(i.name)!),
     outputs,
     steps,
+    transforms,
     segments,
     weightsBytes,
+    weightsOffset,
+    memoryBytes: scratchOffset + scratchBytes,
+    usesWasm: drafts.some((d) => d.variant.usesWasm),
   };
-  return { plan, weights };
+  return { plan, weights: weightsFile(fileChunks, segments, weightsBytes) };
 }
 
-function lowerNode(node: Node, valueIndex: (name: string) => number): PlanStep {
-  const kernel = kernelFor(node.op, node);
-  const step: PlanStep = {
-    node: node.name,
-    op: node.op,
-    kernel,
-    inputs: node.inputs.map(valueIndex),
-    outputs: node.outputs.map(valueIndex),
-    attrs: node.attrs,
+function lowerActivation(graph: Graph, node: Node, valueIndex: (name: string) => number): PlanActivation {
+  const fused = node.fused!;
+  const bound = (i: number): number | undefined => {
+    const tensor = fused.inputs[i] ? graph.constants.get(fused.inputs[i]) : undefined;
+    return tensor ? numberAt(tensor, 0) : undefined;
   };
-  if (!node.fused) return step;
-  const fused = node.fused;
+  const { code, p0, p1 } = activationArgs(fused.op, fused.attrs, { min: bound(0), max: bound(1) });
+  return { op: fused.op, kernel: referenceVariantId(fused.op), attrs: fused.attrs, inputs: fused.inputs.map(valueIndex), code, p0, p1 };
+}
+
+/** Gives inputs and activations offsets from `start`; returns the end of their region. */
+function placeActivations(values: DraftValue[], drafts: readonly { inputs: number[]; outputs: number[] }[], outputs: readonly number[], start: number): number {
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  values.forEach((v, i) => { if (v.kind === 'input') first.set(i, -1); });
+  drafts.forEach((d, step) => {
+    for (const v of d.outputs) if (v >= 0 && !first.has(v)) first.set(v, step);
+    for (const v of d.inputs) if (v >= 0) last.set(v, step);
+  });
+  for (const v of outputs) last.set(v, Infinity);
+  const planned = [...first.keys()].sort((a, b) => a - b);
+  const memory = planActivationMemory(planned.map((v) => ({ first: first.get(v)!, last: last.get(v) ?? first.get(v)!, bytes: values[v].bytes })));
+  planned.forEach((v, i) => { values[v].offset = start + memory.offsets[i]; });
+  return align64(start + memory.bytes);
+}
+
+function finishValue(v: DraftValue): PlanValue {
   return {
-    ...step,
-    fused: { op: fused.op, kernel: kernelFor(fused.op, node), attrs: fused.attrs, inputs: fused.inputs.map(valueIndex) },
+    name: v.name, dtype: v.dtype, dims: v.dims, kind: v.kind, offset: v.offset, bytes: v.bytes,
+    ...(v.segment !== undefined ? { segment: v.segment } : {}),
+    ...(v.packedFor !== undefined ? { packedFor: v.packedFor } : {}),
   };
 }
 
-function kernelFor(op: string, node: Node): string {
-  const id = referenceKernelId(op);
-  if (!kernelById(id)) throw new CompileError(codes.unsupportedOperator, `no kernel for operator '${op}'`, { node: node.name, op: node.op });
-  return id;
-}
-
-function alignUp(n: number, alignment: number): number {
-  return Math.ceil(n / alignment) * alignment;
+function weightsFile(chunks: readonly Uint8Array[], segments: readonly WeightSegment[], bytes: number): Uint8Array {
+  const file = new Uint8Array(bytes);
+  chunks.forEach((chunk, i) => file.set(chunk, segments[i].offset));
+  return file;
 }

@@ -1,47 +1,74 @@
 /**
  * Structural checks of a decoded plan against the manifest, cheap enough for every load: value
- * indices in range, constant segments inside the weights file and of the size their dtype and
- * dims need, inputs and outputs as the manifest declares. A plan that passes cannot make the
- * executor read outside a constant's bytes.
+ * indices in range; every value inside the planned memory and of the size its dtype and dims
+ * need; constants inside the weights image, exactly at their segment; transforms and steps naming
+ * values of the right kinds; inputs and outputs as the manifest declares. A plan that passes
+ * cannot make a kernel read or write outside the planned memory through a value.
  */
 import { BundleError, runtimeCodes } from '../errors/errors.js';
 import { planFormatVersion, segmentAlignment, type Plan } from '../plan/plan.js';
 import { bytesPerElement, sizeOf } from '../tensor/tensor.js';
 import type { Manifest, TensorSpec } from './manifest.js';
 
+type Fail = (detail: string, expected?: string, actual?: string) => never;
+
 export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
-  const fail = (detail: string, expected?: string, actual?: string): never => {
+  const fail: Fail = (detail, expected, actual) => {
     throw new BundleError(runtimeCodes.planInvalid, file, detail, expected, actual);
   };
   if (typeof plan !== 'object' || plan === null) fail('not a plan object');
   if (plan.format !== planFormatVersion) fail('plan format differs', String(planFormatVersion), String(plan.format));
-  for (const key of ['values', 'inputs', 'outputs', 'steps', 'segments'] as const) {
+  for (const key of ['values', 'inputs', 'outputs', 'steps', 'segments', 'transforms'] as const) {
     if (!Array.isArray(plan[key])) fail(`'${key}' must be a list`);
   }
+  for (const key of ['weightsBytes', 'weightsOffset', 'memoryBytes'] as const) {
+    if (!Number.isSafeInteger(plan[key]) || plan[key] < 0) fail(`'${key}' must be a byte count`);
+  }
+  if (plan.weightsOffset + plan.weightsBytes > plan.memoryBytes) fail('weights image does not fit the planned memory');
+  checkValues(plan, fail);
   const valueCount = plan.values.length;
   const isIndex = (v: unknown, allowOmitted: boolean): boolean =>
     Number.isInteger(v) && (v as number) < valueCount && ((v as number) >= 0 || (allowOmitted && v === -1));
-  plan.values.forEach((value, i) => {
-    if (!Array.isArray(value.dims) || value.dims.some((d) => !Number.isSafeInteger(d) || d < 0)) fail(`value ${i} has invalid dims`);
-    if (value.kind !== 'constant') return;
-    const segment = plan.segments[value.segment ?? -1];
-    if (!segment) return fail(`constant '${value.name}' names no segment`);
-    const bytes = sizeOf(value.dims) * bytesPerElement(value.dtype);
-    if (segment.bytes !== bytes || segment.offset % segmentAlignment !== 0 || segment.offset + segment.bytes > plan.weightsBytes) {
-      fail(`segment of constant '${value.name}' does not fit`, `${bytes} bytes inside ${plan.weightsBytes}`, `${segment.bytes} bytes at ${segment.offset}`);
-    }
-  });
   for (const step of plan.steps) {
     const indices = [...step.inputs, ...step.outputs, ...(step.fused?.inputs ?? [])];
     if (!indices.every((v) => isIndex(v, true))) fail(`step '${step.node}' names a value that does not exist`);
+    if (step.outputs.some((v) => v >= 0 && plan.values[v].kind !== 'activation')) fail(`step '${step.node}' writes a value that is not an activation`);
+    if (!Number.isSafeInteger(step.scratchOffset) || !Number.isSafeInteger(step.scratchBytes) || step.scratchBytes < 0
+      || (step.scratchBytes > 0 && (step.scratchOffset < plan.weightsOffset || step.scratchOffset + step.scratchBytes > plan.memoryBytes))) {
+      fail(`step '${step.node}' has scratch outside the planned memory`);
+    }
+  }
+  for (const t of plan.transforms) {
+    if (!isIndex(t.from, false) || !isIndex(t.to, false) || !Number.isInteger(t.step) || !plan.steps[t.step]) fail('a transform names a value or step that does not exist');
+    if (plan.values[t.from].kind !== 'constant' || plan.values[t.to].kind !== 'packed') fail('a transform must read a constant and write a packed value');
   }
   if (!plan.inputs.every((v) => isIndex(v, false)) || !plan.outputs.every((v) => isIndex(v, false))) fail('inputs or outputs name values that do not exist');
   checkSpecs(plan, plan.inputs, manifest.inputs, 'inputs', fail);
   checkSpecs(plan, plan.outputs, manifest.outputs, 'outputs', fail);
 }
 
-function checkSpecs(plan: Plan, indices: readonly number[], specs: readonly TensorSpec[], what: string,
-  fail: (detail: string, expected?: string, actual?: string) => never): void {
+function checkValues(plan: Plan, fail: Fail): void {
+  plan.values.forEach((value, i) => {
+    if (!Array.isArray(value.dims) || value.dims.some((d) => !Number.isSafeInteger(d) || d < 0)) fail(`value ${i} has invalid dims`);
+    const logicalBytes = sizeOf(value.dims) * bytesPerElement(value.dtype);
+    const packed = value.packedFor !== undefined;
+    if (!Number.isSafeInteger(value.bytes) || (packed ? value.bytes < 0 : value.bytes !== logicalBytes)) {
+      fail(`value '${value.name}' has the wrong size`, `${logicalBytes} bytes`, `${value.bytes} bytes`);
+    }
+    if (!Number.isSafeInteger(value.offset) || value.offset < plan.weightsOffset || value.offset + value.bytes > plan.memoryBytes) {
+      fail(`value '${value.name}' lies outside the planned memory`, `inside [${plan.weightsOffset}, ${plan.memoryBytes})`, `${value.offset}+${value.bytes}`);
+    }
+    if (value.kind !== 'constant') return;
+    const segment = plan.segments[value.segment ?? -1];
+    if (!segment) return fail(`constant '${value.name}' names no segment`);
+    if (segment.bytes !== value.bytes || segment.offset % segmentAlignment !== 0 || segment.offset + segment.bytes > plan.weightsBytes
+      || value.offset !== plan.weightsOffset + segment.offset) {
+      fail(`segment of constant '${value.name}' does not fit`, `${value.bytes} bytes inside ${plan.weightsBytes}`, `${segment.bytes} bytes at ${segment.offset}`);
+    }
+  });
+}
+
+function checkSpecs(plan: Plan, indices: readonly number[], specs: readonly TensorSpec[], what: string, fail: Fail): void {
   const actual = indices.map((v) => `${plan.values[v].name}:${plan.values[v].dtype}[${plan.values[v].dims.join(',')}]`).join(' ');
   const expected = specs.map((s) => `${s.name}:${s.dtype}[${s.dims.join(',')}]`).join(' ');
   if (actual !== expected) fail(`${what} differ from the manifest`, expected, actual);

@@ -19,6 +19,9 @@ export interface ReadOptions {
   verify?: boolean;
 }
 
+/** Engine features this runtime provides (relaxed SIMD is enabled in V8 by kernels/wasm/module.ts). */
+const providedFeatures = ['wasm-simd', 'wasm-relaxed-simd', 'wasm-threads'];
+
 export function readManifest(dir: string): Manifest {
   const file = join(dir, bundleFileNames.manifest);
   let text: string;
@@ -45,11 +48,14 @@ function checkManifest(m: Manifest, file: string): void {
     throw new BundleError(runtimeCodes.formatMismatch, file, 'bundle format not supported by this runtime; recompile the model with a matching nncc',
       `${bundleFormat.name} ${bundleFormat.major}.x`, `${m.format.name} ${m.format.major}.${m.format.minor}`);
   }
-  if (m.kernelAbi !== kernelAbi) {
-    throw new BundleError(runtimeCodes.kernelAbiMismatch, file, 'bundle built for other kernels; recompile it with this nncc version', kernelAbi, String(m.kernelAbi));
+  if (m.kernelAbi !== kernelAbi()) {
+    throw new BundleError(runtimeCodes.kernelAbiMismatch, file, 'bundle built for other kernels; recompile it with this nncc version', kernelAbi(), String(m.kernelAbi));
   }
   for (const feature of m.requiredFeatures ?? []) {
-    throw new BundleError(runtimeCodes.featureMissing, file, `bundle needs feature '${feature}', which this runtime does not provide`);
+    if (!providedFeatures.includes(feature)) {
+      throw new BundleError(runtimeCodes.featureMissing, file, `bundle needs engine feature '${feature}', which this runtime does not provide`,
+        providedFeatures.join(', '), feature);
+    }
   }
   if (!Array.isArray(m.files) || !Array.isArray(m.inputs) || !Array.isArray(m.outputs)) {
     throw new BundleError(runtimeCodes.manifestInvalid, file, 'files, inputs and outputs must be lists');
@@ -105,7 +111,7 @@ export function readPlan(manifest: Manifest, dir: string): Plan {
   return plan;
 }
 
-/** Reads the weights file into `target` (already allocated, `plan.weightsBytes` long). */
+/** Reads the weights file into `target` (its image in the planned memory, `plan.weightsBytes` long). */
 export function readWeights(manifest: Manifest, dir: string, target: Uint8Array, options: ReadOptions): void {
   const entry = entryFor(manifest, dir, bundleFileNames.weights);
   const file = join(dir, bundleFileNames.weights);

@@ -1,72 +1,126 @@
 /**
- * The executor: takes a plan, the loaded weights and the caller's feeds, gives the outputs.
- * `prepareSteps` binds every step to its kernel once, at load time (the `prepare` stage), and
- * works out when each activation is read for the last time so its memory can go; `executePlan`
- * then runs the steps in plan order, applying a fused activation right after its producer.
+ * The executor. How a model runs, start to end:
+ *
+ * 1. `createMemory` makes the planned memory (shared, sized by the plan) and, when the plan uses
+ *    wasm kernels, instantiates them on it (`prepare`). The weights file is then read straight
+ *    into its image at `plan.weightsOffset` (by the caller: `read`).
+ * 2. `prepareSteps` binds every step and transform to its kernel variant once (`prepare`).
+ * 3. `runTransforms` packs the weights the plan did not store packed (`transform`).
+ * 4. `executePlan`, per run: copies the feeds to their offsets, runs the steps in plan order
+ *    (applying a fused activation after a variant that does not fuse it), and copies the outputs
+ *    out (`execute`).
+ *
+ * Every offset and every kernel choice comes from the plan.
  */
 import { BundleError, runtimeCodes } from '../errors/errors.js';
-import { kernelById } from '../kernels/catalogue.js';
-import type { ReferenceKernel } from '../kernels/kernel.js';
-import type { Plan, PlanStep } from '../plan/plan.js';
-import { viewOf, type Tensor } from '../tensor/tensor.js';
+import { variantById } from '../kernels/catalogue.js';
+import type { KernelMemory, KernelVariant, StepArgs, StepShapes } from '../kernels/variant.js';
+import { instantiateKernels } from '../kernels/wasm/module.js';
+import type { Plan, PlanStep, PlanValue } from '../plan/plan.js';
+import { allocData, type Tensor, type ValueInfo } from '../tensor/tensor.js';
+import { noActivation } from '../kernels/activation-codes.js';
+
+export interface PlannedMemory extends KernelMemory {
+  readonly memory: WebAssembly.Memory;
+}
+
+export function createMemory(plan: Plan): PlannedMemory {
+  if (plan.usesWasm) {
+    const { memory, exports } = instantiateKernels(plan.memoryBytes);
+    return { memory, buffer: memory.buffer, wasm: exports };
+  }
+  const pages = Math.max(1, Math.ceil(plan.memoryBytes / 65536));
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  return { memory, buffer: memory.buffer };
+}
 
 export interface PreparedStep {
   readonly step: PlanStep;
-  readonly kernel: ReferenceKernel;
-  readonly fusedKernel?: ReferenceKernel;
-  /** Activations read for the last time by this step, to release after it. */
-  readonly releases: readonly number[];
+  readonly variant: KernelVariant;
+  readonly args: StepArgs;
+  /** The activation to apply after the step when the variant does not fuse it. */
+  readonly after?: { readonly variant: KernelVariant; readonly args: StepArgs };
 }
+
+export interface PreparedTransform {
+  readonly variant: KernelVariant;
+  readonly shapes: StepShapes;
+  readonly raw: number;
+  readonly packed: number;
+}
+
+const info = (v: PlanValue): ValueInfo => ({ dtype: v.dtype, dims: v.dims });
 
 export function prepareSteps(plan: Plan, planFile: string): PreparedStep[] {
-  const lastReader = new Map<number, number>();
-  plan.steps.forEach((step, i) => {
-    for (const v of [...step.inputs, ...(step.fused?.inputs ?? [])]) if (v >= 0) lastReader.set(v, i);
-  });
-  const kept = new Set(plan.outputs);
-  return plan.steps.map((step, i) => {
-    const kernel = resolve(step.kernel, step, planFile);
-    const fusedKernel = step.fused ? resolve(step.fused.kernel, step, planFile) : undefined;
-    const releases = [...new Set(step.inputs)].filter(
-      (v) => v >= 0 && lastReader.get(v) === i && plan.values[v].kind === 'activation' && !kept.has(v));
-    return { step, kernel, fusedKernel, releases };
+  return plan.steps.map((step) => {
+    const variant = resolve(step.kernel, step, planFile);
+    const shapes = shapesOf(plan, step);
+    const offsetOf = (v: number): number => (v < 0 ? -1 : plan.values[v].offset);
+    const fused = step.fused;
+    const args: StepArgs = {
+      shapes,
+      inputs: step.inputs.map(offsetOf),
+      outputs: step.outputs.map(offsetOf),
+      scratch: step.scratchBytes > 0 ? step.scratchOffset : -1,
+      activation: fused && variant.fusesActivation ? { code: fused.code, p0: fused.p0, p1: fused.p1 } : noActivation,
+    };
+    if (!fused || variant.fusesActivation) return { step, variant, args };
+    const out = plan.values[step.outputs[0]];
+    const extras = fused.inputs.map((v) => (v < 0 ? undefined : info(plan.values[v])));
+    const afterArgs: StepArgs = {
+      shapes: { attrs: fused.attrs, inputs: [info(out), ...extras], outputs: [info(out)] },
+      inputs: [out.offset, ...fused.inputs.map(offsetOf)],
+      outputs: [out.offset],
+      scratch: -1,
+      activation: noActivation,
+    };
+    return { step, variant, args, after: { variant: resolve(fused.kernel, step, planFile), args: afterArgs } };
   });
 }
 
-function resolve(id: string, step: PlanStep, planFile: string): ReferenceKernel {
-  const kernel = kernelById(id);
-  if (!kernel) {
+export function prepareTransforms(plan: Plan, planFile: string): PreparedTransform[] {
+  return plan.transforms.map((t) => {
+    const step = plan.steps[t.step];
+    const variant = resolve(t.kernel, step, planFile);
+    return { variant, shapes: shapesOf(plan, step), raw: plan.values[t.from].offset, packed: plan.values[t.to].offset };
+  });
+}
+
+export function runTransforms(memory: KernelMemory, transforms: readonly PreparedTransform[]): void {
+  for (const t of transforms) t.variant.transform!.run(memory, t.shapes, t.raw, t.packed);
+}
+
+function shapesOf(plan: Plan, step: PlanStep): StepShapes {
+  return {
+    attrs: step.attrs,
+    inputs: step.inputs.map((v) => (v < 0 ? undefined : info(plan.values[v]))),
+    // An output nobody reads (-1) still has a position; value 0 stands in, and no kernel writes it.
+    outputs: step.outputs.map((v) => info(plan.values[v < 0 ? 0 : v])),
+  };
+}
+
+function resolve(id: string, step: PlanStep, planFile: string): KernelVariant {
+  const variant = variantById(id);
+  if (!variant) {
     throw new BundleError(runtimeCodes.kernelMissing, planFile, `step '${step.node}' needs kernel '${id}', which this runtime does not have`,
       'a kernel of this runtime', id);
   }
-  return kernel;
+  return variant;
 }
 
-/** Tensors viewing each constant's bytes inside the weights buffer (no copies). */
-export function constantViews(plan: Plan, weights: ArrayBuffer): (Tensor | undefined)[] {
-  return plan.values.map((value) => {
-    if (value.kind !== 'constant' || value.segment === undefined) return undefined;
-    return viewOf(value.dtype, value.dims, weights, plan.segments[value.segment].offset);
+export function executePlan(plan: Plan, memory: KernelMemory, steps: readonly PreparedStep[], feeds: readonly Tensor[]): Tensor[] {
+  plan.inputs.forEach((v, i) => {
+    const data = feeds[i].data;
+    new Uint8Array(memory.buffer, plan.values[v].offset, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   });
-}
-
-export function executePlan(
-  plan: Plan,
-  steps: readonly PreparedStep[],
-  constants: readonly (Tensor | undefined)[],
-  feeds: readonly Tensor[],
-): Tensor[] {
-  const live: (Tensor | undefined)[] = [...constants];
-  plan.inputs.forEach((v, i) => { live[v] = feeds[i]; });
-  for (const { step, kernel, fusedKernel, releases } of steps) {
-    const inputs = step.inputs.map((v) => (v < 0 ? undefined : live[v]));
-    let outputs = kernel.run(inputs, step.attrs);
-    if (fusedKernel && step.fused) {
-      const extra = step.fused.inputs.map((v) => (v < 0 ? undefined : live[v]));
-      outputs = fusedKernel.run([outputs[0], ...extra], step.fused.attrs);
-    }
-    step.outputs.forEach((v, i) => { if (v >= 0) live[v] = outputs[i]; });
-    for (const v of releases) live[v] = undefined;
+  for (const { variant, args, after } of steps) {
+    variant.run(memory, args);
+    if (after) after.variant.run(memory, after.args);
   }
-  return plan.outputs.map((v) => live[v]!);
+  return plan.outputs.map((v) => {
+    const value = plan.values[v];
+    const data = allocData(value.dtype, value.dims.reduce((a, b) => a * b, 1));
+    new Uint8Array(data.buffer).set(new Uint8Array(memory.buffer, value.offset, data.byteLength));
+    return { dtype: value.dtype, dims: [...value.dims], data };
+  });
 }

@@ -1,18 +1,59 @@
 /**
- * The kernel catalogue: every kernel the runtime can run, by kernel id, and the ABI string a
- * bundle must match. Today it holds the reference kernels (`ref.<Op>`); faster variants register
- * here under their own ids, with their weight transforms.
+ * The kernel catalogue: every kernel variant the runtime can run, in the compiler's order of
+ * preference per operator (fast WebAssembly variants first, the reference kernel last), and the
+ * kernel ABI a bundle must match: a hash of the wasm module's bytes and of every variant's id and
+ * layout version. Adding a variant touches its file, the list below and a test.
  */
-import type { ReferenceKernel } from './kernel.js';
-import { referenceKernel } from './ref/registry.js';
+import { createHash } from 'node:crypto';
+import { referenceKernel, supportedOps } from './ref/registry.js';
+import { referenceVariant } from './ref/variants.js';
+import type { KernelVariant } from './variant.js';
+import { convDirect, convDirectPacked } from './wasm/Conv.js';
+import { kernelModuleSha256 } from './wasm/module.js';
 
-/** Changes whenever a kernel's weight layout or semantics change; bundles must match it. */
-export const kernelAbi = 'ref/1';
+const wasmVariants: KernelVariant[] = [
+  convDirectPacked,
+  convDirect,
+];
 
-export function referenceKernelId(op: string): string {
+const variants: KernelVariant[] = [
+  ...wasmVariants,
+  ...supportedOps().map((op) => referenceVariant(referenceKernel(op)!)),
+];
+
+const byId = new Map<string, KernelVariant>();
+for (const variant of variants) {
+  if (byId.has(variant.id)) throw new Error(`kernel variant '${variant.id}' registered twice`);
+  byId.set(variant.id, variant);
+}
+
+export function variantById(id: string): KernelVariant | undefined {
+  return byId.get(id);
+}
+
+/** Variants implementing `op`, most preferred first; the reference variant is always last. */
+export function variantsFor(op: string): KernelVariant[] {
+  return variants.filter((v) => v.op === op);
+}
+
+export function referenceVariantId(op: string): string {
   return `ref.${op}`;
 }
 
-export function kernelById(id: string): ReferenceKernel | undefined {
-  return id.startsWith('ref.') ? referenceKernel(id.slice(4)) : undefined;
+let abi: string | undefined;
+
+/** Identity of the kernels and their layouts; bundles record it and the runtime compares. */
+export function kernelAbi(): string {
+  if (!abi) {
+    const hash = createHash('sha256').update(kernelModuleSha256());
+    for (const v of variants) hash.update(`\n${v.id}@${v.layoutVersion}`);
+    abi = `nncc-kernels/${hash.digest('hex').slice(0, 16)}`;
+  }
+  return abi;
+}
+
+/** Engine features a plan using these variants needs. */
+export function requiredFeatures(ids: Iterable<string>): string[] {
+  for (const id of ids) if (byId.get(id)?.usesWasm) return ['wasm-simd', 'wasm-relaxed-simd', 'wasm-threads'];
+  return [];
 }

@@ -1,23 +1,37 @@
 /**
  * The executable plan: what the compiler decided and the runtime carries out, with nothing left
  * to decide. Written by `compiler/lower` into the bundle (msgpack, `plan.msgpack`), read by
- * `runtime/bundle`, run by `runtime/execute`. Every value has an index; steps name values by
- * index; constants name the weight segment that holds their bytes.
+ * `runtime/bundle`, run by `runtime/execute`.
+ *
+ * Every value lives at a planned byte offset of one memory (`memoryBytes` long): the bottom is
+ * the wasm module's static data, then the weights file's image (read in one piece), then weights
+ * packed at load time, then activations (reused as their lifetimes allow), then scratch.
  */
 import type { Attributes } from '../kernels/kernel.js';
 import type { DType } from '../tensor/tensor.js';
 
-export const planFormatVersion = 1;
+export const planFormatVersion = 2;
 
-export type ValueKind = 'input' | 'constant' | 'activation';
+/**
+ * input: fed by the caller; constant: bytes from the weights file; packed: written at load time
+ * by a transform; activation: written by a step.
+ */
+export type ValueKind = 'input' | 'constant' | 'packed' | 'activation';
 
 export interface PlanValue {
   readonly name: string;
   readonly dtype: DType;
+  /** Logical shape; for packed weights, the raw weight's shape. */
   readonly dims: readonly number[];
   readonly kind: ValueKind;
+  /** Byte offset in the planned memory. */
+  readonly offset: number;
+  /** Bytes it occupies (dims × element size, or the packed size). */
+  readonly bytes: number;
   /** For constants: index into `Plan.segments`. */
   readonly segment?: number;
+  /** For packed weights (stored or made at load): the variant whose layout they are in. */
+  readonly packedFor?: string;
 }
 
 /** A run of bytes in the weights file, 64-byte aligned. */
@@ -26,22 +40,42 @@ export interface WeightSegment {
   readonly bytes: number;
 }
 
+export interface PlanActivation {
+  readonly op: string;
+  /** Kernel applying it when the step's variant does not fuse it itself. */
+  readonly kernel: string;
+  readonly attrs: Attributes;
+  /** Extra constant inputs (Clip's min and max). */
+  readonly inputs: readonly number[];
+  /** Epilogue form for variants that fuse it. */
+  readonly code: number;
+  readonly p0: number;
+  readonly p1: number;
+}
+
 export interface PlanStep {
   /** ONNX node name, for errors and timelines. */
   readonly node: string;
   readonly op: string;
-  /** Kernel id in the runtime's registry, e.g. 'ref.Conv'. */
+  /** Kernel variant id in the runtime's catalogue, e.g. 'wasm.Conv.direct-packed'. */
   readonly kernel: string;
-  /** Value indices; -1 for an omitted optional input. */
+  /** Value indices; -1 for an omitted optional input. A transformed weight names its packed value. */
   readonly inputs: readonly number[];
   readonly outputs: readonly number[];
   readonly attrs: Attributes;
-  readonly fused?: {
-    readonly op: string;
-    readonly kernel: string;
-    readonly attrs: Attributes;
-    readonly inputs: readonly number[];
-  };
+  readonly fused?: PlanActivation;
+  /** Byte offset and size of this step's scratch memory. */
+  readonly scratchOffset: number;
+  readonly scratchBytes: number;
+}
+
+/** A weight transform the runtime runs at load time: raw constant → packed value. */
+export interface PlanTransform {
+  readonly kernel: string;
+  /** The step the packed weights serve (its shapes drive the transform). */
+  readonly step: number;
+  readonly from: number;
+  readonly to: number;
 }
 
 export interface Plan {
@@ -50,9 +84,16 @@ export interface Plan {
   readonly inputs: readonly number[];
   readonly outputs: readonly number[];
   readonly steps: readonly PlanStep[];
+  readonly transforms: readonly PlanTransform[];
   readonly segments: readonly WeightSegment[];
   /** Size of the weights file in bytes. */
   readonly weightsBytes: number;
+  /** Where the weights file's image starts in memory. */
+  readonly weightsOffset: number;
+  /** Total planned memory in bytes. */
+  readonly memoryBytes: number;
+  /** Whether the plan runs wasm kernels (the module is compiled and instantiated at load). */
+  readonly usesWasm: boolean;
 }
 
 export const segmentAlignment = 64;

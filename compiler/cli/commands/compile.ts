@@ -11,6 +11,8 @@ export interface CompileArgs {
   output?: string;
   dim: string[];
   batch: number;
+  kernels: 'fast' | 'reference';
+  bypass: boolean;
   dumpDir?: string;
   json: boolean;
 }
@@ -20,6 +22,8 @@ export function compileCommand(args: CompileArgs): void {
   const result = compileModel(args.model, outDir, {
     dims: parseDimBindings(args.dim),
     batch: args.batch,
+    kernels: args.kernels,
+    bypass: args.bypass,
     dumpDir: args.dumpDir,
     onStage: args.json ? undefined : (stage) => process.stderr.write(`nncc: ${stage}…\n`),
   });

@@ -6,7 +6,6 @@
 import { statSync } from 'node:fs';
 import { readManifest, readPlan } from '../../../runtime/bundle/read-bundle.js';
 import type { Plan } from '../../../runtime/plan/plan.js';
-import { sizeOf, bytesPerElement } from '../../../runtime/tensor/tensor.js';
 import { importOnnxFile } from '../../import/onnx.js';
 import type { Graph } from '../../ir/graph.js';
 import { flopsOf, type OpShapes } from '../../ir/flops.js';
@@ -69,8 +68,6 @@ function inspectBundle(dir: string): Inspection {
     op: s.op, attrs: s.attrs, inputs: s.inputs.map(dimsOf), outputs: s.outputs.filter((v) => v >= 0).map((v) => dimsOf(v)!),
     fused: s.fused?.op,
   }));
-  const parameterBytes = plan.values
-    .filter((v) => v.kind === 'constant')
-    .reduce((sum, v) => sum + sizeOf(v.dims) * bytesPerElement(v.dtype), 0);
+  const parameterBytes = plan.values.filter((v) => v.kind === 'constant').reduce((sum, v) => sum + v.bytes, 0);
   return { kind: 'bundle', name: manifest.model.name, parameterBytes, ...tally(shapes, (s) => (s as { fused?: string }).fused ? `${s.op}+${(s as { fused?: string }).fused}` : s.op) };
 }

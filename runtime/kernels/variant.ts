@@ -1,0 +1,67 @@
+/**
+ * The kernel contract the runtime executes and the compiler selects from. A variant implements
+ * one ONNX operator in one way: it says which nodes it applies to, its activation layout, the
+ * scratch memory it needs, its weight transform (raw → packed; pure and deterministic, run by
+ * the compiler offline or by the runtime at load, with byte-identical results), and how it runs
+ * on byte offsets into the one planned memory. `layoutVersion` changes whenever a variant's
+ * packed layout or code changes; it feeds the kernel ABI a bundle must match.
+ */
+import type { Attributes } from './kernel.js';
+import type { ValueInfo } from '../tensor/tensor.js';
+import type { KernelExports } from './wasm/exports.js';
+
+/** Types and shapes of a step, as the compiler saw them (weights in their raw ONNX shape). */
+export interface StepShapes {
+  readonly attrs: Attributes;
+  readonly inputs: readonly (ValueInfo | undefined)[];
+  readonly outputs: readonly ValueInfo[];
+}
+
+/** The planned memory, as kernels see it. */
+export interface KernelMemory {
+  readonly buffer: ArrayBufferLike;
+  /** The wasm kernels, instantiated on this memory (absent when the plan uses none). */
+  readonly wasm?: KernelExports;
+}
+
+/** A fused activation as an epilogue code and two parameters (see wasm/activation.ts). */
+export interface ActivationArgs {
+  readonly code: number;
+  readonly p0: number;
+  readonly p1: number;
+}
+
+export interface StepArgs {
+  readonly shapes: StepShapes;
+  /** Byte offsets of the inputs (-1: omitted); a transformed input points at its packed bytes. */
+  readonly inputs: readonly number[];
+  readonly outputs: readonly number[];
+  /** Byte offset of this step's scratch (its `scratchBytes`), or -1. */
+  readonly scratch: number;
+  readonly activation: ActivationArgs;
+}
+
+export interface WeightTransform {
+  /** Which input is transformed (1 for Conv's W). */
+  readonly input: number;
+  packedBytes(shapes: StepShapes): number;
+  /** Reads the raw input at byte offset `raw`, writes `packedBytes` bytes at `packed`. */
+  run(memory: KernelMemory, shapes: StepShapes, raw: number, packed: number): void;
+}
+
+export type ActivationLayout = 'NCHW';
+
+export interface KernelVariant {
+  /** Unique id, `<backend>.<Op>.<variant>`, e.g. 'wasm.Conv.direct-packed'. */
+  readonly id: string;
+  readonly op: string;
+  readonly layoutVersion: number;
+  readonly layout: { readonly input: ActivationLayout; readonly output: ActivationLayout };
+  /** Applies a fused activation itself (in its epilogue); otherwise the executor applies it after. */
+  readonly fusesActivation: boolean;
+  readonly usesWasm: boolean;
+  appliesTo(shapes: StepShapes): boolean;
+  scratchBytes(shapes: StepShapes): number;
+  readonly transform?: WeightTransform;
+  run(memory: KernelMemory, args: StepArgs): void;
+}

@@ -1,0 +1,10 @@
+// The wasm kernel module's exports. Every kernel works on raw pointers into the one shared
+// memory the runtime plans; nothing here allocates.
+export { activateInPlace } from './activation';
+export { packA } from './tile';
+export { convPrepareInput, convTapOffsets, convDirect } from './conv-direct';
+
+/** End of the module's static data; the runtime's planned memory starts above it. */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,133 @@
+// The 6×8 register tile every GEMM-shaped kernel here runs on: 6 rows of A (output channels),
+// 8 columns of B (output positions), 12 f32x4 accumulators. B columns are addressed through a
+// table of byte offsets, one per k, so the same loop serves packed panels (offset = 32·k) and
+// implicit im2col over a prepared input (offset = where tap k reads). Rows are emitted in
+// reverse order: TurboFan then keeps the 12 accumulators, 2 B vectors and 1 broadcast in the
+// 15 registers it has, without spilling (see KERNEL-NOTES.md).
+import { activate4, activateScalar } from './activation';
+
+export const TILE_M: i32 = 6;
+export const TILE_N: i32 = 8;
+
+/** Adds bias, activates and stores one row of the tile; only `validN` columns when short. */
+@inline function storeRow(out: usize, v0: v128, v1: v128, bias: f32, validN: i32, act: i32, p0: f32, p1: f32): void {
+  const b = f32x4.splat(bias);
+  v0 = activate4(f32x4.add(v0, b), act, p0, p1);
+  v1 = activate4(f32x4.add(v1, b), act, p0, p1);
+  if (validN == 8) {
+    v128.store(out, v0);
+    v128.store(out, v1, 16);
+    return;
+  }
+  storePartial(out, v0, validN);
+  storePartial(out + 16, v1, validN - 4);
+}
+
+/** Stores the first n (≤ 4) lanes of v; lane by lane because static scratch would be shared by every thread. */
+@inline export function storePartial(out: usize, v: v128, n: i32): void {
+  if (n >= 4) { v128.store(out, v); return; }
+  if (n > 0) store<f32>(out, f32x4.extract_lane(v, 0));
+  if (n > 1) store<f32>(out, f32x4.extract_lane(v, 1), 4);
+  if (n > 2) store<f32>(out, f32x4.extract_lane(v, 2), 8);
+}
+
+@inline function biasAt(bias: usize, row: i32): f32 {
+  return bias == 0 ? 0 : load<f32>(bias + (<usize>row << 2));
+}
+
+/**
+ * One tile with A packed in 6-row panels (a[k·6 + i]). `out` points at row 0, column 0 of the
+ * tile; `ldo` is the byte distance between output rows (channels). `bias` (0 for none) points at
+ * this tile's first row's bias.
+ */
+export function tilePackedA(a: usize, offsets: usize, base: usize, K: i32, out: usize, ldo: usize,
+  validM: i32, validN: i32, bias: usize, act: i32, p0: f32, p1: f32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0), c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+  const end = offsets + (<usize>K << 2);
+  while (offsets < end) {
+    const b = base + <usize>load<i32>(offsets);
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let av = v128.load32_splat(a, 20);
+    c50 = f32x4.relaxed_madd(av, b0, c50); c51 = f32x4.relaxed_madd(av, b1, c51);
+    av = v128.load32_splat(a, 16);
+    c40 = f32x4.relaxed_madd(av, b0, c40); c41 = f32x4.relaxed_madd(av, b1, c41);
+    av = v128.load32_splat(a, 12);
+    c30 = f32x4.relaxed_madd(av, b0, c30); c31 = f32x4.relaxed_madd(av, b1, c31);
+    av = v128.load32_splat(a, 8);
+    c20 = f32x4.relaxed_madd(av, b0, c20); c21 = f32x4.relaxed_madd(av, b1, c21);
+    av = v128.load32_splat(a, 4);
+    c10 = f32x4.relaxed_madd(av, b0, c10); c11 = f32x4.relaxed_madd(av, b1, c11);
+    av = v128.load32_splat(a, 0);
+    c00 = f32x4.relaxed_madd(av, b0, c00); c01 = f32x4.relaxed_madd(av, b1, c01);
+    a += 24;
+    offsets += 4;
+  }
+  storeRow(out, c00, c01, biasAt(bias, 0), validN, act, p0, p1);
+  if (validM > 1) storeRow(out + ldo, c10, c11, biasAt(bias, 1), validN, act, p0, p1);
+  if (validM > 2) storeRow(out + ldo * 2, c20, c21, biasAt(bias, 2), validN, act, p0, p1);
+  if (validM > 3) storeRow(out + ldo * 3, c30, c31, biasAt(bias, 3), validN, act, p0, p1);
+  if (validM > 4) storeRow(out + ldo * 4, c40, c41, biasAt(bias, 4), validN, act, p0, p1);
+  if (validM > 5) storeRow(out + ldo * 5, c50, c51, biasAt(bias, 5), validN, act, p0, p1);
+}
+
+/**
+ * One tile with A as raw rows (a[i·K + k], the ONNX weight layout: no transform). Rows past
+ * `validM` re-read the last valid row; their results are not stored.
+ */
+export function tileRawA(a: usize, lda: usize, offsets: usize, base: usize, K: i32, out: usize, ldo: usize,
+  validM: i32, validN: i32, bias: usize, act: i32, p0: f32, p1: f32): void {
+  const a0 = a;
+  const a1 = a + lda * <usize>min(1, validM - 1);
+  const a2 = a + lda * <usize>min(2, validM - 1);
+  const a3 = a + lda * <usize>min(3, validM - 1);
+  const a4 = a + lda * <usize>min(4, validM - 1);
+  const a5 = a + lda * <usize>min(5, validM - 1);
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0), c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+  for (let k: usize = 0; k < <usize>K; k++) {
+    const b = base + <usize>load<i32>(offsets + (k << 2));
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    const ka = k << 2;
+    let av = v128.load32_splat(a5 + ka);
+    c50 = f32x4.relaxed_madd(av, b0, c50); c51 = f32x4.relaxed_madd(av, b1, c51);
+    av = v128.load32_splat(a4 + ka);
+    c40 = f32x4.relaxed_madd(av, b0, c40); c41 = f32x4.relaxed_madd(av, b1, c41);
+    av = v128.load32_splat(a3 + ka);
+    c30 = f32x4.relaxed_madd(av, b0, c30); c31 = f32x4.relaxed_madd(av, b1, c31);
+    av = v128.load32_splat(a2 + ka);
+    c20 = f32x4.relaxed_madd(av, b0, c20); c21 = f32x4.relaxed_madd(av, b1, c21);
+    av = v128.load32_splat(a1 + ka);
+    c10 = f32x4.relaxed_madd(av, b0, c10); c11 = f32x4.relaxed_madd(av, b1, c11);
+    av = v128.load32_splat(a0 + ka);
+    c00 = f32x4.relaxed_madd(av, b0, c00); c01 = f32x4.relaxed_madd(av, b1, c01);
+  }
+  storeRow(out, c00, c01, biasAt(bias, 0), validN, act, p0, p1);
+  if (validM > 1) storeRow(out + ldo, c10, c11, biasAt(bias, 1), validN, act, p0, p1);
+  if (validM > 2) storeRow(out + ldo * 2, c20, c21, biasAt(bias, 2), validN, act, p0, p1);
+  if (validM > 3) storeRow(out + ldo * 3, c30, c31, biasAt(bias, 3), validN, act, p0, p1);
+  if (validM > 4) storeRow(out + ldo * 4, c40, c41, biasAt(bias, 4), validN, act, p0, p1);
+  if (validM > 5) storeRow(out + ldo * 5, c50, c51, biasAt(bias, 5), validN, act, p0, p1);
+}
+
+/**
+ * Packs an M×K row-major matrix (row stride `lda` bytes) into 6-row panels: panel p holds
+ * a[(6p+i)·K + k] at [k·6 + i], rows past M zero. This is the weight transform of the packed
+ * GEMM-shaped kernels. `out` must hold ceil(M/6)·6·K floats.
+ */
+export function packA(a: usize, lda: usize, M: i32, K: i32, out: usize): void {
+  for (let m0 = 0; m0 < M; m0 += TILE_M) {
+    for (let k = 0; k < K; k++) {
+      for (let i = 0; i < TILE_M; i++) {
+        const row = m0 + i;
+        const value: f32 = row < M ? load<f32>(a + <usize>row * lda + (<usize>k << 2)) : 0;
+        store<f32>(out, value);
+        out += 4;
+      }
+    }
+  }
+}
