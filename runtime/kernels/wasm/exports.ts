@@ -1,16 +1,14 @@
 /**
- * The functions the wasm kernel module exports (runtime/kernels/wasm/assembly/index.ts), typed
- * for the TypeScript side. Pointers are byte offsets into the shared memory.
+ * The functions the wasm kernel module exports (assembly/index.ts), typed for the TypeScript
+ * side: one interface per assembly file, in exports/.
  */
-export interface KernelExports {
-  heapBase(): number;
-  activateInPlace(ptr: number, n: number, act: number, p0: number, p1: number): void;
-  packA(a: number, lda: number, M: number, K: number, out: number): void;
-  convPrepareInput(x: number, C: number, H: number, W: number, padTop: number, padLeft: number,
-    PH: number, sx: number, phaseWidth: number, out: number): void;
-  convTapOffsets(C: number, KH: number, KW: number, dy: number, dx: number, sx: number, phaseWidth: number,
-    rowBytes: number, planeBytes: number, out: number): void;
-  convDirect(a: number, packed: number, offsets: number, K: number, prepared: number, rowBytes: number, sy: number,
-    out: number, M: number, OH: number, OW: number, rowStart: number, rowEnd: number, bias: number,
-    act: number, p0: number, p1: number): void;
-}
+import type { ConvDirectExports } from './exports/conv-direct.js';
+import type { ConvIm2colExports } from './exports/conv-im2col.js';
+import type { ConvWinogradExports } from './exports/conv-winograd.js';
+import type { ConvDepthwiseExports } from './exports/conv-depthwise.js';
+import type { PoolExports } from './exports/pool.js';
+import type { ElementwiseExports } from './exports/elementwise.js';
+import type { GemmExports } from './exports/gemm.js';
+
+export interface KernelExports extends ConvDirectExports, ConvIm2colExports, ConvWinogradExports, ConvDepthwiseExports,
+  PoolExports, ElementwiseExports, GemmExports {}

@@ -3,6 +3,12 @@
 export { activateInPlace } from './activation';
 export { packA } from './tile';
 export { convPrepareInput, convTapOffsets, convDirect } from './conv-direct';
+export * from './conv-im2col';
+export * from './conv-winograd';
+export * from './conv-depthwise';
+export * from './pool';
+export * from './elementwise';
+export * from './gemm';
 
 /** End of the module's static data; the runtime's planned memory starts above it. */
 export function heapBase(): usize {

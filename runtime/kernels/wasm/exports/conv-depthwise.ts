@@ -1,0 +1,4 @@
+/** Exports of assembly/conv-depthwise.ts. Pointers are byte offsets into the shared memory. */
+
+export interface ConvDepthwiseExports {
+}
