@@ -13,6 +13,8 @@ import { BundleError, FeedError, runtimeCodes } from './errors/errors.js';
 import { createMemory, executePlan, prepareSteps, prepareTransforms, runTransforms, type PlannedMemory, type PreparedStep } from './execute/executor.js';
 import { emptyTimings, timed, type StageTimings } from './execute/timings.js';
 import type { Plan } from './plan/plan.js';
+import { LanePool } from './lanes/lane-pool.js';
+import { compileKernelModule } from './kernels/wasm/module.js';
 import { sizeOf, type Tensor } from './tensor/tensor.js';
 
 export interface SessionOptions {
@@ -36,6 +38,7 @@ export class Session {
     private readonly plan: Plan,
     private readonly steps: readonly PreparedStep[],
     private readonly memory: PlannedMemory,
+    private readonly lanes: LanePool | undefined,
     loadTimings: StageTimings,
   ) {
     this.loadTimings = loadTimings;
@@ -52,12 +55,15 @@ export class Session {
     const manifest = timed(timings, 'readMs', () => readManifest(bundleDir));
     const plan = timed(timings, 'readMs', () => readPlan(manifest, bundleDir));
     const memory = timed(timings, plan.usesWasm ? 'prepareMs' : 'allocMs', () => createMemory(plan));
+    const lanes = plan.lanes > 1
+      ? timed(timings, 'prepareMs', () => new LanePool(plan.lanes - 1, memory.memory, compileKernelModule(), plan, bundleDir))
+      : undefined;
     timed(timings, 'readMs', () => readWeights(manifest, bundleDir, new Uint8Array(memory.buffer, plan.weightsOffset, plan.weightsBytes), options));
     const steps = timed(timings, 'prepareMs', () => prepareSteps(plan, bundleDir));
     const transforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, bundleDir));
     timed(timings, 'transformMs', () => runTransforms(memory, transforms));
     timings.totalMs = performance.now() - start;
-    return new Session(bundleDir, manifest, plan, steps, memory, timings);
+    return new Session(bundleDir, manifest, plan, steps, memory, lanes, timings);
   }
 
   get inputs(): readonly TensorSpec[] {
@@ -76,7 +82,7 @@ export class Session {
     if (this.disposed) throw new BundleError(runtimeCodes.disposed, this.bundleDir, 'the session was disposed');
     const ordered = this.manifest.inputs.map((spec) => checkedFeed(spec, feeds[spec.name]));
     const timings = emptyTimings();
-    const results = timed(timings, 'executeMs', () => executePlan(this.plan, this.memory, this.steps, ordered));
+    const results = timed(timings, 'executeMs', () => executePlan(this.plan, this.memory, this.steps, ordered, this.lanes));
     timings.totalMs = timings.executeMs;
     this.lastRunTimings = timings;
     const outputs: Outputs = {};
@@ -86,6 +92,7 @@ export class Session {
 
   dispose(): void {
     this.disposed = true;
+    this.lanes?.close();
   }
 }
 

@@ -44,6 +44,7 @@ function renderStep(step: PlanStep, index: number, plan: Plan, nameOf: (v: numbe
     ['op', step.op],
     ['kernel', step.kernel],
     ['fused', step.fused?.op ?? null],
+    ['lanes', step.lanes],
     ['weights', transformedAtLoad ? 'transform-at-load' : packedStored ? 'stored-transformed' : weights.length ? 'raw' : 'none'],
     ['weightBytes', weightBytes],
     ['inputs', step.inputs.map(nameOf)],

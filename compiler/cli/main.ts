@@ -18,6 +18,7 @@ async function main(): Promise<void> {
       .option('dim', { type: 'string', array: true, default: [] as string[], describe: 'bind a symbolic dimension: --dim batch_size=1 (repeatable)' })
       .option('batch', { type: 'number', default: 1, describe: 'size for an unbound symbolic first input dimension' })
       .option('kernels', { choices: ['fast', 'reference'] as const, default: 'fast' as const, describe: 'fast: wasm SIMD kernels where they apply; reference: the TypeScript reference kernels only' })
+      .option('lanes', { type: 'number', default: 1, describe: 'lanes (threads) for every step whose kernel can split its work' })
       .option('bypass', { type: 'boolean', default: true, describe: 'store transformed weights in the bundle (--no-bypass: store raw weights and transform at load)' })
       .option('dump-dir', { type: 'string', describe: 'write each stage\'s output (01.import.txt, 02.passes.txt, 03.plan.txt) here' })
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),

@@ -27,6 +27,8 @@ export interface LowerOptions {
   kernels?: KernelStrategy;
   /** Store transformed weights packed in the bundle (true, default) or raw with a load-time transform. */
   bypass?: boolean;
+  /** Lanes for every step whose kernel can split its work (default 1). */
+  lanes?: number;
 }
 
 export interface LoweredModel {
@@ -47,6 +49,7 @@ interface DraftValue {
 
 export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredModel {
   const selection = selectKernels(graph, options.kernels ?? 'fast');
+  const lanes = options.lanes ?? 1;
   const values: DraftValue[] = [];
   const indexOf = new Map<string, number>();
   const fileChunks: Uint8Array[] = [];
@@ -136,6 +139,7 @@ export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredMod
     ...(d.fused ? { fused: d.fused } : {}),
     scratchOffset: d.scratchBytes > 0 ? scratchOffset : 0,
     scratchBytes: d.scratchBytes,
+    lanes: d.variant.parallel ? lanes : 1,
   }));
   const plan: Plan = {
     format: planFormatVersion,
@@ -149,6 +153,7 @@ export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredMod
     weightsOffset,
     memoryBytes: scratchOffset + scratchBytes,
     usesWasm: drafts.some((d) => d.variant.usesWasm),
+    lanes: Math.max(1, ...steps.map((s) => s.lanes)),
   };
   return { plan, weights: weightsFile(fileChunks, segments, weightsBytes) };
 }

@@ -12,6 +12,9 @@ import type { Manifest, TensorSpec } from './manifest.js';
 
 type Fail = (detail: string, expected?: string, actual?: string) => never;
 
+/** More lanes than this is a corrupt plan, not a bigger machine. */
+const maxLanes = 256;
+
 export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
   const fail: Fail = (detail, expected, actual) => {
     throw new BundleError(runtimeCodes.planInvalid, file, detail, expected, actual);
@@ -21,6 +24,7 @@ export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
   for (const key of ['values', 'inputs', 'outputs', 'steps', 'segments', 'transforms'] as const) {
     if (!Array.isArray(plan[key])) fail(`'${key}' must be a list`);
   }
+  if (!Number.isInteger(plan.lanes) || plan.lanes < 1 || plan.lanes > maxLanes) fail(`'lanes' must be 1 to ${maxLanes}`);
   for (const key of ['weightsBytes', 'weightsOffset', 'memoryBytes'] as const) {
     if (!Number.isSafeInteger(plan[key]) || plan[key] < 0) fail(`'${key}' must be a byte count`);
   }
@@ -33,6 +37,7 @@ export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
     const indices = [...step.inputs, ...step.outputs, ...(step.fused?.inputs ?? [])];
     if (!indices.every((v) => isIndex(v, true))) fail(`step '${step.node}' names a value that does not exist`);
     if (step.outputs.some((v) => v >= 0 && plan.values[v].kind !== 'activation')) fail(`step '${step.node}' writes a value that is not an activation`);
+    if (!Number.isInteger(step.lanes) || step.lanes < 1 || step.lanes > plan.lanes) fail(`step '${step.node}' asks for ${step.lanes} lanes; the plan starts ${plan.lanes}`);
     if (!Number.isSafeInteger(step.scratchOffset) || !Number.isSafeInteger(step.scratchBytes) || step.scratchBytes < 0
       || (step.scratchBytes > 0 && (step.scratchOffset < plan.weightsOffset || step.scratchOffset + step.scratchBytes > plan.memoryBytes))) {
       fail(`step '${step.node}' has scratch outside the planned memory`);

@@ -16,6 +16,7 @@ export const runtimeCodes = {
   kernelMissing: 'NNCC208',
   badFeed: 'NNCC210',
   disposed: 'NNCC211',
+  laneFailed: 'NNCC212',
 } as const;
 
 export type RuntimeCode = (typeof runtimeCodes)[keyof typeof runtimeCodes];

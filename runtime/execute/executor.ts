@@ -7,8 +7,9 @@
  * 2. `prepareSteps` binds every step and transform to its kernel variant once (`prepare`).
  * 3. `runTransforms` packs the weights the plan did not store packed (`transform`).
  * 4. `executePlan`, per run: copies the feeds to their offsets, runs the steps in plan order
- *    (applying a fused activation after a variant that does not fuse it), and copies the outputs
- *    out (`execute`).
+ *    (a step planned on several lanes runs its prelude here, then its parts on every lane at
+ *    once; a fused activation runs after a variant that does not fuse it), and copies the
+ *    outputs out (`execute`).
  *
  * Every offset and every kernel choice comes from the plan.
  */
@@ -19,6 +20,7 @@ import { instantiateKernels } from '../kernels/wasm/module.js';
 import type { Plan, PlanStep, PlanValue } from '../plan/plan.js';
 import { allocData, type Tensor, type ValueInfo } from '../tensor/tensor.js';
 import { noActivation } from '../kernels/activation-codes.js';
+import type { LanePool } from '../lanes/lane-pool.js';
 
 export interface PlannedMemory extends KernelMemory {
   readonly memory: WebAssembly.Memory;
@@ -108,15 +110,21 @@ function resolve(id: string, step: PlanStep, planFile: string): KernelVariant {
   return variant;
 }
 
-export function executePlan(plan: Plan, memory: KernelMemory, steps: readonly PreparedStep[], feeds: readonly Tensor[]): Tensor[] {
+export function executePlan(plan: Plan, memory: KernelMemory, steps: readonly PreparedStep[], feeds: readonly Tensor[], lanes?: LanePool): Tensor[] {
   plan.inputs.forEach((v, i) => {
     const data = feeds[i].data;
     new Uint8Array(memory.buffer, plan.values[v].offset, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   });
-  for (const { variant, args, after } of steps) {
-    variant.run(memory, args);
+  steps.forEach(({ step, variant, args, after }, index) => {
+    if (step.lanes > 1 && variant.parallel && lanes) {
+      const parallel = variant.parallel;
+      parallel.prelude(memory, args);
+      lanes.runParts(index, step.lanes, () => parallel.part(memory, args, 0, step.lanes));
+    } else {
+      variant.run(memory, args);
+    }
     if (after) after.variant.run(memory, after.args);
-  }
+  });
   return plan.outputs.map((v) => {
     const value = plan.values[v];
     const data = allocData(value.dtype, value.dims.reduce((a, b) => a * b, 1));

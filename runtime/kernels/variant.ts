@@ -51,6 +51,16 @@ export interface WeightTransform {
 
 export type ActivationLayout = 'NCHW';
 
+/**
+ * How a variant splits one step across lanes (worker threads on the same memory): `prelude`
+ * runs once, on the executing lane, then `part(lane, lanes)` runs on every lane at once, each
+ * writing a disjoint part of the output. The plan says how many lanes; the variant only splits.
+ */
+export interface ParallelRun {
+  prelude(memory: KernelMemory, args: StepArgs): void;
+  part(memory: KernelMemory, args: StepArgs, lane: number, lanes: number): void;
+}
+
 export interface KernelVariant {
   /** Unique id, `<backend>.<Op>.<variant>`, e.g. 'wasm.Conv.direct-packed'. */
   readonly id: string;
@@ -64,4 +74,5 @@ export interface KernelVariant {
   scratchBytes(shapes: StepShapes): number;
   readonly transform?: WeightTransform;
   run(memory: KernelMemory, args: StepArgs): void;
+  readonly parallel?: ParallelRun;
 }

@@ -67,6 +67,8 @@ export interface PlanStep {
   /** Byte offset and size of this step's scratch memory. */
   readonly scratchOffset: number;
   readonly scratchBytes: number;
+  /** Lanes that run this step together (1: the executing lane alone). */
+  readonly lanes: number;
 }
 
 /** A weight transform the runtime runs at load time: raw constant → packed value. */
@@ -94,6 +96,8 @@ export interface Plan {
   readonly memoryBytes: number;
   /** Whether the plan runs wasm kernels (the module is compiled and instantiated at load). */
   readonly usesWasm: boolean;
+  /** Lanes the session starts: the executing thread plus lanes − 1 workers. */
+  readonly lanes: number;
 }
 
 export const segmentAlignment = 64;

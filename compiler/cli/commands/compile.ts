@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { compileModel } from '../../compile.js';
+import { CompileError, codes } from '../../diagnostics.js';
 import { parseDimBindings } from '../parse-bindings.js';
 
 export interface CompileArgs {
@@ -13,17 +14,22 @@ export interface CompileArgs {
   batch: number;
   kernels: 'fast' | 'reference';
   bypass: boolean;
+  lanes: number;
   dumpDir?: string;
   json: boolean;
 }
 
 export function compileCommand(args: CompileArgs): void {
+  if (!Number.isInteger(args.lanes) || args.lanes < 1 || args.lanes > 64) {
+    throw new CompileError(codes.badOption, `--lanes ${args.lanes} must be a whole number from 1 to 64`, {}, 'use the number of cores the device gives the model');
+  }
   const outDir = args.output ?? args.model.replace(/\.onnx$/i, '') + '.nnb';
   const result = compileModel(args.model, outDir, {
     dims: parseDimBindings(args.dim),
     batch: args.batch,
     kernels: args.kernels,
     bypass: args.bypass,
+    lanes: args.lanes,
     dumpDir: args.dumpDir,
     onStage: args.json ? undefined : (stage) => process.stderr.write(`nncc: ${stage}…\n`),
   });

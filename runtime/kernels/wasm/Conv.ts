@@ -7,8 +7,8 @@
  *   transform, the fastest execution of the two).
  *
  * Both pad and phase-split the input into scratch (skipped for 1×1 stride-1 unpadded convs,
- * which read the input in place as one long row), build the tap offset table, and run
- * `convDirect` over all output rows.
+ * which read the input in place as one long row) and build the tap offset table (the prelude),
+ * then run `convDirect` over a band of output rows per lane.
  */
 import { attrInt } from '../kernel.js';
 import type { KernelMemory, KernelVariant, StepArgs, StepShapes } from '../variant.js';
@@ -58,36 +58,55 @@ function scratchBytes(shapes: StepShapes): number {
   return preparedBytes(g) + align64(g.K * 4);
 }
 
-function runDirect(memory: KernelMemory, args: StepArgs, packed: boolean): void {
+/** Where the implicit GEMM reads its input: the input itself, or the prepared copy in scratch. */
+interface DirectSource {
+  prepared: number;
+  rowBytes: number;
+  planeBytes: number;
+  phaseWidth: number;
+  /** Output rows and columns as the GEMM sees them (a 1×1 in-place conv is one long row). */
+  rows: number;
+  cols: number;
+  rowStride: number;
+}
+
+function sourceOf(g: DirectGeometry, input: number, scratch: number): DirectSource {
+  if (g.inPlace) {
+    const plane = g.H * g.W;
+    return { prepared: input, rowBytes: plane * 4, planeBytes: plane * 4, phaseWidth: plane, rows: 1, cols: g.OH * g.OW, rowStride: 1 };
+  }
+  const rowBytes = g.sx * g.phaseWidth * 4;
+  return { prepared: scratch, rowBytes, planeBytes: g.PH * rowBytes, phaseWidth: g.phaseWidth, rows: g.OH, cols: g.OW, rowStride: g.sy };
+}
+
+function prelude(memory: KernelMemory, args: StepArgs): void {
   const wasm = memory.wasm!;
   const g = geometryOf(args.shapes);
-  const [x, w, bias] = args.inputs;
-  const [out] = args.outputs;
-  let prepared = x;
-  let rowBytes: number;
-  let planeBytes: number;
-  let rows = g.OH;
-  let cols = g.OW;
-  let phaseWidth = g.phaseWidth;
-  if (g.inPlace) {
-    // A 1×1 stride-1 conv reads each input plane as one long row of H·W positions.
-    rowBytes = g.H * g.W * 4;
-    planeBytes = rowBytes;
-    phaseWidth = g.H * g.W;
-    rows = 1;
-    cols = g.OH * g.OW;
-  } else {
-    prepared = args.scratch;
-    wasm.convPrepareInput(x, g.C, g.H, g.W, g.padTop, g.padLeft, g.PH, g.sx, g.phaseWidth, prepared);
-    rowBytes = g.sx * g.phaseWidth * 4;
-    planeBytes = g.PH * rowBytes;
-  }
-  const offsets = args.scratch + preparedBytes(g);
-  wasm.convTapOffsets(g.C, g.KH, g.KW, g.dy, g.dx, g.sx, phaseWidth, rowBytes, planeBytes, offsets);
+  const source = sourceOf(g, args.inputs[0], args.scratch);
+  if (!g.inPlace) wasm.convPrepareInput(args.inputs[0], g.C, g.H, g.W, g.padTop, g.padLeft, g.PH, g.sx, g.phaseWidth, source.prepared);
+  wasm.convTapOffsets(g.C, g.KH, g.KW, g.dy, g.dx, g.sx, source.phaseWidth, source.rowBytes, source.planeBytes, args.scratch + preparedBytes(g));
+}
+
+/** Lane `lane` of `lanes` computes a contiguous band of rows (or of tile-aligned columns for one row). */
+function part(memory: KernelMemory, args: StepArgs, packed: boolean, lane: number, lanes: number): void {
+  const g = geometryOf(args.shapes);
+  const source = sourceOf(g, args.inputs[0], args.scratch);
+  const [rowStart, rowEnd] = source.rows > 1 ? band(source.rows, lane, lanes, 1) : [0, 1];
+  const [colStart, colEnd] = source.rows > 1 ? [0, source.cols] : band(source.cols, lane, lanes, tileN);
+  if (rowStart >= rowEnd || colStart >= colEnd) return;
+  const bias = args.inputs[2];
   const { code, p0, p1 } = args.activation;
-  const biasPtr = bias === undefined || bias < 0 ? 0 : bias;
-  wasm.convDirect(w, packed ? 1 : 0, offsets, g.K, prepared, rowBytes, g.inPlace ? 1 : g.sy, out, g.M, rows, cols, 0, rows,
-    biasPtr, code, p0, p1);
+  memory.wasm!.convDirect(args.inputs[1], packed ? 1 : 0, args.scratch + preparedBytes(g), g.K, source.prepared, source.rowBytes,
+    source.rowStride, args.outputs[0], g.M, source.rows, source.cols, rowStart, rowEnd, colStart, colEnd,
+    bias === undefined || bias < 0 ? 0 : bias, code, p0, p1);
+}
+
+/** The lane's share of [0, n), in whole units of `unit`. */
+export function band(n: number, lane: number, lanes: number, unit: number): [number, number] {
+  const units = Math.ceil(n / unit);
+  const start = Math.floor((units * lane) / lanes) * unit;
+  const end = Math.min(n, Math.floor((units * (lane + 1)) / lanes) * unit);
+  return [start, end];
 }
 
 const common = {
@@ -103,7 +122,8 @@ export const convDirect: KernelVariant = {
   ...common,
   id: 'wasm.Conv.direct',
   layoutVersion: 1,
-  run: (memory, args) => runDirect(memory, args, false),
+  run: (memory, args) => { prelude(memory, args); part(memory, args, false, 0, 1); },
+  parallel: { prelude, part: (memory, args, lane, lanes) => part(memory, args, false, lane, lanes) },
 };
 
 export const convDirectPacked: KernelVariant = {
@@ -122,7 +142,8 @@ export const convDirectPacked: KernelVariant = {
       memory.wasm!.packA(raw, K * 4, M, K, packed);
     },
   },
-  run: (memory, args) => runDirect(memory, args, true),
+  run: (memory, args) => { prelude(memory, args); part(memory, args, true, 0, 1); },
+  parallel: { prelude, part: (memory, args, lane, lanes) => part(memory, args, true, lane, lanes) },
 };
 
 function align64(n: number): number {

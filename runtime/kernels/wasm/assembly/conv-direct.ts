@@ -54,12 +54,14 @@ export function convTapOffsets(C: i32, KH: i32, KW: i32, dy: i32, dx: i32, sx: i
 }
 
 /**
- * Runs the implicit GEMM over output rows [rowStart, rowEnd) of every output channel.
+ * Runs the implicit GEMM over output rows [rowStart, rowEnd) and columns [colStart, colEnd) of
+ * every output channel (lanes split the work along rows, or along columns when there is one row).
  * a: weights, packed (packedA = 1) or raw [M, K]. prepared: input as convPrepareInput left it
  * (rows `rowBytes` apart, output row oy starts at prepared row oy·sy). out: [M, OH, OW].
  */
 export function convDirect(a: usize, packed: i32, offsets: usize, K: i32, prepared: usize, rowBytes: i32, sy: i32,
-  out: usize, M: i32, OH: i32, OW: i32, rowStart: i32, rowEnd: i32, bias: usize, act: i32, p0: f32, p1: f32): void {
+  out: usize, M: i32, OH: i32, OW: i32, rowStart: i32, rowEnd: i32, colStart: i32, colEnd: i32,
+  bias: usize, act: i32, p0: f32, p1: f32): void {
   const ldo = <usize>OH * <usize>OW << 2;
   for (let m0 = 0; m0 < M; m0 += TILE_M) {
     const validM = min(TILE_M, M - m0);
@@ -67,8 +69,8 @@ export function convDirect(a: usize, packed: i32, offsets: usize, K: i32, prepar
     for (let oy = rowStart; oy < rowEnd; oy++) {
       const rowBase = prepared + <usize>(oy * sy) * <usize>rowBytes;
       const outRow = out + <usize>m0 * ldo + ((<usize>oy * <usize>OW) << 2);
-      for (let ox = 0; ox < OW; ox += TILE_N) {
-        const validN = min(TILE_N, OW - ox);
+      for (let ox = colStart; ox < colEnd; ox += TILE_N) {
+        const validN = min(TILE_N, colEnd - ox);
         const base = rowBase + (<usize>ox << 2);
         const dst = outRow + (<usize>ox << 2);
         if (packed) {

@@ -8,6 +8,6 @@ export interface ConvDirectExports {
   convTapOffsets(C: number, KH: number, KW: number, dy: number, dx: number, sx: number, phaseWidth: number,
     rowBytes: number, planeBytes: number, out: number): void;
   convDirect(a: number, packed: number, offsets: number, K: number, prepared: number, rowBytes: number, sy: number,
-    out: number, M: number, OH: number, OW: number, rowStart: number, rowEnd: number, bias: number,
+    out: number, M: number, OH: number, OW: number, rowStart: number, rowEnd: number, colStart: number, colEnd: number, bias: number,
     act: number, p0: number, p1: number): void;
 }

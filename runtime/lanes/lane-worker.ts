@@ -1,0 +1,39 @@
+/**
+ * A lane: a worker thread that instantiates the kernels on the session's shared memory, binds
+ * the plan's steps like the executing thread does, and then runs its part of each parallel step
+ * when the control block's job counter moves.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { prepareSteps } from '../execute/executor.js';
+import type { KernelExports } from '../kernels/wasm/exports.js';
+import { control, type LaneMessage, type LaneStartup } from './messages.js';
+
+const startup = workerData as LaneStartup;
+const slots = new Int32Array(startup.control);
+const instance = new WebAssembly.Instance(startup.module, { env: { memory: startup.memory, abort: () => { throw new Error('wasm kernel aborted'); } } });
+const memory = { buffer: startup.memory.buffer, wasm: instance.exports as unknown as KernelExports };
+const steps = prepareSteps(startup.plan, '(lane)');
+
+Atomics.add(slots, control.ready, 1);
+Atomics.notify(slots, control.ready);
+
+let seen = 0;
+for (;;) {
+  Atomics.wait(slots, control.generation, seen);
+  const generation = Atomics.load(slots, control.generation);
+  if (generation < 0) break;
+  seen = generation;
+  const lanes = Atomics.load(slots, control.lanes);
+  if (startup.lane >= lanes) continue;
+  const stepIndex = Atomics.load(slots, control.step);
+  try {
+    const { variant, args } = steps[stepIndex];
+    variant.parallel!.part(memory, args, startup.lane, lanes);
+  } catch (error) {
+    Atomics.store(slots, control.failed, 1);
+    const message: LaneMessage = { kind: 'failed', lane: startup.lane, step: stepIndex, message: (error as Error).message };
+    parentPort?.postMessage(message);
+  }
+  Atomics.add(slots, control.done, 1);
+  Atomics.notify(slots, control.done);
+}

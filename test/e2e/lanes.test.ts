@@ -1,0 +1,43 @@
+/**
+ * Intra-op lanes: a bundle compiled with --lanes 2 runs its convolutions split across the
+ * executing thread and a worker on the shared memory, and gives the same outputs as one lane
+ * (the split is by disjoint output bands, so results are bit-identical); the plan records the
+ * lanes per step; disposing the session stops the worker.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unpack } from 'msgpackr';
+import { compileModel } from '../../compiler/compile.js';
+import { fixtureModels } from '../../fixtures/models/definitions.js';
+import { Session } from '../../runtime/session.js';
+import type { Plan } from '../../runtime/plan/plan.js';
+import { fixtureModelDir } from '../support/paths.js';
+
+describe('lanes', () => {
+  let work: string;
+  before(() => { work = mkdtempSync(join(tmpdir(), 'nncc-lanes-')); });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  for (const fixture of fixtureModels) {
+    it(`${fixture.name}: two lanes give the outputs of one`, async () => {
+      const model = join(fixtureModelDir, `${fixture.name}.onnx`);
+      const outputs = [];
+      for (const lanes of [1, 2]) {
+        const bundle = join(work, `${fixture.name}-${lanes}.nnb`);
+        compileModel(model, bundle, { lanes });
+        const plan = unpack(readFileSync(join(bundle, 'plan.msgpack'))) as Plan;
+        const parallelSteps = plan.steps.filter((s) => s.lanes === 2).length;
+        if (lanes === 2) assert.ok(plan.lanes === 2 && parallelSteps > 0, 'some step runs on two lanes');
+        const session = await Session.create(bundle);
+        outputs.push(await session.run(fixture.inputs()));
+        outputs.push(await session.run(fixture.inputs()));
+        session.dispose();
+      }
+      for (const run of outputs.slice(1)) {
+        for (const name of Object.keys(outputs[0])) assert.deepEqual(run[name].data, outputs[0][name].data);
+      }
+    });
+  }
+});
