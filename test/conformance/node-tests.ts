@@ -1,6 +1,7 @@
 /**
  * Runs the ONNX backend node tests (`../shared/onnx-conformance/node/*`) for every operator nncc
- * supports, through the whole compiler path (import → passes → plan → executor), and classifies
+ * supports, through the whole compiler path (import → passes → plan → executor, with the
+ * reference kernels or with the fast variants wherever they apply), and classifies
  * each case as passed, failed (with the largest error) or skipped (with the reason). A case is
  * ours when its model is one node of a supported op; `_expanded` cases count under their op when
  * every node in them is supported.
@@ -13,6 +14,7 @@ import { importOnnx } from '../../compiler/import/onnx.js';
 import { decodeTensor } from '../../compiler/import/tensor-proto.js';
 import { executeGraph } from '../../compiler/ir/execute-graph.js';
 import { runPasses } from '../../compiler/passes/pipeline.js';
+import type { KernelStrategy } from '../../compiler/select/select-kernels.js';
 import { supportedOps } from '../../runtime/kernels/ref/registry.js';
 import { UnsupportedError } from '../../runtime/errors/errors.js';
 import type { Tensor } from '../../runtime/tensor/tensor.js';
@@ -52,7 +54,7 @@ export function listCases(root: string): { dir: string; name: string; op: string
   return cases;
 }
 
-export function runCase(testCase: { dir: string; name: string; op: string }): CaseResult {
+export function runCase(testCase: { dir: string; name: string; op: string }, kernels: KernelStrategy = 'reference'): CaseResult {
   const { dir, name, op } = testCase;
   const result = (outcome: CaseResult['outcome'], detail?: string): CaseResult => ({ name, op, outcome, detail });
   const dataDirs = readdirSync(dir).filter((d) => d.startsWith('test_data_set_')).sort();
@@ -71,7 +73,7 @@ export function runCase(testCase: { dir: string; name: string; op: string }): Ca
     const feeds = Object.fromEntries(graph.inputs.map((input) => [input.name, inputs.get(input.name)!]));
     let outputs;
     try {
-      outputs = executeGraph(graph, feeds);
+      outputs = executeGraph(graph, feeds, { kernels });
     } catch (error) {
       if (error instanceof UnsupportedError) return result('skipped', `run: ${error.message}`);
       return result('failed', `run: ${(error as Error).message}`);

@@ -1,6 +1,6 @@
 /**
  * Prints the conformance table: per supported operator, cases passed / failed / skipped, then
- * every failure and skip with its reason. `node dist/test/conformance/run.js [--op Conv] [--json]
+ * every failure and skip with its reason. `node dist/test/conformance/run.js [--op Conv] [--json] [--kernels fast]
  * [--root ../shared/onnx-conformance]`. Exits 1 if any case failed.
  */
 import { resolve } from 'node:path';
@@ -13,8 +13,9 @@ const flag = (name: string): string | undefined => {
 };
 const root = resolve(flag('--root') ?? '../shared/onnx-conformance');
 const only = flag('--op');
+const kernels = flag('--kernels') === 'fast' ? 'fast' : 'reference';
 const cases = listCases(root).filter((c) => !only || c.op === only);
-const results = cases.map(runCase);
+const results = cases.map((c) => runCase(c, kernels));
 const summary = summarise(results);
 
 if (args.includes('--json')) {
