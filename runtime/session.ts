@@ -15,6 +15,7 @@ import { emptyTimings, timed, type StageTimings } from './execute/timings.js';
 import type { Plan } from './plan/plan.js';
 import { LanePool } from './lanes/lane-pool.js';
 import { compileKernelModule } from './kernels/wasm/module.js';
+import { debugLevel } from './debug.js';
 import { sizeOf, type Tensor } from './tensor/tensor.js';
 
 export interface SessionOptions {
@@ -82,7 +83,9 @@ export class Session {
     if (this.disposed) throw new BundleError(runtimeCodes.disposed, this.bundleDir, 'the session was disposed');
     const ordered = this.manifest.inputs.map((spec) => checkedFeed(spec, feeds[spec.name]));
     const timings = emptyTimings();
-    const results = timed(timings, 'executeMs', () => executePlan(this.plan, this.memory, this.steps, ordered, this.lanes));
+    const stepTimes = debugLevel >= 2 ? new Float64Array(this.steps.length) : undefined;
+    const results = timed(timings, 'executeMs', () => executePlan(this.plan, this.memory, this.steps, ordered, this.lanes, stepTimes));
+    if (stepTimes) printStepTimes(this.plan, stepTimes);
     timings.totalMs = timings.executeMs;
     this.lastRunTimings = timings;
     const outputs: Outputs = {};
@@ -94,6 +97,11 @@ export class Session {
     this.disposed = true;
     this.lanes?.close();
   }
+}
+
+function printStepTimes(plan: Plan, stepTimes: Float64Array): void {
+  const lines = plan.steps.map((s, i) => `${stepTimes[i].toFixed(3).padStart(9)} ms  ${s.kernel.padEnd(28)} ${s.node}`);
+  process.stderr.write(`nncc: step times\n${lines.join('\n')}\n`);
 }
 
 function checkedFeed(spec: TensorSpec, tensor: Tensor | undefined): Tensor {

@@ -4,6 +4,7 @@
  */
 import { BundleError, FeedError } from '../../runtime/errors/errors.js';
 import { CompileError } from '../diagnostics.js';
+import { debugLevel } from '../../runtime/debug.js';
 
 export function reportError(error: unknown, asJson: boolean): void {
   const known = error instanceof CompileError || error instanceof BundleError || error instanceof FeedError;
@@ -16,5 +17,5 @@ export function reportError(error: unknown, asJson: boolean): void {
     return;
   }
   process.stderr.write(`nncc: ${known ? '' : 'internal error: '}${message}\n`);
-  if (!known && process.env.NNCC_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  if (!known && debugLevel >= 1 && error instanceof Error) process.stderr.write(`${error.stack}\n`);
 }

@@ -110,12 +110,14 @@ function resolve(id: string, step: PlanStep, planFile: string): KernelVariant {
   return variant;
 }
 
-export function executePlan(plan: Plan, memory: KernelMemory, steps: readonly PreparedStep[], feeds: readonly Tensor[], lanes?: LanePool): Tensor[] {
+export function executePlan(plan: Plan, memory: KernelMemory, steps: readonly PreparedStep[], feeds: readonly Tensor[], lanes?: LanePool,
+  stepTimes?: Float64Array): Tensor[] {
   plan.inputs.forEach((v, i) => {
     const data = feeds[i].data;
     new Uint8Array(memory.buffer, plan.values[v].offset, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   });
   steps.forEach(({ step, variant, args, after }, index) => {
+    const start = stepTimes ? performance.now() : 0;
     if (step.lanes > 1 && variant.parallel && lanes) {
       const parallel = variant.parallel;
       parallel.prelude(memory, args);
@@ -124,6 +126,7 @@ export function executePlan(plan: Plan, memory: KernelMemory, steps: readonly Pr
       variant.run(memory, args);
     }
     if (after) after.variant.run(memory, after.args);
+    if (stepTimes) stepTimes[index] = performance.now() - start;
   });
   return plan.outputs.map((v) => {
     const value = plan.values[v];

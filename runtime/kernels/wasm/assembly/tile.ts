@@ -120,14 +120,23 @@ export function tileRawA(a: usize, lda: usize, offsets: usize, base: usize, K: i
  * GEMM-shaped kernels. `out` must hold ceil(M/6)·6·K floats.
  */
 export function packA(a: usize, lda: usize, M: i32, K: i32, out: usize): void {
+  const panelBytes = <usize>K * <usize>(TILE_M * 4);
   for (let m0 = 0; m0 < M; m0 += TILE_M) {
-    for (let k = 0; k < K; k++) {
-      for (let i = 0; i < TILE_M; i++) {
-        const row = m0 + i;
-        const value: f32 = row < M ? load<f32>(a + <usize>row * lda + (<usize>k << 2)) : 0;
-        store<f32>(out, value);
-        out += 4;
+    // Row by row: reads stream along each row, writes stride through one panel that stays in cache.
+    for (let i = 0; i < TILE_M; i++) {
+      const row = m0 + i;
+      let dst = out + (<usize>i << 2);
+      const end = dst + panelBytes;
+      if (row >= M) {
+        for (; dst < end; dst += TILE_M * 4) store<f32>(dst, 0);
+        continue;
+      }
+      let src = a + <usize>row * lda;
+      for (; dst < end; dst += TILE_M * 4) {
+        store<f32>(dst, load<f32>(src));
+        src += 4;
       }
     }
+    out += panelBytes;
   }
 }
