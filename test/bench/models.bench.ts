@@ -1,0 +1,199 @@
+/**
+ * Whole-model warm inference on the real models in ../shared/models: nncc (kernels 'fast',
+ * compiled for 1 and 2 lanes, run by `Session`) beside onnxruntime-node (1 and 2 intra-op
+ * threads) and onnxruntime-web (1 thread), all in this process and timed in alternation. Every
+ * engine's output is checked against PyTorch's stored output. A second table gives nncc's
+ * convolution-only throughput, from per-step times of the same bundles (support/stepped-bundle).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileModel, importOnnxFile } from '../../compiler/compile.js';
+import { flopsOf } from '../../compiler/ir/flops.js';
+import { Session } from '../../runtime/session.js';
+import type { Tensor } from '../../runtime/tensor/tensor.js';
+import { maxRelativeError } from '../support/compare.js';
+import { sharedModelsDir } from '../support/paths.js';
+import { ortNodeSession, ortWebSession, type PeerSession } from './support/onnxruntime.js';
+import { machineInfo, parseFlags } from './support/options.js';
+import { gflops, interleavedMediansMs, median, type Repetitions } from './support/stats.js';
+import { loadSteppedBundle } from './support/stepped-bundle.js';
+import { fixed, formatTable, ms, ratio } from './support/table.js';
+
+const models = ['squeezenet1_1', 'mobilenet_v2', 'resnet18'];
+const inputDims = [1, 3, 224, 224];
+const tolerance = 1e-4;
+
+const usage = `Usage: node dist/test/bench/models.bench.js [options]
+
+Warm whole-model inference (ms) of ${models.join(', ')} from ${sharedModelsDir}:
+nncc 1 and 2 lanes, onnxruntime-node 1 and 2 threads, onnxruntime-web 1 thread.
+
+  --runs N      timed runs per engine after 2 warm-ups (default 10; 5 with --quick)
+  --quick       fewer runs
+  --json FILE   also write the results as JSON
+  --help        this text
+`;
+
+const flags = parseFlags({ runs: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'string' }, help: { type: 'boolean' } }, usage);
+const repetitions: Repetitions = { warmups: 2, runs: Number(flags.runs ?? (flags.quick ? 5 : 10)) };
+if (!(repetitions.runs >= 1)) {
+  process.stderr.write(`--runs needs a positive number, got '${flags.runs}'\n\n${usage}`);
+  process.exit(2);
+}
+
+interface Engine {
+  name: string;
+  run(): Promise<Float32Array>;
+  release(): unknown;
+}
+
+interface EngineResult {
+  name: string;
+  warmMs: number;
+  maxRelError: number;
+}
+
+interface ConvResult {
+  lanes: number;
+  convMs: number;
+  convGflops: number;
+}
+
+interface ModelResult {
+  model: string;
+  flops: number;
+  convFlops: number;
+  engines: EngineResult[];
+  conv: ConvResult[];
+}
+
+function readF32(path: string): Float32Array {
+  const bytes = readFileSync(path);
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+}
+
+/** FLOPs of the imported graph (before any pass), as `nncc inspect` counts them. */
+function modelFlops(modelPath: string): number {
+  const graph = importOnnxFile(modelPath);
+  const dimsOf = (name: string) => (name === '' ? undefined : graph.values.get(name)?.dims);
+  return graph.nodes.reduce((sum, n) => sum + flopsOf({
+    op: n.op, attrs: n.attrs, inputs: n.inputs.map(dimsOf), outputs: n.outputs.filter(Boolean).map((o) => dimsOf(o)!),
+  }), 0);
+}
+
+function nnccEngine(bundle: string, lanes: number, input: Float32Array): Engine {
+  const session = Session.createSync(bundle);
+  const [inputSpec] = session.inputs;
+  const feeds: Record<string, Tensor> = { [inputSpec.name]: { dtype: 'float32', dims: inputSpec.dims, data: input } };
+  const outputName = session.outputs[0].name;
+  return {
+    name: `nncc ${lanes} lane${lanes > 1 ? 's' : ''}`,
+    run: async () => session.runSync(feeds)[outputName].data as Float32Array,
+    release: () => session.dispose(),
+  };
+}
+
+function peerEngine(name: string, session: PeerSession, input: Float32Array): Engine {
+  return { name, run: () => session.run(input), release: () => session.release() };
+}
+
+/** Median time of the bundle's Conv steps in one run, and their FLOPs, from per-step times. */
+function convTimes(bundle: string, input: Float32Array): { convMs: number; convFlops: number } {
+  const stepped = loadSteppedBundle(bundle);
+  try {
+    const { plan } = stepped;
+    const convSteps = plan.steps.flatMap((s, i) => (s.op === 'Conv' ? [i] : []));
+    const dimsOf = (v: number) => (v < 0 ? undefined : plan.values[v].dims);
+    const convFlops = convSteps.reduce((sum, i) => {
+      const s = plan.steps[i];
+      return sum + flopsOf({ op: s.op, attrs: s.attrs, inputs: s.inputs.map(dimsOf), outputs: s.outputs.filter((v) => v >= 0).map((v) => dimsOf(v)!) });
+    }, 0);
+    const feeds: Tensor[] = [{ dtype: 'float32', dims: inputDims, data: input }];
+    const stepTimes = new Float64Array(plan.steps.length);
+    for (let i = 0; i < repetitions.warmups; i++) stepped.run(feeds, stepTimes);
+    const samples = Array.from({ length: repetitions.runs }, () => {
+      stepped.run(feeds, stepTimes);
+      return convSteps.reduce((sum, i) => sum + stepTimes[i], 0);
+    });
+    return { convMs: median(samples), convFlops };
+  } finally {
+    stepped.dispose();
+  }
+}
+
+async function measureModel(model: string, work: string): Promise<ModelResult> {
+  const modelPath = join(sharedModelsDir, `${model}.onnx`);
+  const input = readF32(join(sharedModelsDir, `${model}.input.f32`));
+  const expected = readF32(join(sharedModelsDir, `${model}.output.f32`));
+  const bundles = [1, 2].map((lanes) => {
+    const bundle = join(work, `${model}-${lanes}lane.nnb`);
+    compileModel(modelPath, bundle, { kernels: 'fast', lanes });
+    return { lanes, bundle };
+  });
+  const engines = [
+    ...bundles.map(({ lanes, bundle }) => nnccEngine(bundle, lanes, input)),
+    peerEngine('ort-node 1t', await ortNodeSession(modelPath, inputDims, 1), input),
+    peerEngine('ort-node 2t', await ortNodeSession(modelPath, inputDims, 2), input),
+    peerEngine('ort-web 1t', await ortWebSession(modelPath, inputDims), input),
+  ];
+  try {
+    const warmMs = await interleavedMediansMs(engines.map((e) => e.run), repetitions);
+    const results = await Promise.all(engines.map(async (e, i) => ({ name: e.name, warmMs: warmMs[i], maxRelError: maxRelativeError(await e.run(), expected) })));
+    const conv = bundles.map(({ lanes, bundle }) => ({ lanes, ...convTimes(bundle, input) }));
+    return {
+      model, flops: modelFlops(modelPath), convFlops: conv[0].convFlops, engines: results,
+      conv: conv.map(({ lanes, convMs, convFlops }) => ({ lanes, convMs, convGflops: gflops(convFlops, convMs) })),
+    };
+  } finally {
+    for (const e of engines) await e.release();
+  }
+}
+
+function printTables(results: readonly ModelResult[]): void {
+  const warm = (r: ModelResult, name: string) => r.engines.find((e) => e.name === name)?.warmMs;
+  const checks = (r: ModelResult) => {
+    const wrong = r.engines.filter((e) => !(e.maxRelError <= tolerance));
+    return wrong.length ? `WRONG ${wrong.map((e) => `${e.name} ${e.maxRelError.toExponential(1)}`).join(', ')}` : 'ok';
+  };
+  const rows = results.map((r) => [
+    r.model, fixed(r.flops / 1e9, 2), ms(warm(r, 'nncc 1 lane')), ms(warm(r, 'nncc 2 lanes')), ms(warm(r, 'ort-node 1t')),
+    ms(warm(r, 'ort-node 2t')), ms(warm(r, 'ort-web 1t')),
+    ratio(warm(r, 'nncc 1 lane'), warm(r, 'ort-node 1t')), ratio(warm(r, 'nncc 2 lanes'), warm(r, 'ort-node 2t')),
+    ratio(warm(r, 'nncc 1 lane'), warm(r, 'ort-web 1t')),
+    fixed(gflops(r.flops, warm(r, 'nncc 1 lane')!)), fixed(gflops(r.flops, warm(r, 'nncc 2 lanes')!)), checks(r),
+  ]);
+  process.stdout.write(`\n${formatTable(['model', 'GFLOPs', 'nncc 1 lane', 'nncc 2 lanes', 'ort-node 1t', 'ort-node 2t', 'ort-web 1t',
+    'nncc/ort-node 1t', 'nncc/ort-node 2t', 'nncc/ort-web', 'nncc GFLOP/s 1 lane', 'nncc GFLOP/s 2 lanes', 'check'], rows)}\n`);
+  const convRows = results.map((r) => {
+    const [one, two] = r.conv;
+    return [r.model, fixed(r.convFlops / 1e9, 2), ms(one.convMs), fixed(one.convGflops), `${fixed((100 * one.convMs) / warm(r, 'nncc 1 lane')!, 0)}%`,
+      ms(two.convMs), fixed(two.convGflops)];
+  });
+  process.stdout.write(`\nnncc convolutions only (sum of Conv step times in one run, median)\n\n`);
+  process.stdout.write(`${formatTable(['model', 'conv GFLOPs', 'conv ms 1 lane', 'conv GFLOP/s 1 lane', 'conv share 1 lane', 'conv ms 2 lanes', 'conv GFLOP/s 2 lanes'], convRows)}\n`);
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(`nncc whole-model warm inference, ms (median of ${repetitions.runs} runs per engine after ${repetitions.warmups} warm-ups, engines alternating)\n`);
+  const present = models.filter((m) => existsSync(join(sharedModelsDir, `${m}.onnx`)));
+  for (const m of models.filter((name) => !present.includes(name))) process.stdout.write(`skipping ${m}: ${join(sharedModelsDir, `${m}.onnx`)} is absent\n`);
+  if (present.length === 0) return;
+  const work = mkdtempSync(join(tmpdir(), 'nncc-bench-models-'));
+  const results: ModelResult[] = [];
+  try {
+    for (const model of present) {
+      process.stdout.write(`measuring ${model}…\n`);
+      results.push(await measureModel(model, work));
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  printTables(results);
+  if (flags.json) {
+    writeFileSync(flags.json, `${JSON.stringify({ machine: machineInfo(), repetitions, models: results }, null, 2)}\n`);
+    process.stdout.write(`wrote ${flags.json}\n`);
+  }
+}
+
+await main();
