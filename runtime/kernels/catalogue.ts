@@ -9,11 +9,42 @@ import { referenceKernel, supportedOps } from './ref/registry.js';
 import { referenceVariant } from './ref/variants.js';
 import type { KernelVariant } from './variant.js';
 import { convDirect, convDirectPacked } from './wasm/Conv.js';
+import { maxPoolSimd, averagePoolSimd, globalMaxPoolSimd, globalAveragePoolSimd } from './wasm/Pool.js';
+import { addSimd } from './wasm/Add.js';
+import { subSimd } from './wasm/Sub.js';
+import { mulSimd } from './wasm/Mul.js';
+import { divSimd } from './wasm/Div.js';
+import { sumSimd } from './wasm/Sum.js';
+import { reluSimd, leakyReluSimd, sigmoidSimd, hardSigmoidSimd, hardSwishSimd, tanhSimd, clipSimd } from './wasm/Activations.js';
+import { concatCopy } from './wasm/Concat.js';
+import { gemmNaive, gemmPacked } from './wasm/Gemm.js';
+import { matMulNaive, matMulPacked } from './wasm/MatMul.js';
 import { kernelModuleSha256 } from './wasm/module.js';
 
 const wasmVariants: KernelVariant[] = [
   convDirectPacked,
   convDirect,
+  gemmPacked,
+  gemmNaive,
+  matMulPacked,
+  matMulNaive,
+  maxPoolSimd,
+  averagePoolSimd,
+  globalMaxPoolSimd,
+  globalAveragePoolSimd,
+  addSimd,
+  subSimd,
+  mulSimd,
+  divSimd,
+  sumSimd,
+  reluSimd,
+  leakyReluSimd,
+  sigmoidSimd,
+  hardSigmoidSimd,
+  hardSwishSimd,
+  tanhSimd,
+  clipSimd,
+  concatCopy,
 ];
 
 const variants: KernelVariant[] = [

@@ -1,4 +1,19 @@
 /** Exports of assembly/conv-depthwise.ts. Pointers are byte offsets into the shared memory. */
 
+/**
+ * Depthwise convolution of channels [cStart, cEnd) of x[C, H, W] into out[C, OH, OW] with weights
+ * w[C, KH, KW] and bias (0 for none); `scratch` holds the calling lane's padded row ring of
+ * `phaseWidth`-float phases (see ConvDepthwise.ts for both sizes). The specialised kernels ignore
+ * the kernel size, strides and dilations they fix.
+ */
+export type DepthwiseKernel = (x: number, w: number, bias: number, out: number, cStart: number, cEnd: number,
+  H: number, W: number, OH: number, OW: number, KH: number, KW: number, sy: number, sx: number, dy: number, dx: number,
+  padTop: number, padLeft: number, scratch: number, phaseWidth: number, act: number, p0: number, p1: number) => void;
+
 export interface ConvDepthwiseExports {
+  depthwise3x3s1: DepthwiseKernel;
+  depthwise3x3s2: DepthwiseKernel;
+  depthwise5x5s1: DepthwiseKernel;
+  depthwise5x5s2: DepthwiseKernel;
+  depthwiseGeneral: DepthwiseKernel;
 }

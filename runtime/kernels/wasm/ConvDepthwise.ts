@@ -1,0 +1,97 @@
+/**
+ * Depthwise convolution in WebAssembly SIMD: 2-D, float32, batch 1, group = C = M (one KH×KW
+ * filter per channel, channel multiplier 1), on the raw ONNX weights [C, 1, KH, KW].
+ *
+ * - `wasm.Conv.depthwise-3x3s1`, `-3x3s2`, `-5x5s1`, `-5x5s2`: taps unrolled, dilation 1, any pads.
+ * - `wasm.Conv.depthwise`: any kernel size, stride, dilation and pads.
+ *
+ * The kernels (assembly/conv-depthwise.ts) copy each input row once into a ring of zero-padded,
+ * column-phase-split rows in scratch, then compute 4 or 8 outputs per step with the fused
+ * activation in the epilogue. Lanes split the channels; each lane's ring is the one of its first
+ * channel, so scratch holds a ring per channel and any split writes disjoint scratch.
+ *
+ * No weight transform: a tap's broadcast (`v128.load32_splat`) is one load from the raw weights,
+ * as cheap as loading a pre-broadcast vector, and 3×3 filters keep their 9 broadcasts in registers
+ * for a whole row anyway; replicated weights would only cost 4× the weight bytes.
+ */
+import { attrInt } from '../kernel.js';
+import type { KernelMemory, KernelVariant, StepArgs, StepShapes } from '../variant.js';
+import { windowGeometry } from '../ref/window.js';
+import { band } from './Conv.js';
+import type { ConvDepthwiseExports } from './exports/conv-depthwise.js';
+
+interface DepthwiseGeometry {
+  C: number; H: number; W: number; OH: number; OW: number; KH: number; KW: number;
+  sy: number; sx: number; dy: number; dx: number; padTop: number; padLeft: number;
+  /** Floats of one column phase of a ring row. */
+  phaseWidth: number;
+  /** Bytes of one lane's scratch: zero row, (KH−1)·dy+1 ring rows, row and column tables. */
+  ringBytes: number;
+}
+
+/** The depthwise geometry, or undefined when the step is not a 2-D batch-1 depthwise float32 Conv. */
+function geometryOf(shapes: StepShapes): DepthwiseGeometry | undefined {
+  const [x, w] = shapes.inputs;
+  if (!x || !w || x.dtype !== 'float32' || w.dtype !== 'float32' || x.dims.length !== 4 || w.dims.length !== 4) return undefined;
+  const [N, C, H, W] = x.dims;
+  const [M, perGroup, KH, KW] = w.dims;
+  if (N !== 1 || perGroup !== 1 || M !== C || attrInt(shapes.attrs, 'group', 1) !== C) return undefined;
+  let g;
+  try {
+    g = windowGeometry([H, W], [KH, KW], shapes.attrs);
+  } catch {
+    return undefined;
+  }
+  const [OH, OW] = g.outputSize;
+  const [sy, sx] = g.strides;
+  const [dy, dx] = g.dilations;
+  const [padTop, padLeft] = g.padsBegin;
+  const ceil = (n: number, unit: number) => Math.ceil(n / unit) * unit;
+  const read = ceil(OW, 8) + Math.floor(((KW - 1) * dx) / sx);
+  const copied = sx === 1 ? padLeft + ceil(W, 4) : sx === 2 ? ((padLeft + 1) >> 1) + ceil(W, 8) / 2 : Math.ceil((padLeft + W) / sx);
+  const phaseWidth = ceil(Math.max(read, copied), 4);
+  const ringBytes = ceil(((KH - 1) * dy + 2) * sx * phaseWidth * 4 + (KH + KW) * 4, 64);
+  return { C, H, W, OH, OW, KH, KW, sy, sx, dy, dx, padTop, padLeft, phaseWidth, ringBytes };
+}
+
+function part(kernel: keyof ConvDepthwiseExports, memory: KernelMemory, args: StepArgs, lane: number, lanes: number): void {
+  const g = geometryOf(args.shapes)!;
+  const [cStart, cEnd] = band(g.C, lane, lanes, 1);
+  if (cStart >= cEnd) return;
+  const bias = args.inputs[2];
+  const { code, p0, p1 } = args.activation;
+  memory.wasm![kernel](args.inputs[0], args.inputs[1], bias === undefined || bias < 0 ? 0 : bias, args.outputs[0], cStart, cEnd,
+    g.H, g.W, g.OH, g.OW, g.KH, g.KW, g.sy, g.sx, g.dy, g.dx, g.padTop, g.padLeft,
+    args.scratch + cStart * g.ringBytes, g.phaseWidth, code, p0, p1);
+}
+
+function depthwiseVariant(id: string, kernel: keyof ConvDepthwiseExports, fits: (g: DepthwiseGeometry) => boolean): KernelVariant {
+  return {
+    id,
+    op: 'Conv',
+    layoutVersion: 1,
+    layout: { input: 'NCHW', output: 'NCHW' },
+    fusesActivation: true,
+    usesWasm: true,
+    appliesTo: (shapes) => {
+      const g = geometryOf(shapes);
+      return g !== undefined && fits(g);
+    },
+    scratchBytes: (shapes) => {
+      const g = geometryOf(shapes)!;
+      return g.C * g.ringBytes;
+    },
+    run: (memory, args) => part(kernel, memory, args, 0, 1),
+    parallel: { prelude: () => {}, part: (memory, args, lane, lanes) => part(kernel, memory, args, lane, lanes) },
+  };
+}
+
+/** A k×k filter at stride s in both axes, dilation 1. */
+const square = (k: number, s: number) => (g: DepthwiseGeometry): boolean =>
+  g.KH === k && g.KW === k && g.sy === s && g.sx === s && g.dy === 1 && g.dx === 1;
+
+export const convDepthwise3x3s1 = depthwiseVariant('wasm.Conv.depthwise-3x3s1', 'depthwise3x3s1', square(3, 1));
+export const convDepthwise3x3s2 = depthwiseVariant('wasm.Conv.depthwise-3x3s2', 'depthwise3x3s2', square(3, 2));
+export const convDepthwise5x5s1 = depthwiseVariant('wasm.Conv.depthwise-5x5s1', 'depthwise5x5s1', square(5, 1));
+export const convDepthwise5x5s2 = depthwiseVariant('wasm.Conv.depthwise-5x5s2', 'depthwise5x5s2', square(5, 2));
+export const convDepthwise = depthwiseVariant('wasm.Conv.depthwise', 'depthwiseGeneral', () => true);
