@@ -4,16 +4,19 @@
 // implicit im2col over a prepared input (offset = where tap k reads). Rows are emitted in
 // reverse order: TurboFan then keeps the 12 accumulators, 2 B vectors and 1 broadcast in the
 // 15 registers it has, without spilling (see KERNEL-NOTES.md).
-import { activate4, activateScalar } from './activation';
+//
+// The tile functions store raw sums and leave bias and activation to `tileEpilogue`, a separate
+// function run on the just-written (L1-resident) tile. Keeping the tile small matters for cold
+// runs: V8 runs a function's first calls on Liftoff code and swaps in TurboFan code only when
+// its background compile finishes, which takes far longer for a function with eight inlined
+// activation paths.
+import { activate4 } from './activation';
 
 export const TILE_M: i32 = 6;
 export const TILE_N: i32 = 8;
 
-/** Adds bias, activates and stores one row of the tile; only `validN` columns when short. */
-@inline function storeRow(out: usize, v0: v128, v1: v128, bias: f32, validN: i32, act: i32, p0: f32, p1: f32): void {
-  const b = f32x4.splat(bias);
-  v0 = activate4(f32x4.add(v0, b), act, p0, p1);
-  v1 = activate4(f32x4.add(v1, b), act, p0, p1);
+/** Stores one row of the tile; only `validN` columns when short. */
+@inline function storeRow(out: usize, v0: v128, v1: v128, validN: i32): void {
   if (validN == 8) {
     v128.store(out, v0);
     v128.store(out, v1, 16);
@@ -31,8 +34,43 @@ export const TILE_N: i32 = 8;
   if (n > 2) store<f32>(out, f32x4.extract_lane(v, 2), 8);
 }
 
-@inline function biasAt(bias: usize, row: i32): f32 {
-  return bias == 0 ? 0 : load<f32>(bias + (<usize>row << 2));
+/** Adds the per-row bias (0: none) and applies the activation to a stored validM × validN tile. */
+export function tileEpilogue(out: usize, ldo: usize, validM: i32, validN: i32, bias: usize, act: i32, p0: f32, p1: f32): void {
+  if (bias == 0 && act == 0) return;
+  for (let i = 0; i < validM; i++) {
+    const b = f32x4.splat(bias == 0 ? 0 : load<f32>(bias + (<usize>i << 2)));
+    const row = out + <usize>i * ldo;
+    if (validN == 8) {
+      v128.store(row, activate4(f32x4.add(v128.load(row), b), act, p0, p1));
+      v128.store(row, activate4(f32x4.add(v128.load(row, 16), b), act, p0, p1), 16);
+      continue;
+    }
+    for (let j = 0; j < validN; j += 4) {
+      const at = row + (<usize>j << 2);
+      const lanes = min(4, validN - j);
+      const v = activate4(f32x4.add(lanes == 4 ? v128.load(at) : loadPartial(at, lanes), b), act, p0, p1);
+      storePartial(at, v, lanes);
+    }
+  }
+}
+
+@inline function loadPartial(at: usize, n: i32): v128 {
+  let v = f32x4.splat(0);
+  v = f32x4.replace_lane(v, 0, load<f32>(at));
+  if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(at, 4));
+  if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(at, 8));
+  return v;
+}
+
+@inline function storeTile(out: usize, ldo: usize, validM: i32, validN: i32,
+  c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128,
+  c30: v128, c31: v128, c40: v128, c41: v128, c50: v128, c51: v128): void {
+  storeRow(out, c00, c01, validN);
+  if (validM > 1) storeRow(out + ldo, c10, c11, validN);
+  if (validM > 2) storeRow(out + ldo * 2, c20, c21, validN);
+  if (validM > 3) storeRow(out + ldo * 3, c30, c31, validN);
+  if (validM > 4) storeRow(out + ldo * 4, c40, c41, validN);
+  if (validM > 5) storeRow(out + ldo * 5, c50, c51, validN);
 }
 
 /**
@@ -65,12 +103,8 @@ export function tilePackedA(a: usize, offsets: usize, base: usize, K: i32, out: 
     a += 24;
     offsets += 4;
   }
-  storeRow(out, c00, c01, biasAt(bias, 0), validN, act, p0, p1);
-  if (validM > 1) storeRow(out + ldo, c10, c11, biasAt(bias, 1), validN, act, p0, p1);
-  if (validM > 2) storeRow(out + ldo * 2, c20, c21, biasAt(bias, 2), validN, act, p0, p1);
-  if (validM > 3) storeRow(out + ldo * 3, c30, c31, biasAt(bias, 3), validN, act, p0, p1);
-  if (validM > 4) storeRow(out + ldo * 4, c40, c41, biasAt(bias, 4), validN, act, p0, p1);
-  if (validM > 5) storeRow(out + ldo * 5, c50, c51, biasAt(bias, 5), validN, act, p0, p1);
+  storeTile(out, ldo, validM, validN, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+  tileEpilogue(out, ldo, validM, validN, bias, act, p0, p1);
 }
 
 /**
@@ -106,12 +140,8 @@ export function tileRawA(a: usize, lda: usize, offsets: usize, base: usize, K: i
     av = v128.load32_splat(a0 + ka);
     c00 = f32x4.relaxed_madd(av, b0, c00); c01 = f32x4.relaxed_madd(av, b1, c01);
   }
-  storeRow(out, c00, c01, biasAt(bias, 0), validN, act, p0, p1);
-  if (validM > 1) storeRow(out + ldo, c10, c11, biasAt(bias, 1), validN, act, p0, p1);
-  if (validM > 2) storeRow(out + ldo * 2, c20, c21, biasAt(bias, 2), validN, act, p0, p1);
-  if (validM > 3) storeRow(out + ldo * 3, c30, c31, biasAt(bias, 3), validN, act, p0, p1);
-  if (validM > 4) storeRow(out + ldo * 4, c40, c41, biasAt(bias, 4), validN, act, p0, p1);
-  if (validM > 5) storeRow(out + ldo * 5, c50, c51, biasAt(bias, 5), validN, act, p0, p1);
+  storeTile(out, ldo, validM, validN, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+  tileEpilogue(out, ldo, validM, validN, bias, act, p0, p1);
 }
 
 /**
