@@ -9,6 +9,8 @@ import { referenceKernel, supportedOps } from './ref/registry.js';
 import { referenceVariant } from './ref/variants.js';
 import type { KernelVariant } from './variant.js';
 import { convDirect, convDirectPacked } from './wasm/Conv.js';
+import { convIm2colSgemm } from './wasm/ConvIm2col.js';
+import { convWinogradF23, convWinogradF43, convWinogradF63 } from './wasm/ConvWinograd.js';
 import { maxPoolSimd, averagePoolSimd, globalMaxPoolSimd, globalAveragePoolSimd } from './wasm/Pool.js';
 import { addSimd } from './wasm/Add.js';
 import { subSimd } from './wasm/Sub.js';
@@ -22,8 +24,12 @@ import { matMulNaive, matMulPacked } from './wasm/MatMul.js';
 import { kernelModuleSha256 } from './wasm/module.js';
 
 const wasmVariants: KernelVariant[] = [
+  convWinogradF43,
   convDirectPacked,
+  convIm2colSgemm,
   convDirect,
+  convWinogradF23,
+  convWinogradF63,
   gemmPacked,
   gemmNaive,
   matMulPacked,

@@ -25,7 +25,7 @@ interface DepthwiseGeometry {
   sy: number; sx: number; dy: number; dx: number; padTop: number; padLeft: number;
   /** Floats of one column phase of a ring row. */
   phaseWidth: number;
-  /** Bytes of one lane's scratch: zero row, (KH−1)·dy+1 ring rows, row and column tables. */
+  /** Bytes of one lane's scratch: zero row, ring rows, two staging rows, row and column tables. */
   ringBytes: number;
 }
 
@@ -50,7 +50,9 @@ function geometryOf(shapes: StepShapes): DepthwiseGeometry | undefined {
   const read = ceil(OW, 8) + Math.floor(((KW - 1) * dx) / sx);
   const copied = sx === 1 ? padLeft + ceil(W, 4) : sx === 2 ? ((padLeft + 1) >> 1) + ceil(W, 8) / 2 : Math.ceil((padLeft + W) / sx);
   const phaseWidth = ceil(Math.max(read, copied), 4);
-  const ringBytes = ceil(((KH - 1) * dy + 2) * sx * phaseWidth * 4 + (KH + KW) * 4, 64);
+  // The kernels' ring is a power of two of at least the input rows one step reads.
+  const ringRows = 2 ** Math.ceil(Math.log2((KH - 1) * dy + 1 + sy));
+  const ringBytes = ceil((ringRows + 1) * sx * phaseWidth * 4 + 2 * ceil(OW * 4, 32) + (KH + KW) * 4, 64);
   return { C, H, W, OH, OW, KH, KW, sy, sx, dy, dx, padTop, padLeft, phaseWidth, ringBytes };
 }
 

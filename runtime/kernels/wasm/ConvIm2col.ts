@@ -1,10 +1,14 @@
 /**
  * `wasm.Conv.im2col-sgemm`: 2-D float32 Conv (group 1, batch 1, any strides, dilations and
  * pads) as an explicit im2col + SGEMM, the paper's "sgemm" kind. The transform packs the
- * weights [M, C·KH·KW] into 6-row panels (packA); at run time each lane writes its share of the
- * im2col matrix into 8-column panels in scratch and multiplies, block by block, with the 6×8
- * tile (assembly/conv-im2col.ts). Scratch: the B offset table, then every panel of the im2col
- * matrix (lanes write disjoint panels, so no per-lane buffers are needed).
+ * weights [M, C·KH·KW] into 6-row panels (packA). The prelude pads and phase-splits the input
+ * into scratch and builds the tap offset table, as wasm.Conv.direct does (skipped for 1×1
+ * stride-1 unpadded convs, whose im2col matrix is the input itself, read as one long row); each
+ * lane then writes its share of the im2col matrix into 8-column panels and multiplies them,
+ * block by block, with the 6×8 tile (assembly/conv-im2col.ts). Scratch: the panel offset table,
+ * the tap offset table, the prepared input and room for every panel of the im2col matrix; a lane
+ * reuses the slots of its own first panels for each block, so only about lanes × one block of it
+ * is touched (the rest stays unused: scratchBytes does not know the lane count).
  */
 import { attrInt } from '../kernel.js';
 import type { KernelMemory, KernelVariant, StepArgs, StepShapes } from '../variant.js';
@@ -17,9 +21,14 @@ const tileN = 8;
 const blockBytes = 192 * 1024;
 
 interface Im2colGeometry {
-  C: number; H: number; W: number; M: number; KH: number; KW: number;
-  OW: number; sy: number; sx: number; dy: number; dx: number; padTop: number; padLeft: number;
-  K: number; N: number; panels: number;
+  C: number; H: number; W: number; M: number; KH: number; KW: number; K: number;
+  sy: number; sx: number; dy: number; dx: number; padTop: number; padLeft: number;
+  /** 1×1, stride 1, no pads: the input is the im2col matrix, one row of N columns. */
+  inPlace: boolean;
+  /** Output rows and columns as the panels see them, N = rows·cols. */
+  rows: number; cols: number; N: number; panels: number;
+  /** Prepared input: rows, floats per phase, bytes per row (sx phases) and per channel. */
+  PH: number; phaseWidth: number; rowBytes: number; planeBytes: number;
 }
 
 function appliesTo(shapes: StepShapes): boolean {
@@ -33,37 +42,50 @@ function geometryOf(shapes: StepShapes): Im2colGeometry {
   const [M, , KH, KW] = shapes.inputs[1]!.dims;
   const g = windowGeometry([H, W], [KH, KW], shapes.attrs);
   const [OH, OW] = g.outputSize;
+  const [sy, sx] = g.strides;
+  const [dy, dx] = g.dilations;
+  const [padTop, padLeft] = g.padsBegin;
+  const inPlace = KH === 1 && KW === 1 && sy === 1 && sx === 1 && [...g.padsBegin, ...g.padsEnd].every((p) => p === 0);
   const N = OH * OW;
-  return {
-    C, H, W, M, KH, KW, OW, sy: g.strides[0], sx: g.strides[1], dy: g.dilations[0], dx: g.dilations[1],
-    padTop: g.padsBegin[0], padLeft: g.padsBegin[1], K: C * KH * KW, N, panels: Math.ceil(N / tileN),
-  };
+  const common = { C, H, W, M, KH, KW, K: C * KH * KW, sy, sx, dy, dx, padTop, padLeft, inPlace, N, panels: Math.ceil(N / tileN) };
+  if (inPlace) return { ...common, rows: 1, cols: N, PH: H, phaseWidth: N, rowBytes: N * 4, planeBytes: N * 4 };
+  const PH = (OH - 1) * sy + (KH - 1) * dy + 1;
+  const phaseWidth = Math.ceil(((OW - 1) * sx + (KW - 1) * dx + 1) / sx);
+  const rowBytes = sx * phaseWidth * 4;
+  return { ...common, rows: OH, cols: OW, PH, phaseWidth, rowBytes, planeBytes: PH * rowBytes };
 }
 
-function offsetsBytes(g: Im2colGeometry): number {
-  return align64(g.K * 4);
-}
-
-function scratchBytes(shapes: StepShapes): number {
-  const g = geometryOf(shapes);
-  return offsetsBytes(g) + g.panels * g.K * tileN * 4;
+/** Scratch layout: panel offsets, tap offsets, prepared input, panels. */
+function scratchLayout(g: Im2colGeometry) {
+  const offsets = 0;
+  const taps = offsets + align64(g.K * 4);
+  const prepared = taps + align64(g.K * 4);
+  const panels = prepared + (g.inPlace ? 0 : align64(g.C * g.planeBytes));
+  return { offsets, taps, prepared, panels, end: panels + g.panels * g.K * tileN * 4 };
 }
 
 function prelude(memory: KernelMemory, args: StepArgs): void {
-  memory.wasm!.panelOffsets(geometryOf(args.shapes).K, tileN * 4, args.scratch);
+  const wasm = memory.wasm!;
+  const g = geometryOf(args.shapes);
+  const at = scratchLayout(g);
+  wasm.panelOffsets(g.K, tileN * 4, args.scratch + at.offsets);
+  wasm.convTapOffsets(g.C, g.KH, g.KW, g.dy, g.dx, g.sx, g.phaseWidth, g.rowBytes, g.planeBytes, args.scratch + at.taps);
+  if (!g.inPlace) {
+    wasm.convPrepareInput(args.inputs[0], g.C, g.H, g.W, g.padTop, g.padLeft, g.PH, g.sx, g.phaseWidth, args.scratch + at.prepared);
+  }
 }
 
 function part(memory: KernelMemory, args: StepArgs, lane: number, lanes: number): void {
   const g = geometryOf(args.shapes);
   const [panelStart, panelEnd] = band(g.panels, lane, lanes, 1);
   if (panelStart >= panelEnd) return;
+  const at = scratchLayout(g);
   const panelsPerBlock = Math.max(1, Math.floor(blockBytes / (g.K * tileN * 4)));
-  const bias = args.inputs[2];
+  const bias = args.inputs[2] === undefined || args.inputs[2] < 0 ? 0 : args.inputs[2];
   const { code, p0, p1 } = args.activation;
-  memory.wasm!.convIm2col(args.inputs[1], args.scratch, args.inputs[0], g.C, g.H, g.W, g.KH, g.KW,
-    g.sy, g.sx, g.dy, g.dx, g.padTop, g.padLeft, g.OW, g.N,
-    args.scratch + offsetsBytes(g), panelStart, panelEnd, panelsPerBlock,
-    args.outputs[0], g.M, bias === undefined || bias < 0 ? 0 : bias, code, p0, p1);
+  memory.wasm!.convIm2col(args.inputs[1], args.scratch + at.offsets, g.inPlace ? args.inputs[0] : args.scratch + at.prepared,
+    g.rowBytes, g.sy, args.scratch + at.taps, g.K, g.cols, g.N, args.scratch + at.panels, panelStart, panelEnd, panelsPerBlock,
+    args.outputs[0], g.M, bias, code, p0, p1);
 }
 
 export const convIm2colSgemm: KernelVariant = {
@@ -74,7 +96,7 @@ export const convIm2colSgemm: KernelVariant = {
   fusesActivation: true,
   usesWasm: true,
   appliesTo,
-  scratchBytes,
+  scratchBytes: (shapes) => scratchLayout(geometryOf(shapes)).end,
   transform: {
     input: 1,
     packedBytes: (shapes) => {

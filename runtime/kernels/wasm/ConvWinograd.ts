@@ -6,8 +6,10 @@
  * and phase-splits the input into scratch; each lane then takes a band of 8-tile panels and, a
  * block of panels at a time, transforms its input tiles, runs the α² GEMMs and transforms the
  * outputs with bias and activation (assembly/conv-winograd.ts). Scratch: the B offset table, the
- * prepared input, the transformed input V and the GEMM output of every panel (lanes write
- * disjoint panels).
+ * prepared input, and room for the transformed input V and GEMM output of every panel; a lane
+ * reuses the slots of its own first panels for each block, so only about lanes × one block of
+ * it is touched. Lanes split the 8-tile panels, so a layer with fewer panels than lanes (7×7
+ * with F(4,3) or F(6,3): one panel) runs on one lane.
  */
 import { attrInt, attrInts } from '../kernel.js';
 import type { KernelMemory, KernelVariant, StepArgs, StepShapes } from '../variant.js';
@@ -79,8 +81,14 @@ function part(m: number, memory: KernelMemory, args: StepArgs, lane: number, lan
   const g = geometryOf(m, args.shapes);
   const [panelStart, panelEnd] = band(g.panels, lane, lanes, 1);
   const at = scratchLayout(g);
-  const [offsets, prepared, V, Mbuf] = [at.offsets, at.prepared, at.V, at.Mbuf].map((offset) => args.scratch + offset);
-  const panelsPerBlock = Math.max(1, Math.floor(blockBytes / (g.alpha * g.alpha * g.posStride)));
+  const panelVBytes = g.alpha * g.alpha * g.posStride;
+  const panelsPerBlock = Math.max(1, Math.floor(blockBytes / panelVBytes));
+  // Every block reuses the lane's own first panel slots (disjoint from other lanes'), so V and the
+  // GEMM output stay in cache instead of streaming through all of the scratch.
+  const offsets = args.scratch + at.offsets;
+  const prepared = args.scratch + at.prepared;
+  const V = args.scratch + at.V + panelStart * panelVBytes;
+  const Mbuf = args.scratch + at.Mbuf + panelStart * g.M * g.alpha * g.alpha * tileN * 4;
   const bias = args.inputs[2] === undefined || args.inputs[2] < 0 ? 0 : args.inputs[2];
   const { code, p0, p1 } = args.activation;
   for (let start = panelStart; start < panelEnd; start += panelsPerBlock) {

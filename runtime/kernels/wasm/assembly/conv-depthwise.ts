@@ -3,11 +3,12 @@
 // once, split into `sx` column phases (row[p·phaseWidth + j] = padded column j·sx + p), so that a
 // tap of 4 consecutive outputs is one contiguous vector load; the pads left and right stay zero,
 // and rows above or below the input read a zero row. The row kernels therefore run without a
-// padding branch: 3×3 and 5×5 at strides 1 and 2 with their taps unrolled, and a general one (any
-// kernel, stride, dilation) looping over the taps. Activations clamp (none, Relu, Clip) with two
-// vector ops; the others go through activate4.
-import { ACT_CLIP, ACT_NONE, ACT_RELU, activate4 } from './activation';
-import { storePartial } from './tile';
+// padding branch: 3×3 filters two output rows at a time (sharing their input rows) and 5×5 with
+// their taps unrolled, at strides 1 and 2, and a general one (any kernel, stride, dilation)
+// looping over the taps; each with the fused activation in its epilogue. One channel is one call
+// of a small function per (kernel, epilogue), through a function reference: never inlined, so V8
+// tiers it up from Liftoff while a long first call still runs.
+import { ACT_CLIP, ACT_HARD_SWISH, ACT_NONE, ACT_RELU, activate4 } from './activation';
 
 const KIND_3X3_S1: i32 = 0;
 const KIND_3X3_S2: i32 = 1;
@@ -15,95 +16,94 @@ const KIND_5X5_S1: i32 = 2;
 const KIND_5X5_S2: i32 = 3;
 const KIND_GENERAL: i32 = 4;
 
-/** The activated result: a clamp to [p0, p1] when `clamp` (none, Relu and Clip), else activate4. */
-@inline function epilogue(v: v128, clamp: bool, act: i32, p0: f32, p1: f32): v128 {
-  if (clamp) return f32x4.pmin(f32x4.pmax(v, f32x4.splat(p0)), f32x4.splat(p1));
+// Epilogues the row kernels are instantiated for: a clamp to [p0, p1] (no activation, Relu and
+// Clip: two vector ops), HardSwish, and any activation through activate4's per-vector branches.
+const EPI_CLAMP: i32 = 0;
+const EPI_HARD_SWISH: i32 = 1;
+const EPI_ANY: i32 = 2;
+
+@inline function epilogueOf(act: i32): i32 {
+  return act == ACT_NONE || act == ACT_RELU || act == ACT_CLIP ? EPI_CLAMP : act == ACT_HARD_SWISH ? EPI_HARD_SWISH : EPI_ANY;
+}
+
+@inline function epilogue(v: v128, epi: i32, act: i32, p0: f32, p1: f32): v128 {
+  if (epi == EPI_CLAMP) return f32x4.pmin(f32x4.pmax(v, f32x4.splat(p0)), f32x4.splat(p1));
+  if (epi == EPI_HARD_SWISH) {
+    const gate = f32x4.add(f32x4.mul(v, f32x4.splat(1.0 / 6.0)), f32x4.splat(0.5));
+    return f32x4.mul(v, f32x4.pmin(f32x4.pmax(gate, f32x4.splat(0)), f32x4.splat(1)));
+  }
   return activate4(v, act, p0, p1);
 }
 
-/** Stores 4 outputs: all of them when the row has 4 or more (the last vector overlaps), else `OW`. */
-@inline function storeOutputs(out: usize, v: v128, OW: i32): void {
-  if (OW >= 4) v128.store(out, v);
-  else storePartial(out, v, OW);
-}
+// The row kernels compute 4 (3×3) or 8 columns per step and store whole vectors: the last step
+// moves back to end exactly at OW, recomputing a few outputs. A row narrower than a step is
+// computed into a staging row (reading zeros past the input: ring rows are wide enough).
 
-// Each row kernel computes one output row, 4 (or 8) columns per step. The last step moves back to
-// end exactly at OW and recomputes a few outputs rather than storing lane by lane; rows shorter
-// than a step read zeros past the input (the ring rows are wide enough) and store partially.
-
-@inline function row3x3s1(clamp: bool, r0: usize, r1: usize, r2: usize, w: usize, bias: f32, out: usize, OW: i32,
-  act: i32, p0: f32, p1: f32): void {
+/**
+ * Two output rows of a 3×3 filter at once, so that the input rows they share are loaded once:
+ * outA reads input rows t0–t2; outB reads t1–t3 at stride 1, t2–t4 at stride 2 (where a row's
+ * odd phase follows its even one at + phaseBytes). The nine tap broadcasts stay in registers.
+ */
+@inline function rows3x3(s2: bool, epi: i32, t0: usize, t1: usize, t2: usize, t3: usize, t4: usize, phaseBytes: usize,
+  w: usize, bias: f32, outA: usize, outB: usize, OW: i32, act: i32, p0: f32, p1: f32): void {
   const w00 = v128.load32_splat(w), w01 = v128.load32_splat(w, 4), w02 = v128.load32_splat(w, 8);
   const w10 = v128.load32_splat(w, 12), w11 = v128.load32_splat(w, 16), w12 = v128.load32_splat(w, 20);
   const w20 = v128.load32_splat(w, 24), w21 = v128.load32_splat(w, 28), w22 = v128.load32_splat(w, 32);
   const b = f32x4.splat(bias);
+  // Tap k of row t at output column ox: t + 4k at stride 1; even[ox], odd[ox], even[ox + 1] at stride 2.
+  const second: usize = s2 ? phaseBytes : 4;
+  const third: usize = s2 ? 4 : 8;
   const lastBytes = <usize>max(OW - 4, 0) << 2;
   let at: usize = 0;
   do {
     at = min(at, lastBytes);
-    let a0 = f32x4.relaxed_madd(v128.load(r0 + at), w00, b);
-    a0 = f32x4.relaxed_madd(v128.load(r0 + at, 4), w01, a0);
-    a0 = f32x4.relaxed_madd(v128.load(r0 + at, 8), w02, a0);
-    let a1 = f32x4.mul(v128.load(r1 + at), w10);
-    a1 = f32x4.relaxed_madd(v128.load(r1 + at, 4), w11, a1);
-    a1 = f32x4.relaxed_madd(v128.load(r1 + at, 8), w12, a1);
-    let a2 = f32x4.mul(v128.load(r2 + at), w20);
-    a2 = f32x4.relaxed_madd(v128.load(r2 + at, 4), w21, a2);
-    a2 = f32x4.relaxed_madd(v128.load(r2 + at, 8), w22, a2);
-    storeOutputs(out + at, epilogue(f32x4.add(f32x4.add(a0, a1), a2), clamp, act, p0, p1), OW);
+    let r = t0 + at;
+    let x0 = v128.load(r), x1 = v128.load(r + second), x2 = v128.load(r + third);
+    let a = f32x4.relaxed_madd(x0, w00, b);
+    a = f32x4.relaxed_madd(x1, w01, a);
+    a = f32x4.relaxed_madd(x2, w02, a);
+    r = t1 + at;
+    x0 = v128.load(r); x1 = v128.load(r + second); x2 = v128.load(r + third);
+    a = f32x4.relaxed_madd(x0, w10, a);
+    a = f32x4.relaxed_madd(x1, w11, a);
+    a = f32x4.relaxed_madd(x2, w12, a);
+    let c = b;
+    if (!s2) {
+      c = f32x4.relaxed_madd(x0, w00, c);
+      c = f32x4.relaxed_madd(x1, w01, c);
+      c = f32x4.relaxed_madd(x2, w02, c);
+    }
+    r = t2 + at;
+    x0 = v128.load(r); x1 = v128.load(r + second); x2 = v128.load(r + third);
+    a = f32x4.relaxed_madd(x0, w20, a);
+    a = f32x4.relaxed_madd(x1, w21, a);
+    a = f32x4.relaxed_madd(x2, w22, a);
+    v128.store(outA + at, epilogue(a, epi, act, p0, p1));
+    c = f32x4.relaxed_madd(x0, s2 ? w00 : w10, c);
+    c = f32x4.relaxed_madd(x1, s2 ? w01 : w11, c);
+    c = f32x4.relaxed_madd(x2, s2 ? w02 : w12, c);
+    r = t3 + at;
+    x0 = v128.load(r); x1 = v128.load(r + second); x2 = v128.load(r + third);
+    c = f32x4.relaxed_madd(x0, s2 ? w10 : w20, c);
+    c = f32x4.relaxed_madd(x1, s2 ? w11 : w21, c);
+    c = f32x4.relaxed_madd(x2, s2 ? w12 : w22, c);
+    if (s2) {
+      r = t4 + at;
+      x0 = v128.load(r); x1 = v128.load(r + second); x2 = v128.load(r + third);
+      c = f32x4.relaxed_madd(x0, w20, c);
+      c = f32x4.relaxed_madd(x1, w21, c);
+      c = f32x4.relaxed_madd(x2, w22, c);
+    }
+    v128.store(outB + at, epilogue(c, epi, act, p0, p1));
     at += 16;
   } while (at < (<usize>OW << 2));
-}
-
-function row3x3s1Clamp(r0: usize, r1: usize, r2: usize, w: usize, bias: f32, out: usize, OW: i32, lo: f32, hi: f32): void {
-  row3x3s1(true, r0, r1, r2, w, bias, out, OW, ACT_CLIP, lo, hi);
-}
-
-function row3x3s1Act(r0: usize, r1: usize, r2: usize, w: usize, bias: f32, out: usize, OW: i32, act: i32, p0: f32, p1: f32): void {
-  row3x3s1(false, r0, r1, r2, w, bias, out, OW, act, p0, p1);
-}
-
-/** Stride 2: a row's even phase starts at r, its odd phase at r + phaseBytes. */
-@inline function row3x3s2(clamp: bool, r0: usize, r1: usize, r2: usize, phaseBytes: usize, w: usize, bias: f32, out: usize,
-  OW: i32, act: i32, p0: f32, p1: f32): void {
-  const w00 = v128.load32_splat(w), w01 = v128.load32_splat(w, 4), w02 = v128.load32_splat(w, 8);
-  const w10 = v128.load32_splat(w, 12), w11 = v128.load32_splat(w, 16), w12 = v128.load32_splat(w, 20);
-  const w20 = v128.load32_splat(w, 24), w21 = v128.load32_splat(w, 28), w22 = v128.load32_splat(w, 32);
-  const b = f32x4.splat(bias);
-  const q0 = r0 + phaseBytes, q1 = r1 + phaseBytes, q2 = r2 + phaseBytes;
-  const lastBytes = <usize>max(OW - 4, 0) << 2;
-  let at: usize = 0;
-  do {
-    at = min(at, lastBytes);
-    let a0 = f32x4.relaxed_madd(v128.load(r0 + at), w00, b);
-    a0 = f32x4.relaxed_madd(v128.load(q0 + at), w01, a0);
-    a0 = f32x4.relaxed_madd(v128.load(r0 + at, 4), w02, a0);
-    let a1 = f32x4.mul(v128.load(r1 + at), w10);
-    a1 = f32x4.relaxed_madd(v128.load(q1 + at), w11, a1);
-    a1 = f32x4.relaxed_madd(v128.load(r1 + at, 4), w12, a1);
-    let a2 = f32x4.mul(v128.load(r2 + at), w20);
-    a2 = f32x4.relaxed_madd(v128.load(q2 + at), w21, a2);
-    a2 = f32x4.relaxed_madd(v128.load(r2 + at, 4), w22, a2);
-    storeOutputs(out + at, epilogue(f32x4.add(f32x4.add(a0, a1), a2), clamp, act, p0, p1), OW);
-    at += 16;
-  } while (at < (<usize>OW << 2));
-}
-
-function row3x3s2Clamp(r0: usize, r1: usize, r2: usize, phaseBytes: usize, w: usize, bias: f32, out: usize, OW: i32,
-  lo: f32, hi: f32): void {
-  row3x3s2(true, r0, r1, r2, phaseBytes, w, bias, out, OW, ACT_CLIP, lo, hi);
-}
-
-function row3x3s2Act(r0: usize, r1: usize, r2: usize, phaseBytes: usize, w: usize, bias: f32, out: usize, OW: i32,
-  act: i32, p0: f32, p1: f32): void {
-  row3x3s2(false, r0, r1, r2, phaseBytes, w, bias, out, OW, act, p0, p1);
 }
 
 /**
  * One output row of a 5×5 filter, 8 outputs per step in two accumulators. `rows` holds the 5 input
  * rows' addresses. At stride 2 the taps alternate between a row's even and odd phase.
  */
-@inline function row5x5(s2: bool, clamp: bool, rows: usize, phaseBytes: usize, w: usize, bias: f32, out: usize, OW: i32,
+@inline function row5x5(s2: bool, epi: i32, rows: usize, phaseBytes: usize, w: usize, bias: f32, out: usize, OW: i32,
   act: i32, p0: f32, p1: f32): void {
   const b = f32x4.splat(bias);
   const lastBytes = <usize>max(OW - 8, 0) << 2;
@@ -136,40 +136,17 @@ function row3x3s2Act(r0: usize, r1: usize, r2: usize, phaseBytes: usize, w: usiz
       acc1 = f32x4.relaxed_madd(v128.load(t4, 16), wv, acc1);
       tap += 20;
     }
-    acc0 = epilogue(acc0, clamp, act, p0, p1);
-    acc1 = epilogue(acc1, clamp, act, p0, p1);
-    if (OW >= 8) {
-      v128.store(out + at, acc0);
-      v128.store(out + at, acc1, 16);
-    } else {
-      storePartial(out, acc0, OW);
-      storePartial(out + 16, acc1, OW - 4);
-    }
+    v128.store(out + at, epilogue(acc0, epi, act, p0, p1));
+    v128.store(out + at, epilogue(acc1, epi, act, p0, p1), 16);
     at += 32;
   } while (at < (<usize>OW << 2));
-}
-
-function row5x5s1Clamp(rows: usize, w: usize, bias: f32, out: usize, OW: i32, lo: f32, hi: f32): void {
-  row5x5(false, true, rows, 0, w, bias, out, OW, ACT_CLIP, lo, hi);
-}
-
-function row5x5s1Act(rows: usize, w: usize, bias: f32, out: usize, OW: i32, act: i32, p0: f32, p1: f32): void {
-  row5x5(false, false, rows, 0, w, bias, out, OW, act, p0, p1);
-}
-
-function row5x5s2Clamp(rows: usize, phaseBytes: usize, w: usize, bias: f32, out: usize, OW: i32, lo: f32, hi: f32): void {
-  row5x5(true, true, rows, phaseBytes, w, bias, out, OW, ACT_CLIP, lo, hi);
-}
-
-function row5x5s2Act(rows: usize, phaseBytes: usize, w: usize, bias: f32, out: usize, OW: i32, act: i32, p0: f32, p1: f32): void {
-  row5x5(true, false, rows, phaseBytes, w, bias, out, OW, act, p0, p1);
 }
 
 /**
  * One output row of any filter, 8 outputs per step: `rows` holds the KH input rows' addresses,
  * `columns` the KW taps' byte offsets within a row (phase and column).
  */
-@inline function rowGeneral(clamp: bool, rows: usize, columns: usize, KH: i32, KW: i32, w: usize, bias: f32, out: usize,
+@inline function rowGeneral(epi: i32, rows: usize, columns: usize, KH: i32, KW: i32, w: usize, bias: f32, out: usize,
   OW: i32, act: i32, p0: f32, p1: f32): void {
   const b = f32x4.splat(bias);
   const rowsEnd = rows + (<usize>KH << 2);
@@ -190,27 +167,10 @@ function row5x5s2Act(rows: usize, phaseBytes: usize, w: usize, bias: f32, out: u
         tap += 4;
       }
     }
-    acc0 = epilogue(acc0, clamp, act, p0, p1);
-    acc1 = epilogue(acc1, clamp, act, p0, p1);
-    if (OW >= 8) {
-      v128.store(out + at, acc0);
-      v128.store(out + at, acc1, 16);
-    } else {
-      storePartial(out, acc0, OW);
-      storePartial(out + 16, acc1, OW - 4);
-    }
+    v128.store(out + at, epilogue(acc0, epi, act, p0, p1));
+    v128.store(out + at, epilogue(acc1, epi, act, p0, p1), 16);
     at += 32;
   } while (at < (<usize>OW << 2));
-}
-
-function rowGeneralClamp(rows: usize, columns: usize, KH: i32, KW: i32, w: usize, bias: f32, out: usize, OW: i32,
-  lo: f32, hi: f32): void {
-  rowGeneral(true, rows, columns, KH, KW, w, bias, out, OW, ACT_CLIP, lo, hi);
-}
-
-function rowGeneralAct(rows: usize, columns: usize, KH: i32, KW: i32, w: usize, bias: f32, out: usize, OW: i32,
-  act: i32, p0: f32, p1: f32): void {
-  rowGeneral(false, rows, columns, KH, KW, w, bias, out, OW, act, p0, p1);
 }
 
 /** Lanes i < n of v (n may be ≤ 0 or ≥ 4), the others zero. */
@@ -256,85 +216,192 @@ function rowGeneralAct(rows: usize, columns: usize, KH: i32, KW: i32, w: usize, 
   }
 }
 
+/** Copies n floats (a narrow row: a call to memory.copy would cost more). */
+@inline function copyFloats(src: usize, dst: usize, n: i32): void {
+  for (let i: usize = 0; i < (<usize>n << 2); i += 4) store<f32>(dst + i, load<f32>(src + i));
+}
+
 /** The ring row holding input row y, or the zero row for a row in the padding. */
-@inline function rowAddress(y: i32, H: i32, ring: usize, span: i32, rowBytes: usize, zeroRow: usize): usize {
-  return y < 0 || y >= H ? zeroRow : ring + <usize>(y % span) * rowBytes;
+@inline function rowAddress(y: i32, H: i32, ring: usize, slotMask: i32, rowBytes: usize, zeroRow: usize): usize {
+  return y < 0 || y >= H ? zeroRow : ring + <usize>(y & slotMask) * rowBytes;
+}
+
+/** Layout of a call's scratch (see the entry points), from its geometry. */
+@inline function slotsOf(KH: i32, dy: i32, sy: i32, kind: i32): i32 {
+  // 3×3 filters compute two output rows per step, which read sy input rows more. A power-of-two
+  // ring puts input row y in slot y & (slots − 1).
+  const span = (KH - 1) * dy + 1 + (kind == KIND_3X3_S1 || kind == KIND_3X3_S2 ? sy : 0);
+  return <i32>1 << (32 - clz<i32>(span - 1));
+}
+
+/**
+ * One channel: x[H, W] with filter w[KH, KW] into out[OH, OW], the ring in `scratch` already
+ * laid out by depthwiseChannels (zero row, ring, staging rows, row and column tables).
+ */
+@inline function channel(kind: i32, epi: i32, x: usize, w: usize, bias: f32, out: usize, H: i32, W: i32, OH: i32, OW: i32,
+  KH: i32, KW: i32, sy: i32, sx: i32, dy: i32, padTop: i32, padLeft: i32, scratch: usize, phaseWidth: i32,
+  act: i32, p0: f32, p1: f32): void {
+  const pairs = kind == KIND_3X3_S1 || kind == KIND_3X3_S2;
+  const span = (KH - 1) * dy + 1 + (pairs ? sy : 0);
+  const slotMask = slotsOf(KH, dy, sy, kind) - 1;
+  const phaseBytes = <usize>phaseWidth << 2;
+  const rowBytes = <usize>sx * phaseBytes;
+  const outRowBytes = <usize>OW << 2;
+  const stagingBytes = (outRowBytes + 31) & ~<usize>31;
+  const zeroRow = scratch;
+  const ring = scratch + rowBytes;
+  const stagingA = ring + <usize>(slotMask + 1) * rowBytes;
+  const stagingB = stagingA + stagingBytes;
+  const rows = stagingB + stagingBytes;
+  const columns = rows + (<usize>KH << 2);
+  const inRowBytes = <usize>W << 2;
+  // A row narrower than a step is computed into staging and copied out.
+  const columnsPerStep = pairs ? 4 : 8;
+  const narrow = OW < columnsPerStep;
+  let outRow = out;
+  let filled = 0;
+  for (let oy = 0; oy < OH; oy += pairs ? 2 : 1) {
+    const y0 = oy * sy - padTop;
+    const yEnd = min(H, y0 + span);
+    for (let y = max(filled, max(y0, 0)); y < yEnd; y++) {
+      copyRow(x + <usize>y * inRowBytes, W, padLeft, sx, phaseWidth, ring + <usize>(y & slotMask) * rowBytes);
+    }
+    filled = max(filled, yEnd);
+    const dst = narrow ? stagingA : outRow;
+    if (pairs) {
+      // A last odd row computes its pair's second row into staging.
+      const single = oy + 1 == OH;
+      const dstB = narrow || single ? stagingB : outRow + outRowBytes;
+      rows3x3(kind == KIND_3X3_S2, epi, rowAddress(y0, H, ring, slotMask, rowBytes, zeroRow),
+        rowAddress(y0 + 1, H, ring, slotMask, rowBytes, zeroRow), rowAddress(y0 + 2, H, ring, slotMask, rowBytes, zeroRow),
+        rowAddress(y0 + 3, H, ring, slotMask, rowBytes, zeroRow), rowAddress(y0 + 4, H, ring, slotMask, rowBytes, zeroRow),
+        phaseBytes, w, bias, dst, dstB, OW, act, p0, p1);
+      if (narrow && !single) copyFloats(stagingB, outRow + outRowBytes, OW);
+    } else {
+      for (let ky = 0; ky < KH; ky++) {
+        store<u32>(rows + (<usize>ky << 2), <u32>rowAddress(y0 + ky * dy, H, ring, slotMask, rowBytes, zeroRow));
+      }
+      if (kind == KIND_GENERAL) rowGeneral(epi, rows, columns, KH, KW, w, bias, dst, OW, act, p0, p1);
+      else row5x5(kind == KIND_5X5_S2, epi, rows, phaseBytes, w, bias, dst, OW, act, p0, p1);
+    }
+    if (narrow) copyFloats(stagingA, outRow, OW);
+    outRow += pairs ? outRowBytes << 1 : outRowBytes;
+  }
+}
+
+type ChannelKernel = (x: usize, w: usize, bias: f32, out: usize, H: i32, W: i32, OH: i32, OW: i32, KH: i32, KW: i32,
+  sy: i32, sx: i32, dy: i32, padTop: i32, padLeft: i32, scratch: usize, phaseWidth: i32, act: i32, p0: f32, p1: f32) => void;
+
+// One instance per kind and epilogue (the strides and sizes a kind fixes fold into constants).
+const channel3x3s1Clamp: ChannelKernel = (x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch,
+  phaseWidth, act, p0, p1) => {
+  channel(KIND_3X3_S1, EPI_CLAMP, x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch, phaseWidth, act, p0, p1);
+};
+const channel3x3s1HardSwish: ChannelKernel = (x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch,
+  phaseWidth, act, p0, p1) => {
+  channel(KIND_3X3_S1, EPI_HARD_SWISH, x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch, phaseWidth, act, p0, p1);
+};
+const channel3x3s1Any: ChannelKernel = (x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch,
+  phaseWidth, act, p0, p1) => {
+  channel(KIND_3X3_S1, EPI_ANY, x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch, phaseWidth, act, p0, p1);
+};
+
+const channel3x3s2Clamp: ChannelKernel = (x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch,
+  phaseWidth, act, p0, p1) => {
+  channel(KIND_3X3_S2, EPI_CLAMP, x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch, phaseWidth, act, p0, p1);
+};
+const channel3x3s2HardSwish: ChannelKernel = (x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch,
+  phaseWidth, act, p0, p1) => {
+  channel(KIND_3X3_S2, EPI_HARD_SWISH, x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch, phaseWidth, act, p0, p1);
+};
+const channel3x3s2Any: ChannelKernel = (x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch,
+  phaseWidth, act, p0, p1) => {
+  channel(KIND_3X3_S2, EPI_ANY, x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch, phaseWidth, act, p0, p1);
+};
+
+const channel5x5s1Clamp: ChannelKernel = (x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch,
+  phaseWidth, act, p0, p1) => {
+  channel(KIND_5X5_S1, EPI_CLAMP, x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch, phaseWidth, act, p0, p1);
+};
+const channel5x5s1HardSwish: ChannelKernel = (x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch,
+  phaseWidth, act, p0, p1) => {
+  channel(KIND_5X5_S1, EPI_HARD_SWISH, x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch, phaseWidth, act, p0, p1);
+};
+const channel5x5s1Any: ChannelKernel = (x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch,
+  phaseWidth, act, p0, p1) => {
+  channel(KIND_5X5_S1, EPI_ANY, x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch, phaseWidth, act, p0, p1);
+};
+
+const channel5x5s2Clamp: ChannelKernel = (x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch,
+  phaseWidth, act, p0, p1) => {
+  channel(KIND_5X5_S2, EPI_CLAMP, x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch, phaseWidth, act, p0, p1);
+};
+const channel5x5s2HardSwish: ChannelKernel = (x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch,
+  phaseWidth, act, p0, p1) => {
+  channel(KIND_5X5_S2, EPI_HARD_SWISH, x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch, phaseWidth, act, p0, p1);
+};
+const channel5x5s2Any: ChannelKernel = (x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch,
+  phaseWidth, act, p0, p1) => {
+  channel(KIND_5X5_S2, EPI_ANY, x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch, phaseWidth, act, p0, p1);
+};
+
+const channelGeneralClamp: ChannelKernel = (x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch,
+  phaseWidth, act, p0, p1) => {
+  channel(KIND_GENERAL, EPI_CLAMP, x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch, phaseWidth, act, p0, p1);
+};
+const channelGeneralHardSwish: ChannelKernel = (x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch,
+  phaseWidth, act, p0, p1) => {
+  channel(KIND_GENERAL, EPI_HARD_SWISH, x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch, phaseWidth, act, p0, p1);
+};
+const channelGeneralAny: ChannelKernel = (x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch,
+  phaseWidth, act, p0, p1) => {
+  channel(KIND_GENERAL, EPI_ANY, x, w, bias, out, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch, phaseWidth, act, p0, p1);
+};
+
+@inline function channelKernelOf(kind: i32, epi: i32): ChannelKernel {
+  const clamp = epi == EPI_CLAMP, hardSwish = epi == EPI_HARD_SWISH;
+  if (kind == KIND_3X3_S1) return clamp ? channel3x3s1Clamp : hardSwish ? channel3x3s1HardSwish : channel3x3s1Any;
+  if (kind == KIND_3X3_S2) return clamp ? channel3x3s2Clamp : hardSwish ? channel3x3s2HardSwish : channel3x3s2Any;
+  if (kind == KIND_5X5_S1) return clamp ? channel5x5s1Clamp : hardSwish ? channel5x5s1HardSwish : channel5x5s1Any;
+  if (kind == KIND_5X5_S2) return clamp ? channel5x5s2Clamp : hardSwish ? channel5x5s2HardSwish : channel5x5s2Any;
+  return clamp ? channelGeneralClamp : hardSwish ? channelGeneralHardSwish : channelGeneralAny;
 }
 
 @inline function depthwiseChannels(kind: i32, x: usize, w: usize, bias: usize, out: usize, cStart: i32, cEnd: i32,
   H: i32, W: i32, OH: i32, OW: i32, KH: i32, KW: i32, sy: i32, sx: i32, dy: i32, dx: i32, padTop: i32, padLeft: i32,
   scratch: usize, phaseWidth: i32, act: i32, p0: f32, p1: f32): void {
-  const span = (KH - 1) * dy + 1;
-  const phaseBytes = <usize>phaseWidth << 2;
-  const rowBytes = <usize>sx * phaseBytes;
-  const zeroRow = scratch;
-  const ring = scratch + rowBytes;
-  const rows = ring + <usize>span * rowBytes;
-  const columns = rows + (<usize>KH << 2);
-  memory.fill(scratch, 0, <usize>(span + 1) * rowBytes);
+  const rowBytes = <usize>(sx * phaseWidth) << 2;
+  const slots = slotsOf(KH, dy, sy, kind);
+  memory.fill(scratch, 0, <usize>(slots + 1) * rowBytes);
+  const stagingBytes = (<usize>(OW << 2) + 31) & ~<usize>31;
+  const columns = scratch + <usize>(slots + 1) * rowBytes + stagingBytes * 2 + (<usize>KH << 2);
   for (let kx = 0; kx < KW; kx++) {
     const col = kx * dx;
     store<u32>(columns + (<usize>kx << 2), <u32>(((col % sx) * phaseWidth + col / sx) << 2));
   }
-  // Relu and Clip are clamps; no activation clamps to ±∞.
-  const clamp = act == ACT_NONE || act == ACT_RELU || act == ACT_CLIP;
-  const lo: f32 = act == ACT_CLIP ? p0 : act == ACT_RELU ? 0 : -Infinity;
-  const hi: f32 = act == ACT_CLIP ? p1 : Infinity;
+  const epi = epilogueOf(act);
+  if (epi == EPI_CLAMP) {
+    // Relu clamps to [0, ∞), no activation to (−∞, ∞).
+    p0 = act == ACT_CLIP ? p0 : act == ACT_RELU ? 0 : -Infinity;
+    p1 = act == ACT_CLIP ? p1 : Infinity;
+  }
+  const kernel = channelKernelOf(kind, epi);
   const inPlane = <usize>H * <usize>W << 2;
   const outPlane = <usize>OH * <usize>OW << 2;
-  const inRowBytes = <usize>W << 2;
-  const outRowBytes = <usize>OW << 2;
-  const taps = KH * KW;
+  const filterBytes = <usize>(KH * KW) << 2;
   for (let c = cStart; c < cEnd; c++) {
-    const xc = x + <usize>c * inPlane;
-    const wc = w + (<usize>(c * taps) << 2);
-    const b: f32 = bias == 0 ? 0 : load<f32>(bias + (<usize>c << 2));
-    let outRow = out + <usize>c * outPlane;
-    let filled = 0;
-    for (let oy = 0; oy < OH; oy++) {
-      const y0 = oy * sy - padTop;
-      const yEnd = min(H, y0 + span);
-      for (let y = max(filled, max(y0, 0)); y < yEnd; y++) {
-        copyRow(xc + <usize>y * inRowBytes, W, padLeft, sx, phaseWidth, ring + <usize>(y % span) * rowBytes);
-      }
-      filled = max(filled, yEnd);
-      if (kind == KIND_3X3_S1 || kind == KIND_3X3_S2) {
-        const r0 = rowAddress(y0, H, ring, span, rowBytes, zeroRow);
-        const r1 = rowAddress(y0 + 1, H, ring, span, rowBytes, zeroRow);
-        const r2 = rowAddress(y0 + 2, H, ring, span, rowBytes, zeroRow);
-        if (kind == KIND_3X3_S1) {
-          if (clamp) row3x3s1Clamp(r0, r1, r2, wc, b, outRow, OW, lo, hi);
-          else row3x3s1Act(r0, r1, r2, wc, b, outRow, OW, act, p0, p1);
-        } else {
-          if (clamp) row3x3s2Clamp(r0, r1, r2, phaseBytes, wc, b, outRow, OW, lo, hi);
-          else row3x3s2Act(r0, r1, r2, phaseBytes, wc, b, outRow, OW, act, p0, p1);
-        }
-      } else {
-        for (let ky = 0; ky < KH; ky++) {
-          store<u32>(rows + (<usize>ky << 2), <u32>rowAddress(y0 + ky * dy, H, ring, span, rowBytes, zeroRow));
-        }
-        if (kind == KIND_5X5_S1) {
-          if (clamp) row5x5s1Clamp(rows, wc, b, outRow, OW, lo, hi);
-          else row5x5s1Act(rows, wc, b, outRow, OW, act, p0, p1);
-        } else if (kind == KIND_5X5_S2) {
-          if (clamp) row5x5s2Clamp(rows, phaseBytes, wc, b, outRow, OW, lo, hi);
-          else row5x5s2Act(rows, phaseBytes, wc, b, outRow, OW, act, p0, p1);
-        } else {
-          if (clamp) rowGeneralClamp(rows, columns, KH, KW, wc, b, outRow, OW, lo, hi);
-          else rowGeneralAct(rows, columns, KH, KW, wc, b, outRow, OW, act, p0, p1);
-        }
-      }
-      outRow += outRowBytes;
-    }
+    kernel(x + <usize>c * inPlane, w + <usize>c * filterBytes, bias == 0 ? 0 : load<f32>(bias + (<usize>c << 2)),
+      out + <usize>c * outPlane, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch, phaseWidth, act, p0, p1);
   }
 }
 
 // The entry points share one signature. Each runs channels [cStart, cEnd) of x[C, H, W] with
 // weights w[C, KH, KW] and bias (0 for none) into out[C, OH, OW]. `scratch` is the caller's alone:
-// a zero row and (KH−1)·dy+1 ring rows, each sx phases of phaseWidth floats, then KH + KW i32
-// tables. phaseWidth ≥ max(ceil(OW/8)·8 + (KW−1)·dx/sx, the copied row: padLeft + ceil(W/4)·4 at
-// stride 1, (padLeft+1)/2 + ceil(W/8)·4 at stride 2, ceil((padLeft+W)/sx) otherwise). The specialised
-// entries ignore KH, KW, strides and dilations (theirs are fixed).
+// a zero row and up to nextPow2((KH−1)·dy + 1 + sy) ring rows, each sx phases of phaseWidth
+// floats; two staging rows of ceil(OW/8)·32 bytes; KH + KW i32 tables. phaseWidth is a multiple of
+// 4, at least ceil(OW/8)·8 + (KW−1)·dx/sx and the copied row: padLeft + ceil(W/4)·4 at stride 1,
+// (padLeft+1)/2 + ceil(W/8)·4 at stride 2, ceil((padLeft+W)/sx) otherwise. Reads up to 28 bytes
+// past x. The specialised entries ignore the kernel size, strides and dilations they fix.
 
 export function depthwise3x3s1(x: usize, w: usize, bias: usize, out: usize, cStart: i32, cEnd: i32, H: i32, W: i32,
   OH: i32, OW: i32, KH: i32, KW: i32, sy: i32, sx: i32, dy: i32, dx: i32, padTop: i32, padLeft: i32,

@@ -9,56 +9,41 @@
 import { TILE_M, TILE_N, tilePackedA } from './tile';
 import { activate4 } from './activation';
 
-// G (α×3, row-major): rows are the interpolation points 0, ±1, ±2 (±1/2), ∞.
-const G2: usize = memory.data<f64>([
-  1, 0, 0,
-  0.5, 0.5, 0.5,
-  0.5, -0.5, 0.5,
-  0, 0, 1,
-]);
-const G4: usize = memory.data<f64>([
-  1.0 / 4, 0, 0,
-  -1.0 / 6, -1.0 / 6, -1.0 / 6,
-  -1.0 / 6, 1.0 / 6, -1.0 / 6,
-  1.0 / 24, 1.0 / 12, 1.0 / 6,
-  1.0 / 24, -1.0 / 12, 1.0 / 6,
-  0, 0, 1,
-]);
-const G6: usize = memory.data<f64>([
-  1, 0, 0,
-  -2.0 / 9, -2.0 / 9, -2.0 / 9,
-  -2.0 / 9, 2.0 / 9, -2.0 / 9,
-  1.0 / 90, 1.0 / 45, 2.0 / 45,
-  1.0 / 90, -1.0 / 45, 2.0 / 45,
-  1.0 / 45, 1.0 / 90, 1.0 / 180,
-  1.0 / 45, -1.0 / 90, 1.0 / 180,
-  0, 0, 1,
-]);
+// G (α×3) in the structure every Lavin–Gray G has: row 0 = (g, 0, 0), rows 2j+1 and 2j+2 =
+// (e0, ±o1, e2) for the point pairs ±1, ±2 (±1/2), row α−1 = (0, 0, 1). Stored as g, then
+// (e0, o1, e2) per pair.
+const G2: usize = memory.data<f64>([1, 0.5, 0.5, 0.5]);
+const G4: usize = memory.data<f64>([1.0 / 4, -1.0 / 6, -1.0 / 6, -1.0 / 6, 1.0 / 24, 1.0 / 12, 1.0 / 6]);
+const G6: usize = memory.data<f64>([1, -2.0 / 9, -2.0 / 9, -2.0 / 9, 1.0 / 90, 1.0 / 45, 2.0 / 45, 1.0 / 45, 1.0 / 90, 1.0 / 180]);
 
 /**
  * The weight transform: g[M, C, 3, 3] → U, α² positions `positionStride` bytes apart (see
  * winogradPositionStride), position p = ξ·α + ν in packA layout of ceil(M/6)·6 × C (panel b
- * holds U[6b + i, c] at [c·6 + i]; rows past M zero). Computed in f64 and rounded once, so
- * offline and at load it gives the same bytes.
+ * holds U[6b + i, c] at [c·6 + i]; rows past M zero). Computed in f64 (two kernels per f64x2,
+ * rows i and i+1 of a panel, which are neighbours in U) and rounded once, so offline and at
+ * load it gives the same bytes.
  */
 export function winogradTransformWeights(m: i32, g: usize, M: i32, C: i32, out: usize): void {
-  const alpha = m + 2;
+  const positions = (m + 2) * (m + 2);
   const G = m == 2 ? G2 : m == 4 ? G4 : G6;
   const rowsPadded = (M + TILE_M - 1) / TILE_M * TILE_M;
   const positionBytes = <usize>winogradPositionStride(M, C);
-  // Panel by panel, channel by channel, the panel's 6 rows last: each position's 6 floats of a
-  // channel are written together, so the α² output streams advance one 24-byte run at a time.
+  const kernelRowBytes = <usize>C * 36;
+  // Panel by panel, channel by channel: each position's 6 floats of a channel are written
+  // together, so the α² output streams advance one 24-byte run at a time.
   for (let m0 = 0; m0 < rowsPadded; m0 += TILE_M) {
     const panel = out + <usize>m0 * <usize>C * 4;
     for (let c = 0; c < C; c++) {
       const slot = panel + <usize>c * (TILE_M * 4);
-      for (let i = 0; i < TILE_M; i++) {
-        let dst = slot + (<usize>i << 2);
-        if (m0 + i >= M) {
-          for (let p = 0; p < alpha * alpha; p++) { store<f32>(dst, 0); dst += positionBytes; }
-          continue;
+      for (let i = 0; i < TILE_M; i += 2) {
+        const oc = m0 + i;
+        const dst = slot + (<usize>i << 2);
+        if (oc < M) {
+          const k = g + <usize>oc * kernelRowBytes + <usize>c * 36;
+          transformKernelPair(G, m, k, k + kernelRowBytes, oc + 1 < M, dst, positionBytes);
+        } else {
+          for (let p = 0; p < positions; p++) store<u64>(dst + <usize>p * positionBytes, 0);
         }
-        transformKernel(G, alpha, g + (<usize>((m0 + i) * C + c) * 36), dst, positionBytes);
       }
     }
   }
@@ -74,23 +59,54 @@ export function winogradPositionStride(M: i32, C: i32): i32 {
   return (lines | 1) << 6;
 }
 
-/** U = G·k·Gᵀ of one 3×3 kernel k, in f64, rounded once; U(ξ, ν) goes to dst + (ξ·α + ν)·stride. */
-function transformKernel(G: usize, alpha: i32, k: usize, dst: usize, stride: usize): void {
-  const k00 = <f64>load<f32>(k), k01 = <f64>load<f32>(k, 4), k02 = <f64>load<f32>(k, 8);
-  const k10 = <f64>load<f32>(k, 12), k11 = <f64>load<f32>(k, 16), k12 = <f64>load<f32>(k, 20);
-  const k20 = <f64>load<f32>(k, 24), k21 = <f64>load<f32>(k, 28), k22 = <f64>load<f32>(k, 32);
-  const end = G + (<usize>(alpha * 3) << 3);
-  for (let gi = G; gi < end; gi += 24) {
-    const a0 = load<f64>(gi), a1 = load<f64>(gi, 8), a2 = load<f64>(gi, 16);
-    // Row ξ of G·k, then its product with each row of G.
-    const t0 = a0 * k00 + a1 * k10 + a2 * k20;
-    const t1 = a0 * k01 + a1 * k11 + a2 * k21;
-    const t2 = a0 * k02 + a1 * k12 + a2 * k22;
-    for (let gj = G; gj < end; gj += 24) {
-      store<f32>(dst, <f32>(t0 * load<f64>(gj) + t1 * load<f64>(gj, 8) + t2 * load<f64>(gj, 16)));
-      dst += stride;
-    }
+@inline function scale64(a: v128, s: f64): v128 { return f64x2.mul(a, f64x2.splat(s)); }
+
+/** Rounds two f64 to f32 and stores them side by side. */
+@inline function storePair(dst: usize, v: v128): void {
+  v128.store64_lane(dst, f32x4.demote_f64x2_zero(v), 0);
+}
+
+/** Element `offset` of kernels k0 and k1 (zero when there is no k1) as an f64x2. */
+@inline function kernelPair(k0: usize, k1: usize, hasK1: bool, offset: usize): v128 {
+  return f64x2.replace_lane(f64x2.splat(<f64>load<f32>(k0 + offset)), 1, hasK1 ? <f64>load<f32>(k1 + offset) : 0);
+}
+
+/** (a, b, c)·Gᵀ: the α values of one row, ν-th to dst + ν·stride. */
+function weightRow(G: usize, m: i32, a: v128, b: v128, c: v128, dst: usize, stride: usize): void {
+  storePair(dst, scale64(a, load<f64>(G)));
+  let d = dst + stride;
+  const end = G + 8 + <usize>(m >> 1) * 24;
+  for (let pair = G + 8; pair < end; pair += 24) {
+    const even = f64x2.add(scale64(a, load<f64>(pair)), scale64(c, load<f64>(pair, 16)));
+    const odd = scale64(b, load<f64>(pair, 8));
+    storePair(d, f64x2.add(even, odd));
+    storePair(d + stride, f64x2.sub(even, odd));
+    d += stride * 2;
   }
+  storePair(d, c);
+}
+
+/** U = G·k·Gᵀ of kernels k0 and k1 (3×3 each); U(ξ, ν) of both goes to dst + (ξ·α + ν)·stride. */
+function transformKernelPair(G: usize, m: i32, k0: usize, k1: usize, hasK1: bool, dst: usize, stride: usize): void {
+  const k00 = kernelPair(k0, k1, hasK1, 0), k01 = kernelPair(k0, k1, hasK1, 4), k02 = kernelPair(k0, k1, hasK1, 8);
+  const k10 = kernelPair(k0, k1, hasK1, 12), k11 = kernelPair(k0, k1, hasK1, 16), k12 = kernelPair(k0, k1, hasK1, 20);
+  const k20 = kernelPair(k0, k1, hasK1, 24), k21 = kernelPair(k0, k1, hasK1, 28), k22 = kernelPair(k0, k1, hasK1, 32);
+  const rowStride = <usize>(m + 2) * stride;
+  const first = load<f64>(G);
+  weightRow(G, m, scale64(k00, first), scale64(k01, first), scale64(k02, first), dst, stride);
+  let d = dst + rowStride;
+  const end = G + 8 + <usize>(m >> 1) * 24;
+  // Rows ξ = 2j+1, 2j+2 of G·k share their even and odd parts.
+  for (let pair = G + 8; pair < end; pair += 24) {
+    const e0 = load<f64>(pair), o1 = load<f64>(pair, 8), e2 = load<f64>(pair, 16);
+    const even0 = f64x2.add(scale64(k00, e0), scale64(k20, e2)), odd0 = scale64(k10, o1);
+    const even1 = f64x2.add(scale64(k01, e0), scale64(k21, e2)), odd1 = scale64(k11, o1);
+    const even2 = f64x2.add(scale64(k02, e0), scale64(k22, e2)), odd2 = scale64(k12, o1);
+    weightRow(G, m, f64x2.add(even0, odd0), f64x2.add(even1, odd1), f64x2.add(even2, odd2), d, stride);
+    weightRow(G, m, f64x2.sub(even0, odd0), f64x2.sub(even1, odd1), f64x2.sub(even2, odd2), d + rowStride, stride);
+    d += rowStride * 2;
+  }
+  weightRow(G, m, k20, k21, k22, d, stride);
 }
 
 /**
@@ -100,6 +116,9 @@ function transformKernel(G: usize, alpha: i32, k: usize, dst: usize, stride: usi
 export function winogradPrepareInput(x: usize, C: i32, H: i32, W: i32, padTop: i32, padLeft: i32,
   m: i32, PH: i32, phaseWidth: i32, out: usize): void {
   const phaseBytes = <usize>phaseWidth << 2;
+  // Columns j ∈ [inside, insideEnd) of every phase read inside the row, 4 at a time (m = 2, 4).
+  const inside = (padLeft + m - 1) / m;
+  const vectorEnd = m == 6 ? inside : max(inside, inside + ((W + padLeft) / m - inside) / 4 * 4);
   for (let c = 0; c < C; c++) {
     for (let r = 0; r < PH; r++) {
       const iy = r - padTop;
@@ -109,14 +128,37 @@ export function winogradPrepareInput(x: usize, C: i32, H: i32, W: i32, padTop: i
         continue;
       }
       const row = x + ((<usize>(c * H + iy) * <usize>W) << 2);
-      for (let p = 0; p < m; p++) {
-        const dst = rowOut + <usize>p * phaseBytes;
-        let col = p - padLeft;
-        for (let j = 0; j < phaseWidth; j++) {
-          store<f32>(dst + (<usize>j << 2), <u32>col < <u32>W ? load<f32>(row + (<usize>col << 2)) : 0);
-          col += m;
+      prepareColumns(row, W, padLeft, m, rowOut, phaseBytes, 0, inside);
+      for (let j = inside; j < vectorEnd; j += 4) {
+        const src = row + (<usize>(j * m - padLeft) << 2);
+        const dst = rowOut + (<usize>j << 2);
+        const a = v128.load(src), b = v128.load(src, 16);
+        if (m == 2) {
+          v128.store(dst, v128.shuffle<f32>(a, b, 0, 2, 4, 6));
+          v128.store(dst + phaseBytes, v128.shuffle<f32>(a, b, 1, 3, 5, 7));
+          continue;
         }
+        const c4 = v128.load(src, 32), d = v128.load(src, 48);
+        const t0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5), t1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
+        const t2 = v128.shuffle<f32>(c4, d, 0, 4, 1, 5), t3 = v128.shuffle<f32>(c4, d, 2, 6, 3, 7);
+        v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+        v128.store(dst + phaseBytes, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+        v128.store(dst + phaseBytes * 2, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+        v128.store(dst + phaseBytes * 3, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
       }
+      prepareColumns(row, W, padLeft, m, rowOut, phaseBytes, vectorEnd, phaseWidth);
+    }
+  }
+}
+
+/** Columns [j0, j1) of every phase of one prepared row, element by element, zero outside the row. */
+function prepareColumns(row: usize, W: i32, padLeft: i32, m: i32, rowOut: usize, phaseBytes: usize, j0: i32, j1: i32): void {
+  for (let p = 0; p < m; p++) {
+    const dst = rowOut + <usize>p * phaseBytes;
+    let col = j0 * m + p - padLeft;
+    for (let j = j0; j < j1; j++) {
+      store<f32>(dst + (<usize>j << 2), <u32>col < <u32>W ? load<f32>(row + (<usize>col << 2)) : 0);
+      col += m;
     }
   }
 }
@@ -165,50 +207,67 @@ export function winogradPrepareInput(x: usize, C: i32, H: i32, W: i32, padTop: i
 }
 
 /**
- * V = Bᵀ·d·B for one channel of 4 tiles. d(r, s) is the vector at src + r·rowStride +
- * (s mod m)·colA + (s div m)·colB; V(ξ, ν) goes to dst + (ξ·α + ν)·posStride. The first pass
- * writes Bᵀ-transformed rows into the destination, the second transforms its columns in place.
+ * V = Bᵀ·d·B for one channel of 4 tiles, one function per m so that only the one in use is
+ * compiled. d(r, s) is the vector at src + r·rowStride + (s mod m)·colA + (s div m)·colB;
+ * V(ξ, ν) goes to dst + (ξ·α + ν)·posStride. F(2,3) fits in registers; the larger ones write
+ * Bᵀ-transformed rows into the destination, then transform its columns in place.
  */
-function inputTransform(m: i32, src: usize, rowStride: usize, colA: usize, colB: usize, dst: usize, posStride: usize): void {
-  const alpha = m + 2;
-  const rowSlots = posStride * <usize>alpha;
+function inputTransformF23(src: usize, rowStride: usize, colA: usize, colB: usize, dst: usize, posStride: usize): void {
+  const rowSlots = posStride * 4;
+  // Bᵀ·d column by column, then each row of that times B.
+  const s1 = src + rowStride, s2 = src + rowStride * 2, s3 = src + rowStride * 3;
+  let a = v128.load(src), b = v128.load(s1), c = v128.load(s2), e = v128.load(s3);
+  const z00 = sub(a, c), z10 = add(b, c), z20 = sub(c, b), z30 = sub(b, e);
+  a = v128.load(src + colA); b = v128.load(s1 + colA); c = v128.load(s2 + colA); e = v128.load(s3 + colA);
+  const z01 = sub(a, c), z11 = add(b, c), z21 = sub(c, b), z31 = sub(b, e);
+  a = v128.load(src + colB); b = v128.load(s1 + colB); c = v128.load(s2 + colB); e = v128.load(s3 + colB);
+  const z02 = sub(a, c), z12 = add(b, c), z22 = sub(c, b), z32 = sub(b, e);
+  const colAB = colA + colB;
+  a = v128.load(src + colAB); b = v128.load(s1 + colAB); c = v128.load(s2 + colAB); e = v128.load(s3 + colAB);
+  const z03 = sub(a, c), z13 = add(b, c), z23 = sub(c, b), z33 = sub(b, e);
+  inputRow2(z00, z01, z02, z03, dst, posStride);
+  inputRow2(z10, z11, z12, z13, dst + rowSlots, posStride);
+  inputRow2(z20, z21, z22, z23, dst + rowSlots * 2, posStride);
+  inputRow2(z30, z31, z32, z33, dst + rowSlots * 3, posStride);
+}
+
+function inputTransformF43(src: usize, rowStride: usize, colA: usize, colB: usize, dst: usize, posStride: usize): void {
+  const rowSlots = posStride * 6;
   let s = src, d = dst;
-  if (m == 2) {
-    for (let r = 0; r < 4; r++) {
-      inputRow2(v128.load(s), v128.load(s + colA), v128.load(s + colB), v128.load(s + colA + colB), d, posStride);
-      s += rowStride; d += rowSlots;
-    }
-    d = dst;
-    for (let nu = 0; nu < 4; nu++) {
-      inputRow2(v128.load(d), v128.load(d + rowSlots), v128.load(d + rowSlots * 2), v128.load(d + rowSlots * 3), d, rowSlots);
-      d += posStride;
-    }
-  } else if (m == 4) {
-    for (let r = 0; r < 6; r++) {
-      inputRow4(v128.load(s), v128.load(s + colA), v128.load(s + colA * 2), v128.load(s + colA * 3),
-        v128.load(s + colB), v128.load(s + colA + colB), d, posStride);
-      s += rowStride; d += rowSlots;
-    }
-    d = dst;
-    for (let nu = 0; nu < 6; nu++) {
-      inputRow4(v128.load(d), v128.load(d + rowSlots), v128.load(d + rowSlots * 2), v128.load(d + rowSlots * 3),
-        v128.load(d + rowSlots * 4), v128.load(d + rowSlots * 5), d, rowSlots);
-      d += posStride;
-    }
-  } else {
-    for (let r = 0; r < 8; r++) {
-      inputRow6(v128.load(s), v128.load(s + colA), v128.load(s + colA * 2), v128.load(s + colA * 3),
-        v128.load(s + colA * 4), v128.load(s + colA * 5), v128.load(s + colB), v128.load(s + colA + colB), d, posStride);
-      s += rowStride; d += rowSlots;
-    }
-    d = dst;
-    for (let nu = 0; nu < 8; nu++) {
-      inputRow6(v128.load(d), v128.load(d + rowSlots), v128.load(d + rowSlots * 2), v128.load(d + rowSlots * 3),
-        v128.load(d + rowSlots * 4), v128.load(d + rowSlots * 5), v128.load(d + rowSlots * 6), v128.load(d + rowSlots * 7),
-        d, rowSlots);
-      d += posStride;
-    }
+  for (let r = 0; r < 6; r++) {
+    inputRow4(v128.load(s), v128.load(s + colA), v128.load(s + colA * 2), v128.load(s + colA * 3),
+      v128.load(s + colB), v128.load(s + colA + colB), d, posStride);
+    s += rowStride; d += rowSlots;
   }
+  d = dst;
+  for (let nu = 0; nu < 6; nu++) {
+    inputRow4(v128.load(d), v128.load(d + rowSlots), v128.load(d + rowSlots * 2), v128.load(d + rowSlots * 3),
+      v128.load(d + rowSlots * 4), v128.load(d + rowSlots * 5), d, rowSlots);
+    d += posStride;
+  }
+}
+
+function inputTransformF63(src: usize, rowStride: usize, colA: usize, colB: usize, dst: usize, posStride: usize): void {
+  const rowSlots = posStride * 8;
+  let s = src, d = dst;
+  for (let r = 0; r < 8; r++) {
+    inputRow6(v128.load(s), v128.load(s + colA), v128.load(s + colA * 2), v128.load(s + colA * 3),
+      v128.load(s + colA * 4), v128.load(s + colA * 5), v128.load(s + colB), v128.load(s + colA + colB), d, posStride);
+    s += rowStride; d += rowSlots;
+  }
+  d = dst;
+  for (let nu = 0; nu < 8; nu++) {
+    inputRow6(v128.load(d), v128.load(d + rowSlots), v128.load(d + rowSlots * 2), v128.load(d + rowSlots * 3),
+      v128.load(d + rowSlots * 4), v128.load(d + rowSlots * 5), v128.load(d + rowSlots * 6), v128.load(d + rowSlots * 7),
+      d, rowSlots);
+    d += posStride;
+  }
+}
+
+@inline function inputTransform(m: i32, src: usize, rowStride: usize, colA: usize, colB: usize, dst: usize, posStride: usize): void {
+  if (m == 2) inputTransformF23(src, rowStride, colA, colB, dst, posStride);
+  else if (m == 4) inputTransformF43(src, rowStride, colA, colB, dst, posStride);
+  else inputTransformF63(src, rowStride, colA, colB, dst, posStride);
 }
 
 // One-dimensional output transforms (rows of Aᵀ); result i goes to out + i·stride.
@@ -238,47 +297,47 @@ function inputTransform(m: i32, src: usize, rowStride: usize, colA: usize, colB:
 }
 
 /**
- * Y = Aᵀ·M·A in place for one output channel of 4 tiles: M(ξ, ν) is the vector at
- * src + (ξ·α + ν)·32 (the GEMM output layout); Y(y, x) is left at src + (y·α + x)·32.
+ * Y = Aᵀ·M·A in place for one output channel of 4 tiles, one function per m: M(ξ, ν) is the
+ * vector at src + (ξ·α + ν)·32 (the GEMM output layout); Y(y, x) is left at src + (y·α + x)·32.
  */
-function outputTransform(m: i32, src: usize): void {
-  const alpha = m + 2;
-  const rowSlots = <usize>alpha * 32;
+function outputTransformF23(src: usize): void {
   let s = src;
-  if (m == 2) {
-    for (let r = 0; r < 4; r++) {
-      outputRow2(v128.load(s), v128.load(s, 32), v128.load(s, 64), v128.load(s, 96), s, 32);
-      s += rowSlots;
-    }
-    s = src;
-    for (let x = 0; x < 2; x++) {
-      outputRow2(v128.load(s), v128.load(s + rowSlots), v128.load(s + rowSlots * 2), v128.load(s + rowSlots * 3), s, rowSlots);
-      s += 32;
-    }
-  } else if (m == 4) {
-    for (let r = 0; r < 6; r++) {
-      outputRow4(v128.load(s), v128.load(s, 32), v128.load(s, 64), v128.load(s, 96), v128.load(s, 128), v128.load(s, 160), s, 32);
-      s += rowSlots;
-    }
-    s = src;
-    for (let x = 0; x < 4; x++) {
-      outputRow4(v128.load(s), v128.load(s + rowSlots), v128.load(s + rowSlots * 2), v128.load(s + rowSlots * 3),
-        v128.load(s + rowSlots * 4), v128.load(s + rowSlots * 5), s, rowSlots);
-      s += 32;
-    }
-  } else {
-    for (let r = 0; r < 8; r++) {
-      outputRow6(v128.load(s), v128.load(s, 32), v128.load(s, 64), v128.load(s, 96), v128.load(s, 128), v128.load(s, 160),
-        v128.load(s, 192), v128.load(s, 224), s, 32);
-      s += rowSlots;
-    }
-    s = src;
-    for (let x = 0; x < 6; x++) {
-      outputRow6(v128.load(s), v128.load(s + rowSlots), v128.load(s + rowSlots * 2), v128.load(s + rowSlots * 3),
-        v128.load(s + rowSlots * 4), v128.load(s + rowSlots * 5), v128.load(s + rowSlots * 6), v128.load(s + rowSlots * 7),
-        s, rowSlots);
-      s += 32;
-    }
+  for (let r = 0; r < 4; r++) {
+    outputRow2(v128.load(s), v128.load(s, 32), v128.load(s, 64), v128.load(s, 96), s, 32);
+    s += 128;
+  }
+  s = src;
+  for (let x = 0; x < 2; x++) {
+    outputRow2(v128.load(s), v128.load(s, 128), v128.load(s, 256), v128.load(s, 384), s, 128);
+    s += 32;
+  }
+}
+
+function outputTransformF43(src: usize): void {
+  let s = src;
+  for (let r = 0; r < 6; r++) {
+    outputRow4(v128.load(s), v128.load(s, 32), v128.load(s, 64), v128.load(s, 96), v128.load(s, 128), v128.load(s, 160), s, 32);
+    s += 192;
+  }
+  s = src;
+  for (let x = 0; x < 4; x++) {
+    outputRow4(v128.load(s), v128.load(s, 192), v128.load(s, 384), v128.load(s, 576), v128.load(s, 768), v128.load(s, 960), s, 192);
+    s += 32;
+  }
+}
+
+function outputTransformF63(src: usize): void {
+  let s = src;
+  for (let r = 0; r < 8; r++) {
+    outputRow6(v128.load(s), v128.load(s, 32), v128.load(s, 64), v128.load(s, 96), v128.load(s, 128), v128.load(s, 160),
+      v128.load(s, 192), v128.load(s, 224), s, 32);
+    s += 256;
+  }
+  s = src;
+  for (let x = 0; x < 6; x++) {
+    outputRow6(v128.load(s), v128.load(s, 256), v128.load(s, 512), v128.load(s, 768), v128.load(s, 1024), v128.load(s, 1280),
+      v128.load(s, 1536), v128.load(s, 1792), s, 256);
+    s += 32;
   }
 }
 
@@ -307,8 +366,8 @@ function gatherTiles(m: i32, src: usize, rel0: usize, rel1: usize, rel2: usize, 
 
 /**
  * Input transform of panels [panelStart, panelEnd) (8 tiles each; tiles past T repeat tile T−1)
- * from the prepared input into V: panel j, position p, channel c, tile t at
- * V + (j·α² + p)·posStride + c·32 + t·4.
+ * from the prepared input into V, which holds these panels from its start: panel j, position p,
+ * channel c, tile t at V + ((j − panelStart)·α² + p)·posStride + c·32 + t·4.
  */
 export function winogradInputPanels(m: i32, prepared: usize, C: i32, rowBytes: i32, phaseBytes: i32, planeBytes: i32,
   TW: i32, T: i32, V: usize, posStride: i32, panelStart: i32, panelEnd: i32): void {
@@ -324,7 +383,7 @@ export function winogradInputPanels(m: i32, prepared: usize, C: i32, rowBytes: i
       const rel3 = tileOffset(min(n0 + 3, T - 1), m, TW, rowBytes);
       const neighbours = rel1 == rel0 + 4 && rel2 == rel0 + 8 && rel3 == rel0 + 12;
       let src = prepared;
-      let dst = V + <usize>j * panelBytes + (<usize>half << 4);
+      let dst = V + <usize>(j - panelStart) * panelBytes + (<usize>half << 4);
       for (let c = 0; c < C; c++) {
         if (neighbours) {
           inputTransform(m, src + rel0, <usize>rowBytes, <usize>phaseBytes, 4, dst, slotStride);
@@ -341,7 +400,8 @@ export function winogradInputPanels(m: i32, prepared: usize, C: i32, rowBytes: i
 
 /**
  * The α² GEMMs of panels [panelStart, panelEnd): for each position p, U_p [M × C] times V_p of
- * each panel into Mbuf: panel j, channel oc, position p, tile t at Mbuf + ((j·M + oc)·α² + p)·32 + t·4.
+ * each panel into Mbuf, which like V holds these panels from its start: panel j, channel oc,
+ * position p, tile t at Mbuf + (((j − panelStart)·M + oc)·α² + p)·32 + t·4.
  */
 export function winogradGemmPanels(m: i32, U: usize, offsets: usize, C: i32, M: i32, V: usize, posStride: i32,
   Mbuf: usize, panelStart: i32, panelEnd: i32): void {
@@ -359,7 +419,8 @@ export function winogradGemmPanels(m: i32, U: usize, offsets: usize, C: i32, M: 
       const validM = min(TILE_M, M - m0);
       const outRows = Mp + <usize>m0 * ldo;
       for (let j = panelStart; j < panelEnd; j++) {
-        tilePackedA(a, offsets, Vp + <usize>j * panelBytes, C, outRows + <usize>j * outPanelBytes, ldo, validM, TILE_N, 0, 0, 0, 0);
+        const slot = <usize>(j - panelStart);
+        tilePackedA(a, offsets, Vp + slot * panelBytes, C, outRows + slot * outPanelBytes, ldo, validM, TILE_N, 0, 0, 0, 0);
       }
     }
   }
@@ -380,9 +441,61 @@ function storeTile(m: i32, src: usize, n: i32, TW: i32, OH: i32, OW: i32, plane:
   }
 }
 
+/** Bias and activation of slot (y, x) ∈ m×m of one channel of 4 tiles, in place. */
+function epilogue(m: i32, src: usize, b: v128, act: i32, p0: f32, p1: f32): void {
+  const rowSlots = <usize>(m + 2) * 32;
+  for (let y = 0; y < m; y++) {
+    let slot = src + <usize>y * rowSlots;
+    for (let x = 0; x < m; x++) {
+      v128.store(slot, activate4(add(v128.load(slot), b), act, p0, p1));
+      slot += 32;
+    }
+  }
+}
+
 /**
- * Output transform of panels [panelStart, panelEnd): Y = Aᵀ·M·A + bias, activated, into
- * out[M, OH, OW]. Runs in place in Mbuf.
+ * Stores the m×m outputs of 4 whole tiles side by side in one tile row: output row y of the 4
+ * tiles is 4·m consecutive floats at dst + y·rowBytes, gathered from Y(y, 0..m−1) by transposing.
+ */
+function storeNeighbours(m: i32, src: usize, dst: usize, rowBytes: usize): void {
+  const rowSlots = <usize>(m + 2) * 32;
+  for (let y = 0; y < m; y++) {
+    const y0 = v128.load(src), y1 = v128.load(src, 32);
+    if (m == 2) {
+      v128.store(dst, v128.shuffle<f32>(y0, y1, 0, 4, 1, 5));
+      v128.store(dst, v128.shuffle<f32>(y0, y1, 2, 6, 3, 7), 16);
+    } else {
+      const y2 = v128.load(src, 64), y3 = v128.load(src, 96);
+      const t0 = v128.shuffle<f32>(y0, y1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(y0, y1, 2, 6, 3, 7);
+      const t2 = v128.shuffle<f32>(y2, y3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(y2, y3, 2, 6, 3, 7);
+      // Tile q's x = 0..3.
+      const r0 = v128.shuffle<f32>(t0, t2, 0, 1, 4, 5), r1 = v128.shuffle<f32>(t0, t2, 2, 3, 6, 7);
+      const r2 = v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), r3 = v128.shuffle<f32>(t1, t3, 2, 3, 6, 7);
+      if (m == 4) {
+        v128.store(dst, r0);
+        v128.store(dst, r1, 16);
+        v128.store(dst, r2, 32);
+        v128.store(dst, r3, 48);
+      } else {
+        // Tiles 0, 1 and 2, 3's x = 4, 5, interleaved.
+        const y4 = v128.load(src, 128), y5 = v128.load(src, 160);
+        const u0 = v128.shuffle<f32>(y4, y5, 0, 4, 1, 5), u1 = v128.shuffle<f32>(y4, y5, 2, 6, 3, 7);
+        v128.store(dst, r0);
+        v128.store(dst, v128.shuffle<f32>(u0, r1, 0, 1, 4, 5), 16);
+        v128.store(dst, v128.shuffle<f32>(r1, u0, 2, 3, 6, 7), 32);
+        v128.store(dst, r2, 48);
+        v128.store(dst, v128.shuffle<f32>(u1, r3, 0, 1, 4, 5), 64);
+        v128.store(dst, v128.shuffle<f32>(r3, u1, 2, 3, 6, 7), 80);
+      }
+    }
+    src += rowSlots;
+    dst += rowBytes;
+  }
+}
+
+/**
+ * Output transform of panels [panelStart, panelEnd) (in Mbuf from its start, as the GEMMs left
+ * them): Y = Aᵀ·M·A + bias, activated, into out[M, OH, OW]. Runs in place in Mbuf.
  */
 export function winogradOutputPanels(m: i32, Mbuf: usize, M: i32, TW: i32, T: i32, out: usize, OH: i32, OW: i32,
   panelStart: i32, panelEnd: i32, bias: usize, act: i32, p0: f32, p1: f32): void {
@@ -390,26 +503,29 @@ export function winogradOutputPanels(m: i32, Mbuf: usize, M: i32, TW: i32, T: i3
   const ldo = <usize>(alpha * alpha) * (TILE_N * 4);
   const outPanelBytes = <usize>M * ldo;
   const planeBytes = <usize>OH * <usize>OW << 2;
+  const rowBytes = <usize>OW << 2;
   for (let j = panelStart; j < panelEnd; j++) {
     for (let half = 0; half < 2; half++) {
       const n0 = j * TILE_N + half * 4;
       if (n0 >= T) break;
       const tiles = min(4, T - n0);
-      let src = Mbuf + <usize>j * outPanelBytes + (<usize>half << 4);
-      let plane = out;
+      const ty = n0 / TW;
+      const tx = n0 - ty * TW;
+      // Four whole tiles side by side: stored row by row with vector stores.
+      const neighbours = tiles == 4 && tx + 4 <= TW && (ty + 1) * m <= OH && (tx + 4) * m <= OW;
+      const corner = out + (<usize>(ty * m) * rowBytes) + (<usize>(tx * m) << 2);
+      let src = Mbuf + <usize>(j - panelStart) * outPanelBytes + (<usize>half << 4);
       for (let oc = 0; oc < M; oc++) {
-        outputTransform(m, src);
-        const b = f32x4.splat(bias == 0 ? <f32>0 : load<f32>(bias + (<usize>oc << 2)));
-        for (let y = 0; y < m; y++) {
-          let slot = src + <usize>(y * alpha) * 32;
-          for (let x = 0; x < m; x++) {
-            v128.store(slot, activate4(add(v128.load(slot), b), act, p0, p1));
-            slot += 32;
-          }
+        if (m == 2) outputTransformF23(src);
+        else if (m == 4) outputTransformF43(src);
+        else outputTransformF63(src);
+        epilogue(m, src, f32x4.splat(bias == 0 ? <f32>0 : load<f32>(bias + (<usize>oc << 2))), act, p0, p1);
+        if (neighbours) {
+          storeNeighbours(m, src, corner + <usize>oc * planeBytes, rowBytes);
+        } else {
+          for (let q = 0; q < tiles; q++) storeTile(m, src + (<usize>q << 2), n0 + q, TW, OH, OW, out + <usize>oc * planeBytes);
         }
-        for (let q = 0; q < tiles; q++) storeTile(m, src + (<usize>q << 2), n0 + q, TW, OH, OW, plane);
         src += ldo;
-        plane += planeBytes;
       }
     }
   }

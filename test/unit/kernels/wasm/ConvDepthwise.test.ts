@@ -10,6 +10,7 @@ import {
 } from '../../../../runtime/kernels/wasm/ConvDepthwise.js';
 import type { Attributes } from '../../../../runtime/kernels/kernel.js';
 import type { KernelVariant } from '../../../../runtime/kernels/variant.js';
+import { sizeOf } from '../../../../runtime/tensor/tensor.js';
 import { randomTensor, seededRandom } from '../../../../fixtures/builder/random.js';
 import { compareTensors } from '../../../support/compare.js';
 import { referenceOutputs, runVariant, shapesOf, type FusedSpec } from '../../../support/variant-harness.js';
@@ -56,6 +57,26 @@ function randomCase(random: Random, filter: Filter): { attrs: Attributes; dims: 
   return { attrs, dims: [1, C, H, W] };
 }
 
+/**
+ * The variant, checked to write nothing but its output and scratch: its inputs and the 64 bytes
+ * after its output and after its scratch must be unchanged.
+ */
+function guarded(variant: KernelVariant): KernelVariant {
+  return {
+    ...variant,
+    run: (memory, args) => {
+      const bytes = new Uint8Array(memory.buffer);
+      const outputEnd = args.outputs[0] + sizeOf(args.shapes.outputs[0].dims) * 4;
+      const scratchEnd = args.scratch + variant.scratchBytes(args.shapes);
+      const regions: [number, number][] = [[outputEnd, 64], [scratchEnd, 64]];
+      args.inputs.forEach((at, i) => { if (at >= 0) regions.push([at, sizeOf(args.shapes.inputs[i]!.dims) * 4]); });
+      const before = regions.map(([at, n]) => bytes.slice(at, at + n));
+      variant.run(memory, args);
+      regions.forEach(([at, n], i) => assert.deepEqual(bytes.slice(at, at + n), before[i], `${variant.id} wrote outside its output and scratch, at ${at}`));
+    },
+  };
+}
+
 /** The variant with its parallel split run lane after lane on one memory, as `lanes` workers would. */
 function splitAcross(variant: KernelVariant, lanes: number): KernelVariant {
   const parallel = variant.parallel!;
@@ -68,12 +89,15 @@ function splitAcross(variant: KernelVariant, lanes: number): KernelVariant {
   };
 }
 
-function checkVariant(variant: KernelVariant, filter: (random: Random) => Filter, seed: number, cases: number, lanes = 1): void {
+/** `lanes` 'each channel': as many lanes as channels, so that the last lane uses the last of the scratch. */
+function checkVariant(variant: KernelVariant, filter: (random: Random) => Filter, seed: number, cases: number,
+  lanes: number | 'each channel' = 1): void {
   const random = seededRandom(seed);
-  const runnable = lanes > 1 ? splitAcross(variant, lanes) : variant;
   for (let i = 0; i < cases; i++) {
     const c = randomCase(random, filter(random));
     const C = c.dims[1];
+    const laneCount = lanes === 'each channel' ? C : lanes;
+    const runnable = guarded(laneCount > 1 ? splitAcross(variant, laneCount) : variant);
     const inputs = [
       randomTensor(random, c.dims),
       randomTensor(random, [C, 1, ...(c.attrs.kernel_shape as number[])], 0.5),
@@ -96,6 +120,7 @@ describe('wasm depthwise Conv variants against the reference', () => {
   for (const [variant, filter, seed] of specialised) {
     it(`${variant.id}: 48 seeded random convolutions`, () => checkVariant(variant, filter, seed, 48));
     it(`${variant.id}: channels split across 3 lanes`, () => checkVariant(variant, filter, seed + 100, 8, 3));
+    it(`${variant.id}: one lane per channel`, () => checkVariant(variant, filter, seed + 300, 8, 'each channel'));
   }
 
   it('wasm.Conv.depthwise: 120 seeded random kernels, strides, dilations and pads', () => checkVariant(convDepthwise, anyFilter, 25, 120));
@@ -103,6 +128,7 @@ describe('wasm depthwise Conv variants against the reference', () => {
     for (const [, filter, seed] of specialised) checkVariant(convDepthwise, filter, seed + 200, 16);
   });
   it('wasm.Conv.depthwise: channels split across 2 lanes', () => checkVariant(convDepthwise, anyFilter, 26, 16, 2));
+  it('wasm.Conv.depthwise: one lane per channel', () => checkVariant(convDepthwise, anyFilter, 27, 16, 'each channel'));
 
   it('applies only to its own filters, and only to depthwise convolutions', () => {
     const shapes = (C: number, M: number, group: number, kernel: number, stride: number, dilation = 1) => shapesOf('Conv',

@@ -9,6 +9,7 @@ import { convGrouped, convGroupedPacked } from '../../../../runtime/kernels/wasm
 import type { Attributes } from '../../../../runtime/kernels/kernel.js';
 import type { KernelVariant, StepShapes } from '../../../../runtime/kernels/variant.js';
 import { instantiateKernels, kernelStaticBytes } from '../../../../runtime/kernels/wasm/module.js';
+import { sizeOf } from '../../../../runtime/tensor/tensor.js';
 import { randomTensor, seededRandom } from '../../../../fixtures/builder/random.js';
 import { compareTensors } from '../../../support/compare.js';
 import { referenceOutputs, runVariant, shapesOf, type FusedSpec } from '../../../support/variant-harness.js';
@@ -50,6 +51,26 @@ function tensorsOf(random: Random, c: GroupedCase) {
   return [randomTensor(random, c.dims), randomTensor(random, c.weightDims, 0.5), c.bias ? randomTensor(random, [c.weightDims[0]], 0.5) : undefined];
 }
 
+/**
+ * The variant, checked to write nothing but its output and scratch: its inputs and the 64 bytes
+ * after its output and after its scratch must be unchanged.
+ */
+function guarded(variant: KernelVariant): KernelVariant {
+  return {
+    ...variant,
+    run: (memory, args) => {
+      const bytes = new Uint8Array(memory.buffer);
+      const outputEnd = args.outputs[0] + sizeOf(args.shapes.outputs[0].dims) * 4;
+      const scratchEnd = args.scratch + variant.scratchBytes(args.shapes);
+      const regions: [number, number][] = [[outputEnd, 64], [scratchEnd, 64]];
+      args.inputs.forEach((at, i) => { if (at >= 0) regions.push([at, sizeOf(args.shapes.inputs[i]!.dims) * 4]); });
+      const before = regions.map(([at, n]) => bytes.slice(at, at + n));
+      variant.run(memory, args);
+      regions.forEach(([at, n], i) => assert.deepEqual(bytes.slice(at, at + n), before[i], `${variant.id} wrote outside its output and scratch, at ${at}`));
+    },
+  };
+}
+
 /** The variant with its parallel split run lane after lane on one memory, as `lanes` workers would. */
 function splitAcross(variant: KernelVariant, lanes: number): KernelVariant {
   const parallel = variant.parallel!;
@@ -64,7 +85,7 @@ function splitAcross(variant: KernelVariant, lanes: number): KernelVariant {
 
 function checkVariant(variant: KernelVariant, seed: number, cases: number, lanes = 1): void {
   const random = seededRandom(seed);
-  const runnable = lanes > 1 ? splitAcross(variant, lanes) : variant;
+  const runnable = guarded(lanes > 1 ? splitAcross(variant, lanes) : variant);
   for (let i = 0; i < cases; i++) {
     const c = randomCase(random);
     const inputs = tensorsOf(random, c);

@@ -1,12 +1,13 @@
 /**
  * Property tests of `wasm.Conv.im2col-sgemm` against the reference Conv: seeded random shapes
  * (ragged channel counts, odd sizes, strides, dilations, every pad combination), every fused
- * activation, shapes large enough to span several panel blocks, the lane split, and the
- * transform giving byte-identical packed weights run twice.
+ * activation, 1×1 convs read in place, shapes large enough to span several panel blocks, the
+ * lane split, and the transform giving byte-identical packed weights run twice.
  */
 import assert from 'node:assert/strict';
 import { convIm2colSgemm } from '../../../../runtime/kernels/wasm/ConvIm2col.js';
 import type { KernelVariant } from '../../../../runtime/kernels/variant.js';
+import { instantiateKernels, kernelStaticBytes } from '../../../../runtime/kernels/wasm/module.js';
 import { randomTensor, seededRandom } from '../../../../fixtures/builder/random.js';
 import { compareTensors } from '../../../support/compare.js';
 import { referenceOutputs, runVariant, shapesOf, type FusedSpec } from '../../../support/variant-harness.js';
@@ -54,10 +55,27 @@ function inLanes(variant: KernelVariant, lanes: number): KernelVariant {
 
 function checkCase(variant: KernelVariant, c: ConvCase, random: () => number, fused: FusedSpec | undefined, label: string): void {
   const inputs = tensors(random, c);
+  assert.ok(variant.appliesTo(shapesOf('Conv', attrsOf(c), inputs)), `${variant.id} should apply to ${JSON.stringify(c)}`);
   const expected = referenceOutputs('Conv', attrsOf(c), inputs, fused)[0];
   const actual = runVariant(variant, attrsOf(c), inputs, fused)[0];
   const mismatch = compareTensors(actual, expected, 1e-4, 1e-5);
   assert.equal(mismatch, undefined, `${variant.id} ${label} ${JSON.stringify(c)} ${fused?.op ?? ''}: ${mismatch?.reason}`);
+}
+
+/** Packed weights of a variant, transformed in a fresh memory filled with garbage. */
+function packedWeights(variant: KernelVariant, c: ConvCase, inputs: ReturnType<typeof tensors>): Uint8Array {
+  const shapes = shapesOf('Conv', attrsOf(c), inputs);
+  const transform = variant.transform!;
+  const raw = kernelStaticBytes;
+  const packed = raw + Math.ceil(inputs[1]!.data.byteLength / 64) * 64;
+  const bytes = transform.packedBytes(shapes);
+  const guardBytes = 256;
+  const { memory, exports } = instantiateKernels(packed + bytes + guardBytes);
+  new Uint8Array(memory.buffer).fill(0xff, kernelStaticBytes);
+  new Uint8Array(memory.buffer).set(new Uint8Array(inputs[1]!.data.buffer), raw);
+  transform.run({ buffer: memory.buffer, wasm: exports }, shapes, raw, packed);
+  assert.ok(new Uint8Array(memory.buffer, packed + bytes, guardBytes).every((b) => b === 0xff), `${variant.id} wrote past packedBytes`);
+  return new Uint8Array(memory.buffer.slice(packed, packed + bytes));
 }
 
 describe('wasm.Conv.im2col-sgemm against the reference', () => {
@@ -68,20 +86,28 @@ describe('wasm.Conv.im2col-sgemm against the reference', () => {
       const c = randomCase(random);
       const extent = (k: number, d: number) => (k - 1) * d + 1;
       if (c.H + c.pads[0] + c.pads[2] < extent(c.KH, c.dilation[0]) || c.W + c.pads[1] + c.pads[3] < extent(c.KW, c.dilation[1])) continue;
-      assert.ok(convIm2colSgemm.appliesTo(shapesOf('Conv', attrsOf(c), tensors(random, c))));
       checkCase(convIm2colSgemm, c, random, activations[i % activations.length], `case ${i}`);
       ran++;
     }
     assert.ok(ran >= 70, `only ${ran} of 100 cases were valid convolutions`);
   });
 
-  it('every pad combination of a 3×3 conv', () => {
+  it('every pad combination of a 3×3 conv, stride 1 and 2', () => {
     const random = seededRandom(22);
-    for (let mask = 0; mask < 16; mask++) {
-      const pads = [0, 1, 2, 3].map((bit) => ((mask >> bit) & 1) * (1 + bit % 2)) as [number, number, number, number];
-      const c: ConvCase = { C: 3, H: 9, W: 11, M: 7, KH: 3, KW: 3, stride: [1, 1], dilation: [1, 1], pads, bias: true };
+    for (let mask = 0; mask < 81; mask++) {
+      const pads = [0, 1, 2, 3].map((axis) => Math.floor(mask / 3 ** axis) % 3) as [number, number, number, number];
+      const stride: [number, number] = mask % 3 === 0 ? [2, 2] : [1, 1];
+      const c: ConvCase = { C: 3, H: 7 + (mask % 4), W: 9 + (mask % 5), M: 7, KH: 3, KW: 3, stride, dilation: [1, 1], pads, bias: mask % 2 === 0 };
       checkCase(convIm2colSgemm, c, random, activations[mask % activations.length], `pads ${pads}`);
     }
+  });
+
+  it('1×1 convs (read in place when unpadded with stride 1)', () => {
+    const random = seededRandom(24);
+    const c: ConvCase = { C: 17, H: 13, W: 11, M: 23, KH: 1, KW: 1, stride: [1, 1], dilation: [1, 1], pads: [0, 0, 0, 0], bias: true };
+    checkCase(convIm2colSgemm, c, random, { op: 'Relu' }, 'in place');
+    checkCase(convIm2colSgemm, { ...c, pads: [1, 0, 0, 1] }, random, undefined, 'padded');
+    checkCase(convIm2colSgemm, { ...c, stride: [2, 1] }, random, { op: 'Sigmoid' }, 'strided');
   });
 
   it('several panel blocks, split over 1, 2 and 3 lanes', () => {
@@ -96,8 +122,6 @@ describe('wasm.Conv.im2col-sgemm against the reference', () => {
     const random = seededRandom(5);
     const c: ConvCase = { C: 5, H: 9, W: 9, M: 7, KH: 3, KW: 3, stride: [1, 1], dilation: [1, 1], pads: [1, 1, 1, 1], bias: true };
     const inputs = tensors(random, c);
-    const first = runVariant(convIm2colSgemm, attrsOf(c), inputs)[0];
-    const second = runVariant(convIm2colSgemm, attrsOf(c), inputs)[0];
-    assert.deepEqual(first.data, second.data);
+    assert.deepEqual(packedWeights(convIm2colSgemm, c, inputs), packedWeights(convIm2colSgemm, c, inputs));
   });
 });

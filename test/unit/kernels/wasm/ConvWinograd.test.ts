@@ -68,17 +68,19 @@ function checkCase(variant: KernelVariant, tolerance: { rtol: number; atol: numb
   return maxRelativeError(actual.data as Float32Array, expected.data as Float32Array);
 }
 
-/** Packed weights of a variant, transformed in a fresh memory. */
+/** Packed weights of a variant, transformed in a fresh memory filled with garbage. */
 function packedWeights(variant: KernelVariant, c: ConvCase, inputs: ReturnType<typeof tensors>): Uint8Array {
   const shapes = shapesOf('Conv', attrsOf(c), inputs);
   const transform = variant.transform!;
   const raw = kernelStaticBytes;
   const packed = raw + Math.ceil(inputs[1]!.data.byteLength / 64) * 64;
   const bytes = transform.packedBytes(shapes);
-  const { memory, exports } = instantiateKernels(packed + bytes);
+  const guardBytes = 256;
+  const { memory, exports } = instantiateKernels(packed + bytes + guardBytes);
   new Uint8Array(memory.buffer).fill(0xff, kernelStaticBytes);
   new Uint8Array(memory.buffer).set(new Uint8Array(inputs[1]!.data.buffer), raw);
   transform.run({ buffer: memory.buffer, wasm: exports }, shapes, raw, packed);
+  assert.ok(new Uint8Array(memory.buffer, packed + bytes, guardBytes).every((b) => b === 0xff), `${variant.id} wrote past packedBytes`);
   return new Uint8Array(memory.buffer.slice(packed, packed + bytes));
 }
 
@@ -104,6 +106,19 @@ describe('wasm Winograd Conv variants against the reference', () => {
         }
       });
 
+      it('auto_pad SAME_UPPER, SAME_LOWER and VALID', () => {
+        const random = seededRandom(71 + index);
+        const c: ConvCase = { C: 6, H: 10, W: 13, M: 9, pads: [0, 0, 0, 0], bias: true };
+        const inputs = tensors(random, c);
+        for (const autoPad of ['SAME_UPPER', 'SAME_LOWER', 'VALID']) {
+          const attrs = { kernel_shape: [3, 3], auto_pad: autoPad };
+          assert.ok(variant.appliesTo(shapesOf('Conv', attrs, inputs)));
+          const expected = referenceOutputs('Conv', attrs, inputs)[0];
+          const mismatch = compareTensors(runVariant(variant, attrs, inputs)[0], expected, tolerance.rtol, tolerance.atol);
+          assert.equal(mismatch, undefined, `${variant.id} auto_pad ${autoPad}: ${mismatch?.reason}`);
+        }
+      });
+
       it('split over 1, 2 and 3 lanes, several panel blocks', () => {
         const random = seededRandom(51 + index);
         const c: ConvCase = { C: 37, H: 45, W: 43, M: 13, pads: [1, 1, 1, 1], bias: true };
@@ -117,19 +132,20 @@ describe('wasm Winograd Conv variants against the reference', () => {
         for (const [C, size] of [[64, 28], [128, 14], [256, 7]] as const) {
           const c: ConvCase = { C, H: size, W: size, M: 19, pads: [1, 1, 1, 1], bias: true };
           const inputs = tensors(random, c);
-          // He-style weights, as a trained CNN layer has: output magnitudes stay about those of the input.
-          const std = Math.sqrt(2 / (C * 9)) * Math.sqrt(3) * 2;
-          inputs[1] = randomTensor(random, [c.M, C, 3, 3], std);
+          // He-initialised weights (std √(2 / fan-in); uniform on ±√3·std), as in a CNN layer.
+          inputs[1] = randomTensor(random, [c.M, C, 3, 3], Math.sqrt(3) * Math.sqrt(2 / (C * 9)));
           errors.push(`C=${C} ${size}×${size}: ${checkCase(variant, tolerance, c, inputs, undefined, 'CNN-sized').toExponential(2)}`);
         }
         if (process.env.NNCC_DEBUG) console.log(`      ${variant.id} max error / max |output|: ${errors.join(', ')}`);
       });
 
-      it('the transform is deterministic', () => {
+      it('the transform is deterministic and stays within packedBytes', () => {
         const random = seededRandom(7);
-        const c: ConvCase = { C: 5, H: 9, W: 9, M: 7, pads: [1, 1, 1, 1], bias: true };
-        const inputs = tensors(random, c);
-        assert.deepEqual(packedWeights(variant, c, inputs), packedWeights(variant, c, inputs));
+        for (const [C, M] of [[5, 7], [1, 1], [13, 12]]) {
+          const c: ConvCase = { C, H: 9, W: 9, M, pads: [1, 1, 1, 1], bias: true };
+          const inputs = tensors(random, c);
+          assert.deepEqual(packedWeights(variant, c, inputs), packedWeights(variant, c, inputs));
+        }
       });
 
       it('applies only to 3×3, stride 1, dilation 1, group 1, batch 1', () => {
