@@ -11,6 +11,8 @@ import type { KernelVariant } from './variant.js';
 import { convDirect, convDirectPacked } from './wasm/Conv.js';
 import { convIm2colSgemm } from './wasm/ConvIm2col.js';
 import { convWinogradF23, convWinogradF43, convWinogradF63 } from './wasm/ConvWinograd.js';
+import { convDepthwise3x3s1, convDepthwise3x3s2, convDepthwise5x5s1, convDepthwise5x5s2, convDepthwise } from './wasm/ConvDepthwise.js';
+import { convGrouped, convGroupedPacked } from './wasm/ConvGrouped.js';
 import { maxPoolSimd, averagePoolSimd, globalMaxPoolSimd, globalAveragePoolSimd } from './wasm/Pool.js';
 import { addSimd } from './wasm/Add.js';
 import { subSimd } from './wasm/Sub.js';
@@ -30,6 +32,13 @@ const wasmVariants: KernelVariant[] = [
   convDirect,
   convWinogradF23,
   convWinogradF63,
+  convDepthwise3x3s1,
+  convDepthwise3x3s2,
+  convDepthwise5x5s1,
+  convDepthwise5x5s2,
+  convDepthwise,
+  convGroupedPacked,
+  convGrouped,
   gemmPacked,
   gemmNaive,
   matMulPacked,

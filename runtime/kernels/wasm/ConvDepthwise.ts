@@ -6,13 +6,14 @@
  * - `wasm.Conv.depthwise`: any kernel size, stride, dilation and pads.
  *
  * The kernels (assembly/conv-depthwise.ts) copy each input row once into a ring of zero-padded,
- * column-phase-split rows in scratch, then compute 4 or 8 outputs per step with the fused
- * activation in the epilogue. Lanes split the channels; each lane's ring is the one of its first
- * channel, so scratch holds a ring per channel and any split writes disjoint scratch.
+ * column-phase-split rows in scratch, then compute 4 or 8 outputs per step (3×3: two output rows
+ * at once) with the fused activation in the epilogue. Lanes split the channels; each lane's ring
+ * is the one of its first channel, so scratch holds a ring per channel (a few hundred KB for
+ * MobileNetV2's layers) and any split writes disjoint scratch.
  *
- * No weight transform: a tap's broadcast (`v128.load32_splat`) is one load from the raw weights,
- * as cheap as loading a pre-broadcast vector, and 3×3 filters keep their 9 broadcasts in registers
- * for a whole row anyway; replicated weights would only cost 4× the weight bytes.
+ * No weight transform: a tap's broadcast (`v128.load32_splat`) compiles to one `vbroadcastss`
+ * from the raw weights, as cheap as loading a pre-broadcast vector, and 3×3 filters load their 9
+ * broadcasts once per pair of rows anyway; replicated weights would only cost 4× the bytes.
  */
 import { attrInt } from '../kernel.js';
 import type { KernelMemory, KernelVariant, StepArgs, StepShapes } from '../variant.js';

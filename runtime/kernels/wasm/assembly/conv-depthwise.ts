@@ -42,7 +42,7 @@ const EPI_ANY: i32 = 2;
 /**
  * Two output rows of a 3×3 filter at once, so that the input rows they share are loaded once:
  * outA reads input rows t0–t2; outB reads t1–t3 at stride 1, t2–t4 at stride 2 (where a row's
- * odd phase follows its even one at + phaseBytes). The nine tap broadcasts stay in registers.
+ * odd phase follows its even one at + phaseBytes). The nine tap broadcasts are loaded once per call.
  */
 @inline function rows3x3(s2: bool, epi: i32, t0: usize, t1: usize, t2: usize, t3: usize, t4: usize, phaseBytes: usize,
   w: usize, bias: f32, outA: usize, outB: usize, OW: i32, act: i32, p0: f32, p1: f32): void {
@@ -226,10 +226,10 @@ const EPI_ANY: i32 = 2;
   return y < 0 || y >= H ? zeroRow : ring + <usize>(y & slotMask) * rowBytes;
 }
 
-/** Layout of a call's scratch (see the entry points), from its geometry. */
+/** Ring rows in a call's scratch: a power of two of at least the input rows one step reads. */
 @inline function slotsOf(KH: i32, dy: i32, sy: i32, kind: i32): i32 {
-  // 3×3 filters compute two output rows per step, which read sy input rows more. A power-of-two
-  // ring puts input row y in slot y & (slots − 1).
+  // 3×3 filters compute two output rows per step, which read sy input rows more. Input row y
+  // lives in slot y & (slots − 1).
   const span = (KH - 1) * dy + 1 + (kind == KIND_3X3_S1 || kind == KIND_3X3_S2 ? sy : 0);
   return <i32>1 << (32 - clz<i32>(span - 1));
 }

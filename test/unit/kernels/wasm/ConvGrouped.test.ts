@@ -110,18 +110,19 @@ describe('wasm grouped Conv variants against the reference', () => {
     const shapes: StepShapes = shapesOf('Conv', { group: 4, kernel_shape: [3, 3] }, [randomTensor(random, [1, 12, 9, 9]), weights]);
     const transform = convGroupedPacked.transform!;
     const packedBytes = transform.packedBytes(shapes);
-    const packOnce = (): Uint8Array => {
+    // Different poison each time: every packed byte must be written, from the raw weights alone.
+    const packOnce = (poison: number): Uint8Array => {
       const raw = kernelStaticBytes;
       const packed = raw + Math.ceil((weights.data.byteLength + 64) / 64) * 64;
       const { memory, exports } = instantiateKernels(packed + packedBytes);
       const bytes = new Uint8Array(memory.buffer);
-      bytes.fill(0xa5, kernelStaticBytes);
+      bytes.fill(poison, kernelStaticBytes);
       bytes.set(new Uint8Array(weights.data.buffer), raw);
       transform.run({ buffer: memory.buffer, wasm: exports }, shapes, raw, packed);
       assert.deepEqual(bytes.slice(raw, raw + weights.data.byteLength), new Uint8Array(weights.data.buffer), 'raw weights unchanged');
       return bytes.slice(packed, packed + packedBytes);
     };
-    assert.deepEqual(packOnce(), packOnce());
+    assert.deepEqual(packOnce(0xa5), packOnce(0x5a));
   });
 
   it('applies to grouped convolutions and channel multipliers, not to depthwise or group 1', () => {
