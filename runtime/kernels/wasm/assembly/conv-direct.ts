@@ -25,11 +25,22 @@ export function convPrepareInput(x: usize, C: i32, H: i32, W: i32, padTop: i32, 
         memory.copy(dstRow + (<usize>padLeft << 2), src, <usize>cols << 2);
         continue;
       }
-      for (let xcol = 0; xcol < cols; xcol++) {
-        const q = xcol + padLeft;
-        const phase = q % sx;
-        const j = q / sx;
-        store<f32>(dstRow + ((<usize>phase * <usize>phaseWidth + <usize>j) << 2), load<f32>(src + (<usize>xcol << 2)));
+      // One pass per phase: strided reads, sequential writes, no division per element.
+      for (let phase = 0; phase < sx; phase++) {
+        // Input columns xcol = j·sx + phase − padLeft for j in [jStart, jEnd).
+        const first = padLeft - phase;
+        const last = cols - 1 + padLeft - phase;
+        if (last < 0) continue;
+        const jStart = first > 0 ? (first + sx - 1) / sx : 0;
+        const jEnd = last / sx + 1;
+        let from = src + (<usize>(jStart * sx + phase - padLeft) << 2);
+        let to = dstRow + ((<usize>phase * <usize>phaseWidth + <usize>jStart) << 2);
+        const step = <usize>sx << 2;
+        for (let j = jStart; j < jEnd; j++) {
+          store<f32>(to, load<f32>(from));
+          from += step;
+          to += 4;
+        }
       }
     }
   }
