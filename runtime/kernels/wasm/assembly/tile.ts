@@ -5,12 +5,12 @@
 // reverse order: TurboFan then keeps the 12 accumulators, 2 B vectors and 1 broadcast in the
 // 15 registers it has, without spilling (see KERNEL-NOTES.md).
 //
-// The tile functions store raw sums and leave bias and activation to `tileEpilogue`, a separate
-// function run on the just-written (L1-resident) tile. Keeping the tile small matters for cold
-// runs: V8 runs a function's first calls on Liftoff code and swaps in TurboFan code only when
-// its background compile finishes, which takes far longer for a function with eight inlined
-// activation paths.
-import { activate4 } from './activation';
+// The tile functions add the bias and apply the clamp-shaped activations (none, Relu, Clip) in
+// registers, and leave the others to `tileEpilogue`, a separate function run on the just-written
+// (L1-resident) tile. Keeping the tile small matters for cold runs: V8 runs a function's first
+// calls on Liftoff code and swaps in TurboFan code only when its background compile finishes,
+// which takes far longer for a function with eight inlined activation paths.
+import { activate4, ACT_CLIP, ACT_NONE, ACT_RELU } from './activation';
 
 export const TILE_M: i32 = 6;
 export const TILE_N: i32 = 8;
@@ -62,6 +62,23 @@ export function tileEpilogue(out: usize, ldo: usize, validM: i32, validN: i32, b
   return v;
 }
 
+/** Relu and Clip (and plain bias) are a clamp: lower and upper bounds for activation code `act`. */
+@inline function clampLow(act: i32, p0: f32): f32 {
+  return act == ACT_RELU ? 0 : act == ACT_CLIP ? p0 : -Infinity;
+}
+@inline function clampHigh(act: i32, p1: f32): f32 {
+  return act == ACT_CLIP ? p1 : Infinity;
+}
+@inline function isClamp(act: i32): bool {
+  return act == ACT_NONE || act == ACT_RELU || act == ACT_CLIP;
+}
+@inline function rowBias(bias: usize, row: i32): v128 {
+  return f32x4.splat(bias == 0 ? 0 : load<f32>(bias + (<usize>row << 2)));
+}
+@inline function finish(v: v128, b: v128, lo: v128, hi: v128): v128 {
+  return f32x4.min(f32x4.max(f32x4.add(v, b), lo), hi);
+}
+
 @inline function storeTile(out: usize, ldo: usize, validM: i32, validN: i32,
   c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128,
   c30: v128, c31: v128, c40: v128, c41: v128, c50: v128, c51: v128): void {
@@ -103,8 +120,23 @@ export function tilePackedA(a: usize, offsets: usize, base: usize, K: i32, out: 
     a += 24;
     offsets += 4;
   }
+  // Bias and the clamp-shaped activations (none, Relu, Clip) in registers; others after the store.
+  const lo = f32x4.splat(clampLow(act, p0));
+  const hi = f32x4.splat(clampHigh(act, p1));
+  let b = rowBias(bias, 0);
+  c00 = finish(c00, b, lo, hi); c01 = finish(c01, b, lo, hi);
+  b = rowBias(bias, min(1, validM - 1));
+  c10 = finish(c10, b, lo, hi); c11 = finish(c11, b, lo, hi);
+  b = rowBias(bias, min(2, validM - 1));
+  c20 = finish(c20, b, lo, hi); c21 = finish(c21, b, lo, hi);
+  b = rowBias(bias, min(3, validM - 1));
+  c30 = finish(c30, b, lo, hi); c31 = finish(c31, b, lo, hi);
+  b = rowBias(bias, min(4, validM - 1));
+  c40 = finish(c40, b, lo, hi); c41 = finish(c41, b, lo, hi);
+  b = rowBias(bias, min(5, validM - 1));
+  c50 = finish(c50, b, lo, hi); c51 = finish(c51, b, lo, hi);
   storeTile(out, ldo, validM, validN, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
-  tileEpilogue(out, ldo, validM, validN, bias, act, p0, p1);
+  if (!isClamp(act)) tileEpilogue(out, ldo, validM, validN, 0, act, p0, p1);
 }
 
 /**
@@ -140,8 +172,23 @@ export function tileRawA(a: usize, lda: usize, offsets: usize, base: usize, K: i
     av = v128.load32_splat(a0 + ka);
     c00 = f32x4.relaxed_madd(av, b0, c00); c01 = f32x4.relaxed_madd(av, b1, c01);
   }
+  // Bias and the clamp-shaped activations (none, Relu, Clip) in registers; others after the store.
+  const lo = f32x4.splat(clampLow(act, p0));
+  const hi = f32x4.splat(clampHigh(act, p1));
+  let b = rowBias(bias, 0);
+  c00 = finish(c00, b, lo, hi); c01 = finish(c01, b, lo, hi);
+  b = rowBias(bias, min(1, validM - 1));
+  c10 = finish(c10, b, lo, hi); c11 = finish(c11, b, lo, hi);
+  b = rowBias(bias, min(2, validM - 1));
+  c20 = finish(c20, b, lo, hi); c21 = finish(c21, b, lo, hi);
+  b = rowBias(bias, min(3, validM - 1));
+  c30 = finish(c30, b, lo, hi); c31 = finish(c31, b, lo, hi);
+  b = rowBias(bias, min(4, validM - 1));
+  c40 = finish(c40, b, lo, hi); c41 = finish(c41, b, lo, hi);
+  b = rowBias(bias, min(5, validM - 1));
+  c50 = finish(c50, b, lo, hi); c51 = finish(c51, b, lo, hi);
   storeTile(out, ldo, validM, validN, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
-  tileEpilogue(out, ldo, validM, validN, bias, act, p0, p1);
+  if (!isClamp(act)) tileEpilogue(out, ldo, validM, validN, 0, act, p0, p1);
 }
 
 /**
