@@ -74,22 +74,32 @@ export function convDirect(a: usize, packed: i32, offsets: usize, K: i32, prepar
   out: usize, M: i32, OH: i32, OW: i32, rowStart: i32, rowEnd: i32, colStart: i32, colEnd: i32,
   bias: usize, act: i32, p0: f32, p1: f32): void {
   const ldo = <usize>OH * <usize>OW << 2;
-  for (let m0 = 0; m0 < M; m0 += TILE_M) {
-    const validM = min(TILE_M, M - m0);
-    const biasRow: usize = bias == 0 ? <usize>0 : bias + (<usize>m0 << 2);
-    for (let oy = rowStart; oy < rowEnd; oy++) {
-      const rowBase = prepared + <usize>(oy * sy) * <usize>rowBytes;
-      const outRow = out + <usize>m0 * ldo + ((<usize>oy * <usize>OW) << 2);
-      for (let ox = colStart; ox < colEnd; ox += TILE_N) {
-        const validN = min(TILE_N, colEnd - ox);
-        const base = rowBase + (<usize>ox << 2);
-        const dst = outRow + (<usize>ox << 2);
-        if (packed) {
-          tilePackedA(a + <usize>m0 * <usize>K * 4, offsets, base, K, dst, ldo, validM, validN, biasRow, act, p0, p1);
-        } else {
-          tileRawA(a + <usize>m0 * <usize>K * 4, <usize>K << 2, offsets, base, K, dst, ldo, validM, validN, biasRow, act, p0, p1);
+  // Short reductions (small K) reuse a block of input columns across all output channels while it
+  // sits in L1; long ones reuse each weight panel across the whole row instead.
+  const blockCols = K <= SHORT_K ? max(TILE_N, (L1_BLOCK_BYTES / (K * 4)) & ~(TILE_N - 1)) : colEnd - colStart;
+  for (let oy = rowStart; oy < rowEnd; oy++) {
+    const rowBase = prepared + <usize>(oy * sy) * <usize>rowBytes;
+    for (let block = colStart; block < colEnd; block += blockCols) {
+      const blockEnd = min(colEnd, block + blockCols);
+      for (let m0 = 0; m0 < M; m0 += TILE_M) {
+        const validM = min(TILE_M, M - m0);
+        const biasRow: usize = bias == 0 ? <usize>0 : bias + (<usize>m0 << 2);
+        const weights = a + <usize>m0 * <usize>K * 4;
+        const outRow = out + <usize>m0 * ldo + ((<usize>oy * <usize>OW) << 2);
+        for (let ox = block; ox < blockEnd; ox += TILE_N) {
+          const validN = min(TILE_N, blockEnd - ox);
+          const base = rowBase + (<usize>ox << 2);
+          const dst = outRow + (<usize>ox << 2);
+          if (packed) {
+            tilePackedA(weights, offsets, base, K, dst, ldo, validM, validN, biasRow, act, p0, p1);
+          } else {
+            tileRawA(weights, <usize>K << 2, offsets, base, K, dst, ldo, validM, validN, biasRow, act, p0, p1);
+          }
         }
       }
     }
   }
 }
+
+const SHORT_K: i32 = 256;
+const L1_BLOCK_BYTES: i32 = 16384;
