@@ -18,6 +18,7 @@ export const codes = {
   badInputFile: 'NNCC140',
   badOption: 'NNCC150',
   bundleWrite: 'NNCC160',
+  badProfile: 'NNCC170',
 } as const;
 
 export type DiagnosticCode = (typeof codes)[keyof typeof codes];

@@ -1,0 +1,80 @@
+/**
+ * One kernel variant placed in a fresh memory the way the runtime places a step (inputs, packed
+ * weights, outputs and scratch at 64-byte aligned offsets after the wasm module's static data,
+ * with the planner's 64 bytes of slack after each), its stages callable one at a time so each can
+ * be timed: `transform` (raw → packed, when the variant has one) and `run`. Used by the profiler,
+ * the kernel benchmark and the kernels' property tests.
+ */
+import { noActivation } from '../../runtime/kernels/activation-codes.js';
+import type { Attributes } from '../../runtime/kernels/kernel.js';
+import { referenceKernel } from '../../runtime/kernels/ref/registry.js';
+import type { ActivationArgs, KernelMemory, KernelVariant, StepArgs, StepShapes } from '../../runtime/kernels/variant.js';
+import { instantiateKernels, kernelStaticBytes } from '../../runtime/kernels/wasm/module.js';
+import { allocData, bytesPerElement, sizeOf, type Tensor } from '../../runtime/tensor/tensor.js';
+
+export interface PlacedVariant {
+  readonly variant: KernelVariant;
+  readonly shapes: StepShapes;
+  readonly memory: KernelMemory;
+  /** Bytes the transform writes (0 without one). */
+  readonly packedBytes: number;
+  transform(): void;
+  run(): void;
+  /** The packed weights (after `transform`), as the bundle would store them. */
+  packed(): Uint8Array;
+  /** Copies of the outputs. */
+  outputs(): Tensor[];
+}
+
+const align64 = (n: number): number => Math.ceil(n / 64) * 64;
+
+/** The step's shapes as the compiler would see them, outputs from the reference kernel's `infer`. */
+export function shapesOf(op: string, attrs: Attributes, inputs: readonly (Tensor | undefined)[]): StepShapes {
+  const infos = inputs.map((t) => (t ? { dtype: t.dtype, dims: t.dims, value: t } : undefined));
+  return {
+    attrs,
+    inputs: infos.map((i) => (i ? { dtype: i.dtype, dims: i.dims } : undefined)),
+    outputs: referenceKernel(op)!.infer(infos, attrs),
+  };
+}
+
+export function placeVariant(variant: KernelVariant, attrs: Attributes, inputs: readonly (Tensor | undefined)[],
+  activation: ActivationArgs = noActivation, shapes: StepShapes = shapesOf(variant.op, attrs, inputs)): PlacedVariant {
+  if (!variant.appliesTo(shapes)) throw new Error(`${variant.id} does not apply to these shapes`);
+  let cursor = kernelStaticBytes;
+  const place = (bytes: number): number => {
+    const at = cursor;
+    cursor = align64(cursor + bytes + 64);
+    return at;
+  };
+  const inputOffsets = inputs.map((t) => (t ? place(t.data.byteLength) : -1));
+  const transform = variant.transform;
+  const packedBytes = transform ? transform.packedBytes(shapes) : 0;
+  const packedOffset = transform ? place(packedBytes) : -1;
+  const outputOffsets = shapes.outputs.map((o) => place(sizeOf(o.dims) * bytesPerElement(o.dtype)));
+  const scratchBytes = variant.scratchBytes(shapes);
+  const scratch = scratchBytes > 0 ? place(scratchBytes) : -1;
+  const { memory: wasmMemory, exports } = instantiateKernels(cursor);
+  const memory: KernelMemory = { buffer: wasmMemory.buffer, wasm: exports };
+  const bytes = new Uint8Array(wasmMemory.buffer);
+  // Poison what kernels write, so an unwritten output cannot pass as correct; touching every page
+  // now also keeps the page faults of a fresh memory (the `alloc` stage) out of timed runs.
+  bytes.fill(0xff, kernelStaticBytes);
+  inputs.forEach((t, i) => { if (t) bytes.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), inputOffsets[i]); });
+  const runInputs = inputOffsets.map((offset, i) => (transform && i === transform.input ? packedOffset : offset));
+  const args: StepArgs = { shapes, inputs: runInputs, outputs: outputOffsets, scratch, activation };
+  return {
+    variant,
+    shapes,
+    memory,
+    packedBytes,
+    transform: () => transform?.run(memory, shapes, inputOffsets[transform.input], packedOffset),
+    run: () => variant.run(memory, args),
+    packed: () => bytes.slice(packedOffset, packedOffset + packedBytes),
+    outputs: () => shapes.outputs.map((o, i) => {
+      const data = allocData(o.dtype, sizeOf(o.dims));
+      new Uint8Array(data.buffer).set(new Uint8Array(wasmMemory.buffer, outputOffsets[i], data.byteLength));
+      return { dtype: o.dtype, dims: [...o.dims], data };
+    }),
+  };
+}
