@@ -36,7 +36,16 @@ async function main(): Promise<void> {
       .option('dim', { type: 'string', array: true, default: [] as string[], describe: 'bind a symbolic dimension: --dim batch_size=1' })
       .option('json', { type: 'boolean', default: false, describe: 'print as JSON' }),
     async (args) => (await import('./commands/inspect.js')).inspectCommand(args))
-    .demandCommand(1, 'name a command: compile, run or inspect')
+    .command('profile [models..]', 'measure this machine into a device profile (kernel costs for the given models)', (y) => y
+      .positional('models', { type: 'string', array: true, default: [] as string[], describe: '.onnx models whose operators to measure' })
+      .option('output', { alias: 'o', type: 'string', default: 'device.json', describe: 'profile file to write (or to --resume / --report)' })
+      .option('name', { type: 'string', describe: 'device name recorded in the profile (default: the host name)' })
+      .option('resume', { type: 'boolean', default: false, describe: 'keep the measurements of an existing --output profile and add what is missing' })
+      .option('report', { type: 'boolean', default: false, describe: 'print the cost model\'s fit error per kernel family' })
+      .option('quick', { type: 'boolean', default: false, describe: 'fewer repetitions (faster, noisier)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
+    async (args) => (await import('./commands/profile.js')).profileCommand(args as never))
+    .demandCommand(1, 'name a command: compile, run, inspect or profile')
     .strict()
     .help()
     .alias('h', 'help')

@@ -33,7 +33,9 @@ export interface KernelCost {
   activationBytes: number;
   weightBytes: number;
   packedBytes: number;
+  readRawMs: Sample;
   transformMs: Sample;
+  readTransformedMs: Sample;
   executeWarmMs: Sample;
   executeFirstMs: Sample;
 }

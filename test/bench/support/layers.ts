@@ -4,7 +4,7 @@
  * trained layers roughly are), and each as a single-op ONNX model for onnxruntime.
  */
 import { OnnxModelBuilder } from '../../../fixtures/builder/onnx-builder.js';
-import { randomTensor, seededRandom } from '../../../fixtures/builder/random.js';
+import { randomTensor, seededRandom } from '../../../compiler/random.js';
 import { flopsOf } from '../../../compiler/ir/flops.js';
 import type { Attributes } from '../../../runtime/kernels/kernel.js';
 import type { Tensor } from '../../../runtime/tensor/tensor.js';

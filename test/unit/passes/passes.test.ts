@@ -9,7 +9,7 @@ import { executeGraph } from '../../../compiler/ir/execute-graph.js';
 import type { Graph } from '../../../compiler/ir/graph.js';
 import { passes, runPasses } from '../../../compiler/passes/pipeline.js';
 import { OnnxModelBuilder } from '../../../fixtures/builder/onnx-builder.js';
-import { randomTensor, seededRandom, uniformTensor } from '../../../fixtures/builder/random.js';
+import { randomTensor, seededRandom, uniformTensor } from '../../../compiler/random.js';
 import { fixtureModels } from '../../../fixtures/models/definitions.js';
 import { toNumbers, type Tensor } from '../../../runtime/tensor/tensor.js';
 import { compareTensors } from '../../support/compare.js';

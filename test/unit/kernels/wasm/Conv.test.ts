@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { convDirect, convDirectPacked } from '../../../../runtime/kernels/wasm/Conv.js';
 import type { KernelVariant } from '../../../../runtime/kernels/variant.js';
-import { randomTensor, seededRandom } from '../../../../fixtures/builder/random.js';
+import { randomTensor, seededRandom } from '../../../../compiler/random.js';
 import { compareTensors } from '../../../support/compare.js';
 import { referenceOutputs, runVariant, shapesOf, type FusedSpec } from '../../../support/variant-harness.js';
 

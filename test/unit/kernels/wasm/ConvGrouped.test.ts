@@ -10,7 +10,7 @@ import type { Attributes } from '../../../../runtime/kernels/kernel.js';
 import type { KernelVariant, StepShapes } from '../../../../runtime/kernels/variant.js';
 import { instantiateKernels, kernelStaticBytes } from '../../../../runtime/kernels/wasm/module.js';
 import { sizeOf } from '../../../../runtime/tensor/tensor.js';
-import { randomTensor, seededRandom } from '../../../../fixtures/builder/random.js';
+import { randomTensor, seededRandom } from '../../../../compiler/random.js';
 import { compareTensors } from '../../../support/compare.js';
 import { referenceOutputs, runVariant, shapesOf, type FusedSpec } from '../../../support/variant-harness.js';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { convIm2colSgemm } from '../../../../runtime/kernels/wasm/ConvIm2col.js';
 import type { KernelVariant } from '../../../../runtime/kernels/variant.js';
 import { instantiateKernels, kernelStaticBytes } from '../../../../runtime/kernels/wasm/module.js';
-import { randomTensor, seededRandom } from '../../../../fixtures/builder/random.js';
+import { randomTensor, seededRandom } from '../../../../compiler/random.js';
 import { compareTensors } from '../../../support/compare.js';
 import { referenceOutputs, runVariant, shapesOf, type FusedSpec } from '../../../support/variant-harness.js';
 

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { convWinogradF23, convWinogradF43, convWinogradF63 } from '../../../../runtime/kernels/wasm/ConvWinograd.js';
 import type { KernelVariant } from '../../../../runtime/kernels/variant.js';
 import { instantiateKernels, kernelStaticBytes } from '../../../../runtime/kernels/wasm/module.js';
-import { randomTensor, seededRandom } from '../../../../fixtures/builder/random.js';
+import { randomTensor, seededRandom } from '../../../../compiler/random.js';
 import { compareTensors, maxRelativeError } from '../../../support/compare.js';
 import { referenceOutputs, runVariant, shapesOf, type FusedSpec } from '../../../support/variant-harness.js';
 

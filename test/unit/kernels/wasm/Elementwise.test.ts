@@ -17,7 +17,7 @@ import {
 import type { Attributes } from '../../../../runtime/kernels/kernel.js';
 import type { KernelVariant } from '../../../../runtime/kernels/variant.js';
 import { fromNumbers, type DType, type Tensor } from '../../../../runtime/tensor/tensor.js';
-import { randomTensor, seededRandom, uniformTensor } from '../../../../fixtures/builder/random.js';
+import { randomTensor, seededRandom, uniformTensor } from '../../../../compiler/random.js';
 import { compareTensors } from '../../../support/compare.js';
 import { referenceOutputs, runVariant, shapesOf, type FusedSpec } from '../../../support/variant-harness.js';
 

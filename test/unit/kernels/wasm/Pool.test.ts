@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { averagePoolSimd, globalAveragePoolSimd, globalMaxPoolSimd, maxPoolSimd } from '../../../../runtime/kernels/wasm/Pool.js';
 import type { Attributes } from '../../../../runtime/kernels/kernel.js';
 import type { KernelVariant, StepShapes } from '../../../../runtime/kernels/variant.js';
-import { randomTensor, seededRandom } from '../../../../fixtures/builder/random.js';
+import { randomTensor, seededRandom } from '../../../../compiler/random.js';
 import { compareTensors } from '../../../support/compare.js';
 import { referenceOutputs, runVariant, shapesOf } from '../../../support/variant-harness.js';
 

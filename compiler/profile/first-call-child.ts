@@ -1,0 +1,21 @@
+/**
+ * Child process of `measure-kernels.ts`: rebuilds one step (a StepSpec, JSON on argv), places one
+ * kernel variant in a fresh memory, runs its transform, then times its first run — the cold
+ * first call, V8's lazy compile included — and prints `{"executeFirstMs"}`.
+ */
+import { variantById } from '../../runtime/kernels/catalogue.js';
+import { placeVariant } from './place-variant.js';
+import { inputsOf, shapesOfSpec, type StepSpec } from './step-spec.js';
+
+const [variantId, specJson] = process.argv.slice(2);
+const variant = variantById(variantId ?? '');
+if (!variant || !specJson) {
+  process.stderr.write(`usage: first-call-child.js VARIANT_ID STEP_SPEC_JSON\n`);
+  process.exit(2);
+}
+const spec = JSON.parse(specJson) as StepSpec;
+const placed = placeVariant(variant, spec.attrs, inputsOf(spec), undefined, shapesOfSpec(spec));
+placed.transform();
+const start = performance.now();
+placed.run();
+process.stdout.write(`${JSON.stringify({ executeFirstMs: performance.now() - start })}\n`);

@@ -1,0 +1,31 @@
+/**
+ * Child process of `measure-fixed.ts`: in a fresh process, times compiling kernels.wasm,
+ * instantiating it on a fresh shared memory, starting one lane (worker thread) until it runs,
+ * and allocating plus first touching memory; prints them as one JSON line.
+ */
+import { Worker } from 'node:worker_threads';
+import { compileKernelModule, kernelModuleBytes } from '../../runtime/kernels/wasm/module.js';
+
+kernelModuleBytes();
+let start = performance.now();
+const module = compileKernelModule();
+const wasmCompileMs = performance.now() - start;
+
+start = performance.now();
+const memory = new WebAssembly.Memory({ initial: 16, maximum: 16, shared: true });
+new WebAssembly.Instance(module, { env: { memory, abort: () => undefined } });
+const wasmInstantiateMs = performance.now() - start;
+
+const allocBytes = 64 << 20;
+start = performance.now();
+const arena = new WebAssembly.Memory({ initial: allocBytes / 65536, maximum: allocBytes / 65536, shared: true });
+new Uint8Array(arena.buffer).fill(1);
+const allocMsPerMB = (performance.now() - start) / 64;
+
+start = performance.now();
+const worker = new Worker('require("node:worker_threads").parentPort.postMessage(0)', { eval: true });
+worker.once('message', () => {
+  const workerStartMs = performance.now() - start;
+  void worker.terminate();
+  process.stdout.write(`${JSON.stringify({ wasmCompileMs, wasmInstantiateMs, workerStartMs, allocMsPerMB })}\n`);
+});
