@@ -1,0 +1,77 @@
+/**
+ * The search problem, abstracted from graphs and kernels so that the simulator and the search
+ * can be checked on any small instance: steps in execution order, each with its options (a
+ * kernel and where its weights come from, with predicted costs), the device's lanes and storage,
+ * and the fixed costs of a cold start. `candidates.ts` builds it from a graph and a profile.
+ */
+import type { Lane, ReadCost } from '../profile/profile.js';
+
+/** raw: no transform needed; stored-transformed: packed weights read as they are (bypass); transform-at-load: raw read, then packed. */
+export type WeightSource = 'raw' | 'stored-transformed' | 'transform-at-load';
+
+export interface StepOption {
+  readonly kernel: string;
+  readonly source: WeightSource;
+  /** Bytes read from the bundle for this step's weights. */
+  readonly readBytes: number;
+  /** Bytes the bundle stores for it (equal to readBytes). */
+  readonly storedBytes: number;
+  /** Bytes of packed weights made at load time (memory, not bundle). */
+  readonly loadTimeBytes: number;
+  /** Transform on a lane of relative speed 1. */
+  readonly transformMs: number;
+  /** First (cold) execution on a lane of relative speed 1. */
+  readonly executeFirstMs: number;
+  readonly executeWarmMs: number;
+}
+
+export interface ProblemStep {
+  readonly name: string;
+  readonly options: readonly StepOption[];
+}
+
+export interface FixedCosts {
+  /** Process start plus runtime import: nothing runs before. */
+  readonly startMs: number;
+  /** Wasm compile and instantiate, on the executing lane. */
+  readonly prepareMs: number;
+  /** Until a loader lane (worker) can work, counted from startMs. */
+  readonly workerStartMs: number;
+  /** Allocating the planned memory, on the executing lane. */
+  readonly allocMs: number;
+}
+
+export interface Problem {
+  readonly steps: readonly ProblemStep[];
+  readonly lanes: readonly Lane[];
+  readonly storage: ReadCost;
+  readonly fixed: FixedCosts;
+}
+
+/** A choice per step: which option, and which lane loads (reads and transforms) its weights. */
+export interface Decision {
+  readonly option: number;
+  readonly loader: number;
+}
+
+export interface Budgets {
+  maxBundleBytes?: number;
+  maxMemoryBytes?: number;
+}
+
+export function bundleBytes(problem: Problem, decisions: readonly Decision[]): number {
+  return decisions.reduce((sum, d, i) => sum + problem.steps[i].options[d.option].storedBytes, 0);
+}
+
+/** Weights memory: what is read plus what is made at load (activations are the same for every choice). */
+export function weightMemoryBytes(problem: Problem, decisions: readonly Decision[]): number {
+  return decisions.reduce((sum, d, i) => {
+    const o = problem.steps[i].options[d.option];
+    return sum + o.readBytes + o.loadTimeBytes;
+  }, 0);
+}
+
+export function withinBudgets(problem: Problem, decisions: readonly Decision[], budgets: Budgets, fixedMemoryBytes = 0): boolean {
+  return (budgets.maxBundleBytes === undefined || bundleBytes(problem, decisions) <= budgets.maxBundleBytes)
+    && (budgets.maxMemoryBytes === undefined || weightMemoryBytes(problem, decisions) + fixedMemoryBytes <= budgets.maxMemoryBytes);
+}

@@ -1,0 +1,183 @@
+/**
+ * The search: chooses, per step, an option (kernel and weight source) and the lane that loads it,
+ * minimising the simulated cold latency under the byte budgets. It starts from NNV12's heuristic
+ * (execute on lane 0; per step the option cheapest cold on its own; loads spread over the loader
+ * lanes by earliest finish) and from two other corners (fastest execution, fewest bytes), and
+ * improves each by local search on the simulator: change one step's option or loader, or swap
+ * two steps' loaders, keep any improvement, until a full pass finds none. With several
+ * loader lanes it also starts from the best plan for one lane fewer, so adding lanes never makes
+ * the plan worse. Deterministic. `lowerBound` bounds any plan from below.
+ */
+import { withinBudgets, type Budgets, type Decision, type Problem } from './problem.js';
+import { simulate } from './simulate.js';
+
+export interface SearchResult {
+  decisions: Decision[];
+  predictedMs: number;
+  lowerBoundMs: number;
+  /** How far above the lower bound, in percent. */
+  gapPct: number;
+  evaluations: number;
+}
+
+const maxPasses = 50;
+
+function loaderLanes(problem: Problem): number[] {
+  return problem.lanes.filter((l) => l.canLoad).map((l) => l.id);
+}
+
+function readMs(problem: Problem, bytes: number): number {
+  return bytes > 0 ? problem.storage.latencyMs + bytes / problem.storage.bytesPerMs : 0;
+}
+
+/** Per step, the option with the least read + transform + first execution, within budgets if possible. */
+function heuristic(problem: Problem, budgets: Budgets, lanes: readonly number[]): Decision[] {
+  const options = problem.steps.map((step) => {
+    let best = 0;
+    let bestCost = Infinity;
+    step.options.forEach((o, i) => {
+      const cost = readMs(problem, o.readBytes) + (o.source === 'transform-at-load' ? o.transformMs : 0) + o.executeFirstMs;
+      if (cost < bestCost) { best = i; bestCost = cost; }
+    });
+    return best;
+  });
+  let decisions = assignLoaders(problem, options, lanes);
+  if (!withinBudgets(problem, decisions, budgets)) {
+    // Fall back to the smallest option per step: the tightest plan any budget can allow.
+    const smallest = problem.steps.map((step) => step.options.reduce((b, o, i) => (o.storedBytes < step.options[b].storedBytes ? i : b), 0));
+    decisions = assignLoaders(problem, smallest, lanes);
+  }
+  return decisions;
+}
+
+/** Loads go to the loader lane that would finish them first (lane 0 when it is the only one). */
+function assignLoaders(problem: Problem, options: readonly number[], lanes: readonly number[]): Decision[] {
+  const workers = lanes.filter((l) => l !== 0);
+  if (workers.length === 0) return options.map((option) => ({ option, loader: 0 }));
+  const finish = new Map(workers.map((l) => [l, problem.fixed.startMs + problem.fixed.workerStartMs]));
+  return options.map((option, step) => {
+    const o = problem.steps[step].options[option];
+    const work = readMs(problem, o.readBytes) + (o.source === 'transform-at-load' ? o.transformMs : 0);
+    const lane = workers.reduce((best, l) => (finish.get(l)! < finish.get(best)! ? l : best), workers[0]);
+    finish.set(lane, finish.get(lane)! + work);
+    return { option, loader: lane };
+  });
+}
+
+/** Two more corners of the space to start from: everything fastest to execute, everything smallest to read. */
+function alternativeStarts(problem: Problem, lanes: readonly number[]): Decision[][] {
+  const pick = (score: (o: Problem['steps'][number]['options'][number]) => number): number[] =>
+    problem.steps.map((step) => step.options.reduce((b, o, i) => (score(o) < score(step.options[b]) ? i : b), 0));
+  return [
+    assignLoaders(problem, pick((o) => o.executeFirstMs + readMs(problem, o.readBytes) * 1e-3), lanes),
+    assignLoaders(problem, pick((o) => o.readBytes + o.executeFirstMs * 1e-3), lanes),
+  ];
+}
+
+/** Work done at load time; among plans of equal latency the one that does less wins. */
+function loadWorkMs(problem: Problem, decisions: readonly Decision[]): number {
+  return decisions.reduce((sum, d, i) => {
+    const o = problem.steps[i].options[d.option];
+    return sum + (o.source === 'transform-at-load' ? o.transformMs : 0);
+  }, 0);
+}
+
+function better(problem: Problem, ms: number, candidate: readonly Decision[], bestMs: number, best: readonly Decision[]): boolean {
+  if (ms < bestMs - 1e-9) return true;
+  return ms <= bestMs + 1e-9 && loadWorkMs(problem, candidate) < loadWorkMs(problem, best) - 1e-9;
+}
+
+function improve(problem: Problem, start: Decision[], budgets: Budgets, lanes: readonly number[], counter: { evaluations: number }): Decision[] {
+  let best = start.map((d) => ({ ...d }));
+  let bestMs = simulate(problem, best, false).totalMs;
+  counter.evaluations++;
+  for (let pass = 0; pass < maxPasses; pass++) {
+    let improved = false;
+    for (let step = 0; step < problem.steps.length; step++) {
+      for (let option = 0; option < problem.steps[step].options.length; option++) {
+        for (const loader of lanes) {
+          if (option === best[step].option && loader === best[step].loader) continue;
+          const candidate = best.map((d, i) => (i === step ? { option, loader } : d));
+          if (!withinBudgets(problem, candidate, budgets)) continue;
+          const ms = simulate(problem, candidate, false).totalMs;
+          counter.evaluations++;
+          if (better(problem, ms, candidate, bestMs, best)) {
+            best = candidate;
+            bestMs = ms;
+            improved = true;
+          }
+        }
+      }
+    }
+    // Exchanging the loaders of two steps reorders the lanes' work, which single changes cannot.
+    for (let a = 0; a < problem.steps.length; a++) {
+      for (let b = a + 1; b < problem.steps.length; b++) {
+        if (best[a].loader === best[b].loader) continue;
+        const candidate = best.map((d, i) => (i === a ? { ...d, loader: best[b].loader } : i === b ? { ...d, loader: best[a].loader } : d));
+        const ms = simulate(problem, candidate, false).totalMs;
+        counter.evaluations++;
+        if (better(problem, ms, candidate, bestMs, best)) {
+          best = candidate;
+          bestMs = ms;
+          improved = true;
+        }
+      }
+    }
+    if (!improved) break;
+  }
+  return best;
+}
+
+export function search(problem: Problem, budgets: Budgets = {}): SearchResult {
+  const counter = { evaluations: 0 };
+  const lanes = loaderLanes(problem);
+  // Lanes in order of use: the executing lane (when it may load), then loader lanes one by one.
+  const order = lanes.length === 0 ? [0] : [...lanes].sort((a, b) => a - b);
+  let best: Decision[] | undefined;
+  let bestMs = Infinity;
+  for (let count = 1; count <= order.length; count++) {
+    const usable = order.slice(0, count);
+    const starts = [heuristic(problem, budgets, usable), ...alternativeStarts(problem, usable), ...(best ? [best] : [])];
+    for (const start of starts) {
+      if (!withinBudgets(problem, start, budgets)) continue;
+      const result = improve(problem, start, budgets, usable, counter);
+      const ms = simulate(problem, result, false).totalMs;
+      counter.evaluations++;
+      if (!best || better(problem, ms, result, bestMs, best)) {
+        best = result;
+        bestMs = ms;
+      }
+    }
+  }
+  if (!best) throw new Error('no plan fits the budgets: even the smallest kernels exceed them');
+  const lowerBoundMs = lowerBound(problem);
+  return { decisions: best, predictedMs: bestMs, lowerBoundMs, gapPct: ((bestMs - lowerBoundMs) / lowerBoundMs) * 100, evaluations: counter.evaluations };
+}
+
+/**
+ * No plan is faster than (a) the executing lane's own chain: start-up, prepare, allocation and
+ * every step's cheapest first execution, nor (b) storage: the earliest any read can start plus
+ * every step's smallest read, then the last step's cheapest execution.
+ */
+export function lowerBound(problem: Problem): number {
+  const { fixed, steps } = problem;
+  const minExecute = steps.map((s) => Math.min(...s.options.map((o) => o.executeFirstMs)));
+  const execChain = fixed.startMs + fixed.prepareMs + fixed.allocMs + minExecute.reduce((a, b) => a + b, 0);
+  const hasWorkers = problem.lanes.some((l) => l.canLoad && l.id !== 0);
+  const firstRead = fixed.startMs + Math.min(fixed.prepareMs + fixed.allocMs, hasWorkers ? fixed.workerStartMs : Infinity);
+  const reads = steps.reduce((sum, s) => sum + Math.min(...s.options.map((o) => readMs(problem, o.readBytes))), 0);
+  const storageChain = firstRead + reads + (minExecute[minExecute.length - 1] ?? 0);
+  return Math.max(execChain, storageChain);
+}
+
+/** The conventional engine's plan (--objective warm): warm-fastest kernels, nothing stored transformed, everything on lane 0. */
+export function conventionalPlan(problem: Problem): Decision[] {
+  return problem.steps.map((step) => {
+    let best = -1;
+    step.options.forEach((o, i) => {
+      if (o.source === 'stored-transformed') return;
+      if (best < 0 || o.executeWarmMs < step.options[best].executeWarmMs) best = i;
+    });
+    return { option: Math.max(best, 0), loader: 0 };
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * The simulator: a discrete-event model of one cold run under given decisions. Nothing starts
+ * before the process is up and the runtime imported; the executing lane (lane 0) then compiles
+ * the kernels and allocates memory; loader lanes (workers) join after their start-up. Storage
+ * serves one read at a time (reads from several lanes share its throughput), each costing
+ * latency + bytes / throughput, in the earliest free interval after the read is issued. A loader lane reads then transforms its steps' weights in step
+ * order; the executing lane runs the steps in order, each once its weights are ready, loading
+ * itself whatever it was assigned just before it needs it. Returns every task and the total.
+ */
+import type { Decision, Problem } from './problem.js';
+
+export type Stage = 'start' | 'prepare' | 'alloc' | 'read' | 'transform' | 'execute' | 'wait';
+
+export interface Task {
+  readonly lane: number;
+  readonly stage: Stage;
+  readonly step: number;
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+export interface Simulation {
+  readonly totalMs: number;
+  readonly tasks: readonly Task[];
+}
+
+export function simulate(problem: Problem, decisions: readonly Decision[], keepTasks = true): Simulation {
+  const { steps, lanes, storage, fixed } = problem;
+  const tasks: Task[] = [];
+  const record = (lane: number, stage: Stage, step: number, startMs: number, endMs: number): void => {
+    if (keepTasks && endMs > startMs) tasks.push({ lane, stage, step, startMs, endMs });
+  };
+  const speed = (lane: number): number => lanes.find((l) => l.id === lane)?.relativeSpeed ?? 1;
+  const busy: [number, number][] = [];
+  const read = (lane: number, step: number, bytes: number, from: number): number => {
+    if (bytes <= 0) return from;
+    const duration = storage.latencyMs + bytes / storage.bytesPerMs;
+    const start = firstGap(busy, from, duration);
+    record(lane, 'read', step, start, start + duration);
+    return start + duration;
+  };
+  const load = (lane: number, step: number, from: number): number => {
+    const option = steps[step].options[decisions[step].option];
+    const afterRead = read(lane, step, option.readBytes, from);
+    const end = afterRead + (option.source === 'transform-at-load' ? option.transformMs / speed(lane) : 0);
+    record(lane, 'transform', step, afterRead, end);
+    return end;
+  };
+
+  record(0, 'start', -1, 0, fixed.startMs);
+  let execClock = fixed.startMs + fixed.prepareMs;
+  record(0, 'prepare', -1, fixed.startMs, execClock);
+  record(0, 'alloc', -1, execClock, execClock + fixed.allocMs);
+  execClock += fixed.allocMs;
+
+  // Loader lanes work through their steps in order; storage is shared, so interleave them by time.
+  const ready = new Array<number>(steps.length).fill(0);
+  const queues = new Map<number, number[]>();
+  decisions.forEach((d, step) => { if (d.loader !== 0) queues.set(d.loader, [...(queues.get(d.loader) ?? []), step]); });
+  const laneClock = new Map<number, number>([...queues.keys()].map((lane) => [lane, fixed.startMs + fixed.workerStartMs]));
+  const nextLoad = (): [number, number] | undefined => {
+    let best: [number, number] | undefined;
+    for (const [lane, queue] of queues) {
+      if (queue.length === 0) continue;
+      const clock = laneClock.get(lane)!;
+      if (!best || clock < laneClock.get(best[0])!) best = [lane, queue[0]];
+    }
+    return best;
+  };
+  for (let next = nextLoad(); next; next = nextLoad()) {
+    const [lane, step] = next;
+    queues.get(lane)!.shift();
+    const end = load(lane, step, laneClock.get(lane)!);
+    laneClock.set(lane, end);
+    ready[step] = end;
+  }
+  for (let step = 0; step < steps.length; step++) {
+    const d = decisions[step];
+    if (d.loader === 0) {
+      execClock = load(0, step, execClock);
+      ready[step] = execClock;
+    }
+    const start = Math.max(execClock, ready[step]);
+    record(0, 'wait', step, execClock, start);
+    const option = steps[step].options[d.option];
+    execClock = start + option.executeFirstMs / speed(0);
+    record(0, 'execute', step, start, execClock);
+  }
+  return { totalMs: execClock, tasks };
+}
+
+/** Reserves the earliest interval of `duration` at or after `from` that storage is free; returns its start. */
+function firstGap(busy: [number, number][], from: number, duration: number): number {
+  let start = from;
+  let index = 0;
+  for (; index < busy.length; index++) {
+    const [busyStart, busyEnd] = busy[index];
+    if (busyEnd <= start) continue;
+    if (busyStart >= start + duration) break;
+    start = busyEnd;
+  }
+  busy.splice(index, 0, [start, start + duration]);
+  return start;
+}

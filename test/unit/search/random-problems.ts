@@ -1,0 +1,43 @@
+/**
+ * Seeded random search problems shaped like small CNNs: steps with up to three options whose
+ * costs trade execution against transform and bytes (a Winograd-like option: fast, with a heavy
+ * transform and 4× the bytes stored transformed; a packed one; a raw one), 2–3 lanes, storage
+ * and fixed costs in realistic ranges.
+ */
+import type { Lane } from '../../../compiler/profile/profile.js';
+import type { Problem, StepOption } from '../../../compiler/search/problem.js';
+import { seededRandom } from '../../../compiler/random.js';
+
+export function randomProblem(seed: number, maxSteps = 8, maxOptions = 3): Problem {
+  const random = seededRandom(seed);
+  const between = (lo: number, hi: number): number => lo + random() * (hi - lo);
+  const stepCount = 2 + Math.floor(random() * (maxSteps - 1));
+  const laneCount = 2 + Math.floor(random() * 2);
+  const lanes: Lane[] = Array.from({ length: laneCount }, (_, id) => ({ id, relativeSpeed: id === 0 ? 1 : between(0.4, 1), canExecute: id === 0, canLoad: true }));
+  const steps = Array.from({ length: stepCount }, (_, i) => {
+    const weightBytes = Math.round(between(1e4, 4e6));
+    const execute = between(0.5, 8);
+    const all: StepOption[] = [
+      { kernel: 'raw', source: 'raw', readBytes: weightBytes, storedBytes: weightBytes, loadTimeBytes: 0, transformMs: 0, executeFirstMs: execute * 1.6, executeWarmMs: execute * 1.5 },
+      { kernel: 'winograd', source: 'stored-transformed', readBytes: weightBytes * 4, storedBytes: weightBytes * 4, loadTimeBytes: 0, transformMs: 0, executeFirstMs: execute * 0.6, executeWarmMs: execute * 0.5 },
+      { kernel: 'winograd', source: 'transform-at-load', readBytes: weightBytes, storedBytes: weightBytes, loadTimeBytes: weightBytes * 4, transformMs: between(1, 20), executeFirstMs: execute * 0.6, executeWarmMs: execute * 0.5 },
+      { kernel: 'packed', source: 'stored-transformed', readBytes: weightBytes * 1.05, storedBytes: weightBytes * 1.05, loadTimeBytes: 0, transformMs: 0, executeFirstMs: execute * 1.1, executeWarmMs: execute },
+      { kernel: 'packed', source: 'transform-at-load', readBytes: weightBytes, storedBytes: weightBytes, loadTimeBytes: weightBytes * 1.05, transformMs: between(0.05, 1), executeFirstMs: execute * 1.1, executeWarmMs: execute },
+    ];
+    const count = 1 + Math.floor(random() * maxOptions);
+    const options = [...all].sort(() => random() - 0.5).slice(0, count);
+    return { name: `step${i}`, options };
+  });
+  return {
+    steps,
+    lanes,
+    storage: { bytesPerMs: between(2e5, 3e6), latencyMs: between(0.01, 0.5) },
+    fixed: { startMs: between(30, 60), prepareMs: between(0.5, 5), workerStartMs: between(10, 40), allocMs: between(0.1, 2) },
+  };
+}
+
+/** (options × lanes)^steps, the number of plans brute force visits. */
+export function planCount(problem: Problem): number {
+  const lanes = problem.lanes.filter((l) => l.canLoad).length;
+  return problem.steps.reduce((n, s) => n * s.options.length * lanes, 1);
+}

@@ -1,0 +1,80 @@
+/**
+ * The search against brute force on seeded random small problems (≤ 8 steps, ≤ 3 options,
+ * 2–3 lanes): within 2% of the simulator's optimum in every case; never below the lower bound;
+ * and the sanity properties: more loader lanes never increase predicted latency, a tighter byte
+ * budget never increases bundle bytes, faster storage never decreases the bypassed steps.
+ */
+import assert from 'node:assert/strict';
+import { bruteForce } from '../../../compiler/search/brute-force.js';
+import { bundleBytes, type Problem } from '../../../compiler/search/problem.js';
+import { lowerBound, search } from '../../../compiler/search/search.js';
+import { simulate } from '../../../compiler/search/simulate.js';
+import { planCount, randomProblem } from './random-problems.js';
+
+const maxPlans = 300_000;
+
+function seededCases(count: number): Problem[] {
+  const cases: Problem[] = [];
+  for (let seed = 1; cases.length < count; seed++) {
+    const problem = randomProblem(seed);
+    if (planCount(problem) <= maxPlans) cases.push(problem);
+  }
+  return cases;
+}
+
+describe('search', () => {
+  const cases = seededCases(24);
+  const propertyCases = seededCases(120);
+
+  it('stays within 2% of the brute-force optimum on 24 seeded random problems', () => {
+    for (const [i, problem] of cases.entries()) {
+      const optimum = bruteForce(problem).totalMs;
+      const found = search(problem);
+      assert.ok(found.predictedMs <= optimum * 1.02 + 1e-9, `case ${i}: search ${found.predictedMs} vs optimum ${optimum}`);
+      assert.ok(found.predictedMs >= optimum - 1e-9);
+      assert.ok(lowerBound(problem) <= optimum + 1e-9, `case ${i}: lower bound above the optimum`);
+    }
+  });
+
+  it('never gets slower with more loader lanes (120 seeded problems)', () => {
+    for (const problem of propertyCases) {
+      const fewer = { ...problem, lanes: problem.lanes.slice(0, 1) };
+      assert.ok(search(problem).predictedMs <= search(fewer).predictedMs + 1e-9);
+    }
+  });
+
+  it('never stores more bytes under a tighter byte budget (120 seeded problems)', () => {
+    for (const problem of propertyCases) {
+      const free = search(problem);
+      const loose = bundleBytes(problem, free.decisions);
+      let previous = Infinity;
+      for (const fraction of [1, 0.8, 0.6, 0.4]) {
+        try {
+          const bytes = bundleBytes(problem, search(problem, { maxBundleBytes: loose * fraction }).decisions);
+          assert.ok(bytes <= loose * fraction && bytes <= previous);
+          previous = bytes;
+        } catch {
+          break; // no plan fits a budget this small
+        }
+      }
+    }
+  });
+
+  it('never bypasses fewer steps when storage gets faster (120 seeded problems)', () => {
+    const bypassed = (p: Problem) => search(p).decisions.filter((d, i) => p.steps[i].options[d.option].source === 'stored-transformed').length;
+    for (const problem of propertyCases) {
+      const faster = { ...problem, storage: { ...problem.storage, bytesPerMs: problem.storage.bytesPerMs * 4 } };
+      assert.ok(bypassed(faster) >= bypassed(problem), 'faster storage bypassed fewer');
+    }
+  });
+
+  it('is deterministic and its timeline is consistent', () => {
+    const problem = cases[0];
+    assert.deepEqual(search(problem), search(problem));
+    const { tasks, totalMs } = simulate(problem, search(problem).decisions);
+    const executes = tasks.filter((t) => t.stage === 'execute');
+    assert.equal(executes.length, problem.steps.length);
+    for (let i = 1; i < executes.length; i++) assert.ok(executes[i].startMs >= executes[i - 1].endMs - 1e-9);
+    assert.equal(executes[executes.length - 1].endMs, totalMs);
+  });
+});
