@@ -1,8 +1,8 @@
 /**
- * The compiler's staged API, in data-flow order: `importOnnxFile` → `runPasses` → `lowerGraph` →
- * `writeBundle`. `compileModel` runs them all, optionally writing each stage's output to a dump
- * directory (`01.import.txt`, `02.passes.txt`, `03.plan.json`). The CLI only parses flags and
- * calls these.
+ * The compiler's staged API, in data-flow order: `importOnnxFile` → `runPasses` →
+ * (`chooseKernels` with a device profile) → `lowerGraph` → `writeBundle`. `compileModel` runs them
+ * all, optionally writing each stage's output to a dump directory (`01.import.txt`,
+ * `02.passes.txt`, `03.search.txt`, `04.plan.txt`). The CLI only parses flags and calls these.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,9 @@ import { printGraph } from './ir/print-graph.js';
 import { lowerGraph, type LowerOptions } from './lower/lower.js';
 import { runPasses } from './passes/pipeline.js';
 import { kernelAbi } from '../runtime/kernels/catalogue.js';
+import { loadProfile } from './profile/load-profile.js';
+import { chooseKernels, formatReport, type Objective, type SearchReport } from './search/choose.js';
+import type { Budgets } from './search/problem.js';
 
 export { importOnnxFile, importOnnx } from './import/onnx.js';
 export { runPasses } from './passes/pipeline.js';
@@ -23,6 +26,11 @@ export { lowerGraph } from './lower/lower.js';
 export { writeBundle } from './bundle/write-bundle.js';
 
 export interface CompileOptions extends ImportOptions, LowerOptions {
+  /** Device profile file: kernels and weight sources are then searched for this device. */
+  profile?: string;
+  /** With a profile: `cold` (default) searches for the least cold latency; `warm` is the conventional plan. */
+  objective?: Objective;
+  budgets?: Budgets;
   /** Directory to write each stage's output into. */
   dumpDir?: string;
   /** Called at the start of each stage, for progress output. */
@@ -33,6 +41,8 @@ export interface CompileResult {
   manifest: Manifest;
   graph: Graph;
   stats: { importedNodes: number; plannedSteps: number; weightsBytes: number; elapsedMs: number };
+  /** The search's result, when compiled with a profile. */
+  search?: SearchReport;
 }
 
 export function compileModel(modelPath: string, outDir: string, options: CompileOptions = {}): CompileResult {
@@ -49,12 +59,21 @@ export function compileModel(modelPath: string, outDir: string, options: Compile
   const passLog: string[] = [];
   const graph = runPasses(imported, { onPass: (name, g) => passLog.push(`# after ${name}: ${g.nodes.length} nodes\n${printGraph(g)}`) });
   dump('02.passes.txt', passLog.join('\n'));
+  let search: ReturnType<typeof chooseKernels> | undefined;
+  let profileIdentity: { name: string; sha256: string } | undefined;
+  if (options.profile) {
+    options.onStage?.('search');
+    const profile = loadProfile(options.profile);
+    profileIdentity = { name: profile.device.name, sha256: createHash('sha256').update(readFileSync(options.profile)).digest('hex') };
+    search = chooseKernels(graph, profile, options.objective ?? 'cold', options.budgets);
+    dump('03.search.txt', formatReport(search.report));
+  }
   options.onStage?.('lower');
-  const lowered = lowerGraph(graph, options);
+  const lowered = lowerGraph(graph, { ...options, choices: search?.choices });
   const modelSha256 = createHash('sha256').update(readFileSync(modelPath)).digest('hex');
-  dump('03.plan.txt', renderSchedule(lowered.plan, { model: graph.name, modelSha256, kernelAbi: kernelAbi() }));
+  dump('04.plan.txt', renderSchedule(lowered.plan, { model: graph.name, modelSha256, kernelAbi: kernelAbi() }));
   options.onStage?.('write');
-  const manifest = writeBundle(outDir, lowered, { modelName: graph.name, modelSha256, opset: graph.opset });
+  const manifest = writeBundle(outDir, lowered, { modelName: graph.name, modelSha256, opset: graph.opset, profile: profileIdentity });
   return {
     manifest,
     graph,
@@ -64,5 +83,6 @@ export function compileModel(modelPath: string, outDir: string, options: Compile
       weightsBytes: lowered.plan.weightsBytes,
       elapsedMs: performance.now() - start,
     },
+    ...(search ? { search: search.report } : {}),
   };
 }

@@ -21,6 +21,8 @@ export interface BundleIdentity {
   modelName: string;
   modelSha256: string;
   opset: number;
+  /** The device profile the plan was searched for. */
+  profile?: { name: string; sha256: string };
 }
 
 /** Record-free msgpack so the plan decodes with a plain `unpack`, byte-identical across runs. */
@@ -51,7 +53,7 @@ export function writeBundle(outDir: string, lowered: LoweredModel, identity: Bun
     kernelAbi: kernelAbi(),
     requiredFeatures: requiredFeatures(lowered.plan.steps.map((s) => s.kernel)),
     model: { name: identity.modelName, sha256: identity.modelSha256, opset: identity.opset },
-    profile: null,
+    profile: identity.profile ?? null,
     inputs: lowered.plan.inputs.map(spec),
     outputs: lowered.plan.outputs.map(spec),
     files,

@@ -19,11 +19,13 @@ import {
 import { bytesPerElement, numberAt, sizeOf, type DType } from '../../runtime/tensor/tensor.js';
 import { CompileError, codes } from '../diagnostics.js';
 import type { Graph, Node } from '../ir/graph.js';
-import { selectKernels, stepShapes, type KernelStrategy } from '../select/select-kernels.js';
+import { selectKernels, stepShapes, type KernelChoice, type KernelStrategy } from '../select/select-kernels.js';
 import { align64, planActivationMemory } from './memory-plan.js';
 import { transformOffline } from './transform-offline.js';
 
 export interface LowerOptions {
+  /** Kernel and weight source per node, as the search chose them; otherwise by `kernels` and `bypass`. */
+  choices?: Map<Node, KernelChoice>;
   kernels?: KernelStrategy;
   /** Store transformed weights packed in the bundle (true, default) or raw with a load-time transform. */
   bypass?: boolean;
@@ -48,7 +50,7 @@ interface DraftValue {
 }
 
 export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredModel {
-  const selection = selectKernels(graph, options.kernels ?? 'fast');
+  const selection = options.choices ?? selectKernels(graph, options.kernels ?? 'fast', options.bypass ?? true);
   const lanes = options.lanes ?? 1;
   const values: DraftValue[] = [];
   const indexOf = new Map<string, number>();
@@ -81,16 +83,16 @@ export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredMod
     if (constant) draft.segment = storeInFile(new Uint8Array(constant.data.buffer, constant.data.byteOffset, constant.data.byteLength));
     return addValue(name, draft);
   };
-  const packedIndex = (node: Node, variant: KernelVariant, input: number, stepIndex: number): number => {
+  const packedIndex = (node: Node, variant: KernelVariant, bypass: boolean, input: number, stepIndex: number): number => {
     const name = node.inputs[input];
-    const key = `${name}@${variant.id}`;
+    const key = `${name}@${variant.id}${bypass ? '' : '@load'}`;
     const known = indexOf.get(key);
     if (known !== undefined) return known;
     const raw = graph.constants.get(name)!;
     const shapes = stepShapes(graph, node);
     const bytes = variant.transform!.packedBytes(shapes);
     const draft: DraftValue = { name: key, dtype: raw.dtype, dims: [...raw.dims], kind: 'packed', bytes, packedFor: variant.id, offset: 0 };
-    if (options.bypass ?? true) {
+    if (bypass) {
       draft.kind = 'constant';
       draft.segment = storeInFile(transformOffline(variant, shapes, raw));
       return addValue(key, draft);
@@ -105,9 +107,9 @@ export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredMod
     addValue(input.name, { name: input.name, dtype: input.dtype, dims: [...input.dims], kind: 'input', bytes: sizeOf(input.dims) * bytesPerElement(input.dtype), offset: 0 });
   }
   const drafts = graph.nodes.map((node, stepIndex) => {
-    const variant = selection.get(node)!;
+    const { variant, bypass } = selection.get(node)!;
     const transformed = variant.transform?.input;
-    const inputs = node.inputs.map((name, i) => (i === transformed ? packedIndex(node, variant, i, stepIndex) : valueIndex(name)));
+    const inputs = node.inputs.map((name, i) => (i === transformed ? packedIndex(node, variant, bypass, i, stepIndex) : valueIndex(name)));
     const outputs = node.outputs.map(valueIndex);
     const fused = node.fused ? lowerActivation(graph, node, valueIndex) : undefined;
     return { node, variant, inputs, outputs, fused, scratchBytes: align64(variant.scratchBytes(stepShapes(graph, node))) };

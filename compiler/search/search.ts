@@ -8,6 +8,7 @@
  * loader lanes it also starts from the best plan for one lane fewer, so adding lanes never makes
  * the plan worse. Deterministic. `lowerBound` bounds any plan from below.
  */
+import { CompileError, codes } from '../diagnostics.js';
 import { withinBudgets, type Budgets, type Decision, type Problem } from './problem.js';
 import { simulate } from './simulate.js';
 
@@ -149,7 +150,7 @@ export function search(problem: Problem, budgets: Budgets = {}): SearchResult {
       }
     }
   }
-  if (!best) throw new Error('no plan fits the budgets: even the smallest kernels exceed them');
+  if (!best) throw new CompileError(codes.badOption, 'no plan fits the byte budgets: even the smallest kernels exceed them', {}, 'raise --max-bundle-bytes or --max-memory-bytes');
   const lowerBoundMs = lowerBound(problem);
   return { decisions: best, predictedMs: bestMs, lowerBoundMs, gapPct: ((bestMs - lowerBoundMs) / lowerBoundMs) * 100, evaluations: counter.evaluations };
 }

@@ -1,8 +1,8 @@
 /**
- * Kernel selection: takes the optimised graph, gives each node a kernel variant from the
- * catalogue. Today by fixed preference (`fast`: the first variant that applies, wasm before
- * reference; `reference`: the reference kernels only); the cost-driven search of the device
- * profile replaces this stage. Next stage: `lower/`.
+ * Kernel selection without a device profile: takes the optimised graph, gives each node a kernel
+ * variant by fixed preference (`fast`: the first variant that applies, wasm before reference;
+ * `reference`: the reference kernels only) and one weight source for all. With a profile,
+ * `search/` chooses instead. Next stage: `lower/`.
  */
 import { variantsFor } from '../../runtime/kernels/catalogue.js';
 import type { KernelVariant, StepShapes } from '../../runtime/kernels/variant.js';
@@ -10,6 +10,13 @@ import { CompileError, codes } from '../diagnostics.js';
 import type { Graph, Node } from '../ir/graph.js';
 
 export type KernelStrategy = 'fast' | 'reference';
+
+/** What lowering needs per node: its kernel variant and whether its weights are stored transformed. */
+export interface KernelChoice {
+  readonly variant: KernelVariant;
+  /** Store transformed weights in the bundle (true) or raw with a load-time transform (false). */
+  readonly bypass: boolean;
+}
 
 export function stepShapes(graph: Graph, node: Node): StepShapes {
   const infoOf = (name: string) => (name === '' ? undefined : graph.values.get(name) ?? graph.constants.get(name));
@@ -20,8 +27,8 @@ export function stepShapes(graph: Graph, node: Node): StepShapes {
   };
 }
 
-export function selectKernels(graph: Graph, strategy: KernelStrategy = 'fast'): Map<Node, KernelVariant> {
-  const chosen = new Map<Node, KernelVariant>();
+export function selectKernels(graph: Graph, strategy: KernelStrategy = 'fast', bypass = true): Map<Node, KernelChoice> {
+  const chosen = new Map<Node, KernelChoice>();
   for (const node of graph.nodes) {
     const candidates = variantsFor(node.op);
     if (candidates.length === 0) {
@@ -31,7 +38,7 @@ export function selectKernels(graph: Graph, strategy: KernelStrategy = 'fast'): 
     const usable = strategy === 'reference' ? candidates.filter((v) => !v.usesWasm) : candidates;
     // A variant that transforms weights needs them constant: the transform runs before any input exists.
     const fits = (v: KernelVariant): boolean => v.appliesTo(shapes) && (!v.transform || graph.constants.has(node.inputs[v.transform.input] ?? ''));
-    chosen.set(node, usable.find(fits) ?? candidates[candidates.length - 1]);
+    chosen.set(node, { variant: usable.find(fits) ?? candidates[candidates.length - 1], bypass });
   }
   return chosen;
 }

@@ -15,6 +15,10 @@ export interface CompileArgs {
   kernels: 'fast' | 'reference';
   bypass: boolean;
   lanes: number;
+  profile?: string;
+  objective: 'cold' | 'warm';
+  maxBundleBytes?: number;
+  maxMemoryBytes?: number;
   dumpDir?: string;
   json: boolean;
 }
@@ -30,10 +34,16 @@ export function compileCommand(args: CompileArgs): void {
     kernels: args.kernels,
     bypass: args.bypass,
     lanes: args.lanes,
+    profile: args.profile,
+    objective: args.objective,
+    budgets: { maxBundleBytes: args.maxBundleBytes, maxMemoryBytes: args.maxMemoryBytes },
     dumpDir: args.dumpDir,
     onStage: args.json ? undefined : (stage) => process.stderr.write(`nncc: ${stage}…\n`),
   });
-  const summary = { ok: true, bundle: resolve(outDir), ...result.stats, inputs: result.manifest.inputs, outputs: result.manifest.outputs };
+  const summary = {
+    ok: true, bundle: resolve(outDir), ...result.stats, inputs: result.manifest.inputs, outputs: result.manifest.outputs,
+    ...(result.search ? { search: { ...result.search, steps: undefined } } : {}),
+  };
   if (args.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     return;
@@ -41,4 +51,9 @@ export function compileCommand(args: CompileArgs): void {
   const mb = (result.stats.weightsBytes / 1e6).toFixed(2);
   process.stdout.write(`wrote ${summary.bundle}: ${result.stats.importedNodes} nodes → ${result.stats.plannedSteps} steps, ` +
     `${mb} MB weights, ${result.stats.elapsedMs.toFixed(0)} ms\n`);
+  const search = result.search;
+  if (search) {
+    process.stdout.write(`predicted cold on ${search.profile} (${search.objective}): ${search.predictedMs.toFixed(1)} ms ` +
+      `(lower bound ${search.lowerBoundMs.toFixed(1)} ms, gap ${search.gapPct.toFixed(1)}%)\n`);
+  }
 }

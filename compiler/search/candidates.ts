@@ -1,0 +1,78 @@
+/**
+ * Builds the search problem from a graph and a device profile: per node, every kernel variant
+ * that applies (and whose weights are constant when it transforms them), in each weight source
+ * it allows, with costs from the profile (a measurement of the same signature, else the fitted
+ * model); the device's lanes, storage (warm page cache) and fixed costs.
+ */
+import { variantsFor } from '../../runtime/kernels/catalogue.js';
+import type { KernelVariant } from '../../runtime/kernels/variant.js';
+import { bytesPerElement, sizeOf } from '../../runtime/tensor/tensor.js';
+import type { Graph, Node } from '../ir/graph.js';
+import { predict } from '../profile/cost-model.js';
+import type { DeviceProfile } from '../profile/profile.js';
+import { featuresOf, signatureOf } from '../profile/signature.js';
+import { stepShapes } from '../select/select-kernels.js';
+import type { Problem, ProblemStep, StepOption } from './problem.js';
+
+export interface CandidateStep extends ProblemStep {
+  readonly node: Node;
+  /** The variant behind each option, in the same order. */
+  readonly variants: readonly KernelVariant[];
+}
+
+export interface CandidateProblem extends Problem {
+  readonly steps: readonly CandidateStep[];
+}
+
+export function buildProblem(graph: Graph, profile: DeviceProfile): CandidateProblem {
+  const steps = graph.nodes.map((node) => candidateStep(graph, node, profile));
+  const f = profile.fixedCosts;
+  const weightBytes = [...graph.constants.values()].reduce((sum, t) => sum + t.data.byteLength, 0);
+  const largestActivations = [...graph.values.values()].map((v) => sizeOf(v.dims) * bytesPerElement(v.dtype)).sort((a, b) => b - a);
+  const memoryMB = (weightBytes + (largestActivations[0] ?? 0) + (largestActivations[1] ?? 0)) / 1e6;
+  return {
+    steps,
+    lanes: profile.lanes,
+    storage: profile.storage.warm,
+    fixed: {
+      startMs: f.processStartMs.median + f.runtimeImportMs.median,
+      prepareMs: f.wasmCompileMs.median + f.wasmInstantiateMs.median,
+      workerStartMs: f.workerStartMs.median,
+      allocMs: f.allocMsPerMB.median * memoryMB,
+    },
+  };
+}
+
+function candidateStep(graph: Graph, node: Node, profile: DeviceProfile): CandidateStep {
+  const shapes = stepShapes(graph, node);
+  const signature = signatureOf(node.op, shapes);
+  const features = featuresOf(node.op, shapes);
+  const constantBytes = node.inputs.reduce((sum, name) => sum + (graph.constants.get(name)?.data.byteLength ?? 0), 0);
+  const options: StepOption[] = [];
+  const variants: KernelVariant[] = [];
+  for (const variant of variantsFor(node.op)) {
+    const transformed = variant.transform ? node.inputs[variant.transform.input] : undefined;
+    if (!variant.appliesTo(shapes) || (transformed !== undefined && !graph.constants.has(transformed))) continue;
+    const cost = predict(profile, variant.id, signature, features);
+    if (!cost) continue;
+    const base = { kernel: variant.id, executeFirstMs: cost.executeFirstMs, executeWarmMs: cost.executeWarmMs };
+    if (!variant.transform || transformed === undefined) {
+      options.push({ ...base, source: 'raw', readBytes: constantBytes, storedBytes: constantBytes, loadTimeBytes: 0, transformMs: 0 });
+      variants.push(variant);
+      continue;
+    }
+    const rawBytes = graph.constants.get(transformed)!.data.byteLength;
+    const packedBytes = variant.transform.packedBytes(shapes);
+    const stored = constantBytes - rawBytes + packedBytes;
+    options.push({ ...base, source: 'stored-transformed', readBytes: stored, storedBytes: stored, loadTimeBytes: 0, transformMs: 0 });
+    options.push({ ...base, source: 'transform-at-load', readBytes: constantBytes, storedBytes: constantBytes, loadTimeBytes: packedBytes, transformMs: cost.transformMs });
+    variants.push(variant, variant);
+  }
+  if (options.length === 0) {
+    // The profile knows none of this op's kernels: fall back to the reference kernel, costed at nothing.
+    const reference = variantsFor(node.op).at(-1)!;
+    options.push({ kernel: reference.id, source: 'raw', readBytes: constantBytes, storedBytes: constantBytes, loadTimeBytes: 0, transformMs: 0, executeFirstMs: 0, executeWarmMs: 0 });
+    variants.push(reference);
+  }
+  return { name: node.name, node, options, variants };
+}

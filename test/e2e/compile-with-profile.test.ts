@@ -1,0 +1,62 @@
+/**
+ * Compiling for a device profile: the search's choices reach the bundle (kernels, weights stored
+ * transformed or not), the manifest names the profile, outputs stay equal to the reference,
+ * the conventional plan (--objective warm) stores nothing transformed, and a byte budget is
+ * kept or refused with a coded error.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileModel } from '../../compiler/compile.js';
+import { CompileError } from '../../compiler/diagnostics.js';
+import { importOnnxFile } from '../../compiler/import/onnx.js';
+import { executeGraph } from '../../compiler/ir/execute-graph.js';
+import { fixtureModels } from '../../fixtures/models/definitions.js';
+import { Session } from '../../runtime/session.js';
+import { compareTensors } from '../support/compare.js';
+import { fixtureModelDir, repoRoot } from '../support/paths.js';
+
+const profile = (name: string): string => join(repoRoot, 'fixtures', 'profiles', `${name}.json`);
+
+describe('compile with a device profile', () => {
+  let work: string;
+  before(() => { work = mkdtempSync(join(tmpdir(), 'nncc-search-')); });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  const model = join(fixtureModelDir, 'tiny-cnn.onnx');
+  const fixture = fixtureModels.find((f) => f.name === 'tiny-cnn')!;
+
+  for (const device of ['pixel5-cpu', 'jetson-tx2-gpu', 'epyc-zen4-2core-node20']) {
+    for (const objective of ['cold', 'warm'] as const) {
+      it(`${device}, objective ${objective}: a correct bundle that names the profile`, async () => {
+        const bundle = join(work, `${device}-${objective}.nnb`);
+        const dumpDir = join(work, `${device}-${objective}.dump`);
+        const result = compileModel(model, bundle, { profile: profile(device), objective, dumpDir });
+        const report = result.search!;
+        assert.equal(report.profile, device);
+        assert.ok(report.predictedMs >= report.lowerBoundMs - 1e-9);
+        assert.ok(existsSync(join(dumpDir, '03.search.txt')));
+        assert.equal(result.manifest.profile?.name, device);
+        const schedule = readFileSync(join(bundle, 'schedule.json'), 'utf8');
+        if (objective === 'warm') assert.doesNotMatch(schedule, /stored-transformed/);
+        const session = await Session.create(bundle);
+        const actual = Object.values(await session.run(fixture.inputs()))[0];
+        const expected = Object.values(executeGraph(importOnnxFile(model), fixture.inputs()))[0];
+        assert.equal(compareTensors(actual, expected, 1e-4, 1e-5), undefined);
+      });
+    }
+  }
+
+  it('keeps a bundle byte budget, and refuses one no plan fits', () => {
+    // On the TX2 the search stores Winograd weights transformed; nothing transformed is the smallest plan.
+    const free = compileModel(model, join(work, 'free.nnb'), { profile: profile('jetson-tx2-gpu') }).search!;
+    const smallest = compileModel(model, join(work, 'small.nnb'), { profile: profile('jetson-tx2-gpu'), objective: 'warm' }).search!;
+    assert.ok(free.bundleBytes > smallest.bundleBytes, 'the free plan stores some weights transformed');
+    const budget = Math.floor((free.bundleBytes + smallest.bundleBytes) / 2);
+    const tight = compileModel(model, join(work, 'tight.nnb'), { profile: profile('jetson-tx2-gpu'), budgets: { maxBundleBytes: budget } }).search!;
+    assert.ok(tight.bundleBytes <= budget && tight.predictedMs >= free.predictedMs - 1e-9);
+    assert.throws(() => compileModel(model, join(work, 'none.nnb'), { profile: profile('jetson-tx2-gpu'), budgets: { maxBundleBytes: 10 } }),
+      (error: unknown) => error instanceof CompileError && error.code === 'NNCC150');
+  });
+});
