@@ -5,14 +5,16 @@
  * kept or refused with a coded error.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileModel } from '../../compiler/compile.js';
 import { CompileError } from '../../compiler/diagnostics.js';
 import { importOnnxFile } from '../../compiler/import/onnx.js';
 import { executeGraph } from '../../compiler/ir/execute-graph.js';
+import { OnnxModelBuilder } from '../../fixtures/builder/onnx-builder.js';
 import { fixtureModels } from '../../fixtures/models/definitions.js';
+import { randomTensor, seededRandom } from '../../compiler/random.js';
 import { Session } from '../../runtime/session.js';
 import { compareTensors } from '../support/compare.js';
 import { fixtureModelDir, repoRoot } from '../support/paths.js';
@@ -49,14 +51,24 @@ describe('compile with a device profile', () => {
   }
 
   it('keeps a bundle byte budget, and refuses one no plan fits', () => {
-    // On the TX2 the search stores Winograd weights transformed; nothing transformed is the smallest plan.
-    const free = compileModel(model, join(work, 'free.nnb'), { profile: profile('jetson-tx2-gpu') }).search!;
-    const smallest = compileModel(model, join(work, 'small.nnb'), { profile: profile('jetson-tx2-gpu'), objective: 'warm' }).search!;
+    // A device with one lane and very fast storage: storing transformed weights beats transforming at load.
+    const device = JSON.parse(readFileSync(profile('pixel5-cpu'), 'utf8'));
+    device.lanes = device.lanes.slice(0, 1);
+    device.storage.warm.bytesPerMs *= 1000;
+    const fastStorage = join(work, 'fast-storage.json');
+    writeFileSync(fastStorage, JSON.stringify(device));
+    const b = new OnnxModelBuilder('conv3x3', 13);
+    const w = b.initializer('w', randomTensor(seededRandom(9), [64, 64, 3, 3], 0.05));
+    b.output(b.op('Relu', [b.op('Conv', [b.input('x', 'float32', [1, 64, 28, 28]), w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] })]));
+    const convModel = join(work, 'conv3x3.onnx');
+    writeFileSync(convModel, b.toBytes());
+    const free = compileModel(convModel, join(work, 'free.nnb'), { profile: fastStorage }).search!;
+    const smallest = compileModel(convModel, join(work, 'small.nnb'), { profile: fastStorage, objective: 'warm' }).search!;
     assert.ok(free.bundleBytes > smallest.bundleBytes, 'the free plan stores some weights transformed');
     const budget = Math.floor((free.bundleBytes + smallest.bundleBytes) / 2);
-    const tight = compileModel(model, join(work, 'tight.nnb'), { profile: profile('jetson-tx2-gpu'), budgets: { maxBundleBytes: budget } }).search!;
+    const tight = compileModel(convModel, join(work, 'tight.nnb'), { profile: fastStorage, budgets: { maxBundleBytes: budget } }).search!;
     assert.ok(tight.bundleBytes <= budget && tight.predictedMs >= free.predictedMs - 1e-9);
-    assert.throws(() => compileModel(model, join(work, 'none.nnb'), { profile: profile('jetson-tx2-gpu'), budgets: { maxBundleBytes: 10 } }),
+    assert.throws(() => compileModel(convModel, join(work, 'none.nnb'), { profile: fastStorage, budgets: { maxBundleBytes: 10 } }),
       (error: unknown) => error instanceof CompileError && error.code === 'NNCC150');
   });
 });
