@@ -69,7 +69,7 @@ export function compileModel(modelPath: string, outDir: string, options: Compile
     dump('03.search.txt', formatReport(search.report));
   }
   options.onStage?.('lower');
-  const lowered = lowerGraph(graph, { ...options, choices: search?.choices });
+  const lowered = lowerGraph(graph, { ...options, choices: search?.choices, loaders: search?.loaders });
   const modelSha256 = createHash('sha256').update(readFileSync(modelPath)).digest('hex');
   dump('04.plan.txt', renderSchedule(lowered.plan, { model: graph.name, modelSha256, kernelAbi: kernelAbi() }));
   options.onStage?.('write');

@@ -1,5 +1,5 @@
 /** The runtime's public entry: load a bundle, run it. Imports nothing from the compiler. */
-export { Session, type SessionOptions, type Feeds, type Outputs } from './session.js';
+export { Session, type SessionOptions, type RunOptions, type Feeds, type Outputs } from './session.js';
 export type { Tensor, DType } from './tensor/tensor.js';
 export type { StageTimings } from './execute/timings.js';
 export { BundleError, FeedError } from './errors/errors.js';

@@ -3,14 +3,19 @@
  * `Session.create(bundleDir, options)`, `session.run(feeds)`, `session.dispose()`.
  *
  * Loading follows the plan and decides nothing: read and check the manifest and plan (`read`),
- * make the planned memory and instantiate the wasm kernels on it (`alloc`, `prepare`), read the
- * weights file into its image in that memory (`read`), bind every step to its kernel variant
- * (`prepare`), and pack the weights the plan did not store packed (`transform`).
+ * make the planned memory and instantiate the wasm kernels on it (`alloc`, `prepare`), start the
+ * planned lanes (worker threads on that memory), which at once begin loading the weights the plan
+ * gives them, and bind every step to its kernel variant (`prepare`). The first run then streams:
+ * before each step the executing lane reads and transforms that step's weights itself, or waits
+ * until the lane that loads them has published them (`read`, `transform`, `wait`). With
+ * `verify`, the whole weights file is read and hashed up front instead.
  */
-import { readManifest, readPlan, readWeights } from './bundle/read-bundle.js';
+import { openWeights, readManifest, readPlan, readVerifiedWeights } from './bundle/read-bundle.js';
 import type { Manifest, TensorSpec } from './bundle/manifest.js';
 import { BundleError, FeedError, runtimeCodes } from './errors/errors.js';
 import { createMemory, executePlan, prepareSteps, prepareTransforms, runTransforms, type PlannedMemory, type PreparedStep } from './execute/executor.js';
+import { loaded } from './load/load-steps.js';
+import { StreamingLoader } from './load/streaming-loader.js';
 import { emptyTimings, timed, type StageTimings } from './execute/timings.js';
 import type { Plan } from './plan/plan.js';
 import { LanePool } from './lanes/lane-pool.js';
@@ -19,8 +24,16 @@ import { debugLevel } from './debug.js';
 import { sizeOf, type Tensor } from './tensor/tensor.js';
 
 export interface SessionOptions {
-  /** Also check the weights' sha256 (the plan's is always checked, as are sizes and structure). Default false. */
+  /**
+   * Also check the weights' sha256 (the plan's is always checked, as are sizes and structure).
+   * Reads the whole weights file before the first run instead of streaming it. Default false.
+   */
   verify?: boolean;
+}
+
+export interface RunOptions {
+  /** Filled with each step's milliseconds (for benchmarks; NNCC_DEBUG=2 prints them). */
+  stepTimes?: Float64Array;
 }
 
 export type Feeds = Record<string, Tensor>;
@@ -29,17 +42,19 @@ export type Outputs = Record<string, Tensor>;
 export class Session {
   /** Stage times of `create` (execute stays 0). */
   readonly loadTimings: StageTimings;
-  /** Stage times of the latest `run` (only execute is non-zero). */
+  /** Stage times of the latest `run`; the first run also reads, transforms and waits for weights. */
   lastRunTimings: StageTimings = emptyTimings();
   private disposed = false;
 
   private constructor(
     readonly bundleDir: string,
     readonly manifest: Manifest,
-    private readonly plan: Plan,
+    /** The executable plan (read-only data: what this session will do). */
+    readonly plan: Plan,
     private readonly steps: readonly PreparedStep[],
     private readonly memory: PlannedMemory,
     private readonly lanes: LanePool | undefined,
+    private readonly loader: StreamingLoader | undefined,
     loadTimings: StageTimings,
   ) {
     this.loadTimings = loadTimings;
@@ -56,15 +71,23 @@ export class Session {
     const manifest = timed(timings, 'readMs', () => readManifest(bundleDir));
     const plan = timed(timings, 'readMs', () => readPlan(manifest, bundleDir));
     const memory = timed(timings, plan.usesWasm ? 'prepareMs' : 'allocMs', () => createMemory(plan));
+    const weights = options.verify ? undefined : timed(timings, 'readMs', () => openWeights(manifest, bundleDir, plan.weightsBytes));
+    const ready = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));
     const lanes = plan.lanes > 1
-      ? timed(timings, 'prepareMs', () => new LanePool(plan.lanes - 1, memory.memory, compileKernelModule(), plan, bundleDir))
+      ? timed(timings, 'prepareMs', () => new LanePool(plan.lanes - 1, memory.memory, compileKernelModule(), plan, bundleDir, ready.buffer as SharedArrayBuffer, weights?.file))
       : undefined;
-    timed(timings, 'readMs', () => readWeights(manifest, bundleDir, new Uint8Array(memory.buffer, plan.weightsOffset, plan.weightsBytes), options));
     const steps = timed(timings, 'prepareMs', () => prepareSteps(plan, bundleDir));
     const transforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, bundleDir));
-    timed(timings, 'transformMs', () => runTransforms(memory, transforms));
+    let loader: StreamingLoader | undefined;
+    if (weights) {
+      loader = new StreamingLoader(plan, memory, transforms, ready, weights.fd, weights.file);
+    } else {
+      timed(timings, 'readMs', () => readVerifiedWeights(manifest, bundleDir, new Uint8Array(memory.buffer, plan.weightsOffset, plan.weightsBytes)));
+      timed(timings, 'transformMs', () => runTransforms(memory, transforms));
+      ready.fill(loaded);
+    }
     timings.totalMs = performance.now() - start;
-    return new Session(bundleDir, manifest, plan, steps, memory, lanes, timings);
+    return new Session(bundleDir, manifest, plan, steps, memory, lanes, loader, timings);
   }
 
   get inputs(): readonly TensorSpec[] {
@@ -75,18 +98,25 @@ export class Session {
     return this.manifest.outputs;
   }
 
-  async run(feeds: Feeds): Promise<Outputs> {
-    return this.runSync(feeds);
+  async run(feeds: Feeds, options: RunOptions = {}): Promise<Outputs> {
+    return this.runSync(feeds, options);
   }
 
-  runSync(feeds: Feeds): Outputs {
+  runSync(feeds: Feeds, options: RunOptions = {}): Outputs {
     if (this.disposed) throw new BundleError(runtimeCodes.disposed, this.bundleDir, 'the session was disposed');
     const ordered = this.manifest.inputs.map((spec) => checkedFeed(spec, feeds[spec.name]));
     const timings = emptyTimings();
-    const stepTimes = debugLevel >= 2 ? new Float64Array(this.steps.length) : undefined;
-    const results = timed(timings, 'executeMs', () => executePlan(this.plan, this.memory, this.steps, ordered, this.lanes, stepTimes));
-    if (stepTimes) printStepTimes(this.plan, stepTimes);
-    timings.totalMs = timings.executeMs;
+    const stepTimes = options.stepTimes ?? (debugLevel >= 2 ? new Float64Array(this.steps.length) : undefined);
+    const loader = this.loader && !this.loader.done ? this.loader : undefined;
+    const before = loader ? { ...loader.times } : undefined;
+    const results = timed(timings, 'totalMs', () => executePlan(this.plan, this.memory, this.steps, ordered, this.lanes, stepTimes, loader));
+    if (loader && before) {
+      timings.readMs = loader.times.readMs - before.readMs;
+      timings.transformMs = loader.times.transformMs - before.transformMs;
+      timings.waitMs = loader.times.waitMs - before.waitMs;
+    }
+    timings.executeMs = timings.totalMs - timings.readMs - timings.transformMs - timings.waitMs;
+    if (stepTimes && debugLevel >= 2) printStepTimes(this.plan, stepTimes);
     this.lastRunTimings = timings;
     const outputs: Outputs = {};
     this.manifest.outputs.forEach((spec, i) => { outputs[spec.name] = results[i]; });
@@ -95,6 +125,7 @@ export class Session {
 
   dispose(): void {
     this.disposed = true;
+    this.loader?.close();
     this.lanes?.close();
   }
 }

@@ -45,6 +45,7 @@ function renderStep(step: PlanStep, index: number, plan: Plan, nameOf: (v: numbe
     ['kernel', step.kernel],
     ['fused', step.fused?.op ?? null],
     ['lanes', step.lanes],
+    ['loader', step.loader],
     ['weights', transformedAtLoad ? 'transform-at-load' : packedStored ? 'stored-transformed' : weights.length ? 'raw' : 'none'],
     ['weightBytes', weightBytes],
     ['inputs', step.inputs.map(nameOf)],

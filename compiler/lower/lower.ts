@@ -26,6 +26,8 @@ import { transformOffline } from './transform-offline.js';
 export interface LowerOptions {
   /** Kernel and weight source per node, as the search chose them; otherwise by `kernels` and `bypass`. */
   choices?: Map<Node, KernelChoice>;
+  /** Lane that loads each node's weights, as the search chose (default: the executing lane, 0). */
+  loaders?: Map<Node, number>;
   kernels?: KernelStrategy;
   /** Store transformed weights packed in the bundle (true, default) or raw with a load-time transform. */
   bypass?: boolean;
@@ -56,7 +58,7 @@ export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredMod
   const indexOf = new Map<string, number>();
   const fileChunks: Uint8Array[] = [];
   const segments: WeightSegment[] = [];
-  const transforms: PlanTransform[] = [];
+  const transforms: Omit<PlanTransform, 'rawStep'>[] = [];
   let weightsBytes = 0;
 
   const addValue = (key: string, value: DraftValue): number => {
@@ -106,13 +108,23 @@ export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredMod
   for (const input of graph.inputs) {
     addValue(input.name, { name: input.name, dtype: input.dtype, dims: [...input.dims], kind: 'input', bytes: sizeOf(input.dims) * bytesPerElement(input.dtype), offset: 0 });
   }
+  const segmentOwner: number[] = [];
   const drafts = graph.nodes.map((node, stepIndex) => {
+    const firstSegment = segments.length;
+    const firstTransform = transforms.length;
     const { variant, bypass } = selection.get(node)!;
     const transformed = variant.transform?.input;
     const inputs = node.inputs.map((name, i) => (i === transformed ? packedIndex(node, variant, bypass, i, stepIndex) : valueIndex(name)));
     const outputs = node.outputs.map(valueIndex);
     const fused = node.fused ? lowerActivation(graph, node, valueIndex) : undefined;
-    return { node, variant, inputs, outputs, fused, scratchBytes: align64(variant.scratchBytes(stepShapes(graph, node))) };
+    for (let i = firstSegment; i < segments.length; i++) segmentOwner[i] = stepIndex;
+    const ownSegments = segments.slice(firstSegment);
+    const weightsRange = ownSegments.length === 0 ? { offset: 0, bytes: 0 } : {
+      offset: ownSegments[0].offset,
+      bytes: ownSegments[ownSegments.length - 1].offset + ownSegments[ownSegments.length - 1].bytes - ownSegments[0].offset,
+    };
+    const ownTransforms = transforms.slice(firstTransform).map((_, i) => firstTransform + i);
+    return { node, variant, inputs, outputs, fused, weightsRange, ownTransforms, scratchBytes: align64(variant.scratchBytes(stepShapes(graph, node))) };
   });
   const outputs = graph.outputs.map(valueIndex);
 
@@ -142,20 +154,24 @@ export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredMod
     scratchOffset: d.scratchBytes > 0 ? scratchOffset : 0,
     scratchBytes: d.scratchBytes,
     lanes: d.variant.parallel ? lanes : 1,
+    loader: options.loaders?.get(d.node) ?? 0,
+    weightsRange: d.weightsRange,
+    transforms: d.ownTransforms,
   }));
+  const planTransforms = transforms.map((t) => ({ ...t, rawStep: segmentOwner[values[t.from].segment!] }));
   const plan: Plan = {
     format: planFormatVersion,
     values: values.map(finishValue),
     inputs: graph.inputs.map((i) => indexOf.get(i.name)!),
     outputs,
     steps,
-    transforms,
+    transforms: planTransforms,
     segments,
     weightsBytes,
     weightsOffset,
     memoryBytes: scratchOffset + scratchBytes,
     usesWasm: drafts.some((d) => d.variant.usesWasm),
-    lanes: Math.max(1, ...steps.map((s) => s.lanes)),
+    lanes: Math.max(1, ...steps.map((s) => Math.max(s.lanes, s.loader + 1))),
   };
   return { plan, weights: weightsFile(fileChunks, segments, weightsBytes) };
 }

@@ -48,11 +48,13 @@ export interface SearchReport {
 }
 
 export function chooseKernels(graph: Graph, profile: DeviceProfile, objective: Objective, budgets: Budgets = {}):
-  { choices: Map<Node, KernelChoice>; report: SearchReport; problem: CandidateProblem; decisions: Decision[] } {
+  { choices: Map<Node, KernelChoice>; loaders: Map<Node, number>; report: SearchReport; problem: CandidateProblem; decisions: Decision[] } {
   const problem = buildProblem(graph, profile);
   const decisions = objective === 'warm' ? conventionalPlan(problem) : search(problem, budgets).decisions;
   const choices = new Map<Node, KernelChoice>();
+  const loaders = new Map<Node, number>();
   problem.steps.forEach((step, i) => {
+    loaders.set(step.node, decisions[i].loader);
     const option = step.options[decisions[i].option];
     choices.set(step.node, { variant: step.variants[decisions[i].option], bypass: option.source === 'stored-transformed' });
   });
@@ -60,6 +62,7 @@ export function chooseKernels(graph: Graph, profile: DeviceProfile, objective: O
   const lower = lowerBound(problem);
   return {
     choices,
+    loaders,
     problem,
     decisions,
     report: {

@@ -38,6 +38,13 @@ export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
     if (!indices.every((v) => isIndex(v, true))) fail(`step '${step.node}' names a value that does not exist`);
     if (step.outputs.some((v) => v >= 0 && plan.values[v].kind !== 'activation')) fail(`step '${step.node}' writes a value that is not an activation`);
     if (!Number.isInteger(step.lanes) || step.lanes < 1 || step.lanes > plan.lanes) fail(`step '${step.node}' asks for ${step.lanes} lanes; the plan starts ${plan.lanes}`);
+    if (!Number.isInteger(step.loader) || step.loader < 0 || step.loader >= plan.lanes) fail(`step '${step.node}' is loaded by lane ${step.loader}; the plan starts ${plan.lanes}`);
+    const range = step.weightsRange;
+    if (!range || !Number.isSafeInteger(range.offset) || !Number.isSafeInteger(range.bytes) || range.offset < 0 || range.bytes < 0
+      || range.offset + range.bytes > plan.weightsBytes) {
+      fail(`step '${step.node}' names a weights range outside the weights file`);
+    }
+    if (!Array.isArray(step.transforms) || step.transforms.some((t) => !Number.isInteger(t) || !plan.transforms[t])) fail(`step '${step.node}' names a transform that does not exist`);
     if (!Number.isSafeInteger(step.scratchOffset) || !Number.isSafeInteger(step.scratchBytes) || step.scratchBytes < 0
       || (step.scratchBytes > 0 && (step.scratchOffset < plan.weightsOffset || step.scratchOffset + step.scratchBytes > plan.memoryBytes))) {
       fail(`step '${step.node}' has scratch outside the planned memory`);
@@ -46,6 +53,7 @@ export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
   for (const t of plan.transforms) {
     if (!isIndex(t.from, false) || !isIndex(t.to, false) || !Number.isInteger(t.step) || !plan.steps[t.step]) fail('a transform names a value or step that does not exist');
     if (plan.values[t.from].kind !== 'constant' || plan.values[t.to].kind !== 'packed') fail('a transform must read a constant and write a packed value');
+    if (!Number.isInteger(t.rawStep) || t.rawStep < 0 || t.rawStep > t.step) fail('a transform reads weights of a step that is not loaded before it');
   }
   if (!plan.inputs.every((v) => isIndex(v, false)) || !plan.outputs.every((v) => isIndex(v, false))) fail('inputs or outputs name values that do not exist');
   checkSpecs(plan, plan.inputs, manifest.inputs, 'inputs', fail);

@@ -14,11 +14,6 @@ import type { Plan } from '../plan/plan.js';
 import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest } from './manifest.js';
 import { checkPlan } from './check-plan.js';
 
-export interface ReadOptions {
-  /** Hash the weights against the manifest (costs a pass over them; the small plan is always hashed). */
-  verify?: boolean;
-}
-
 /** Engine features this runtime provides (relaxed SIMD is enabled in V8 by kernels/wasm/module.ts). */
 const providedFeatures = ['wasm-simd', 'wasm-relaxed-simd', 'wasm-threads'];
 
@@ -111,8 +106,8 @@ export function readPlan(manifest: Manifest, dir: string): Plan {
   return plan;
 }
 
-/** Reads the weights file into `target` (its image in the planned memory, `plan.weightsBytes` long). */
-export function readWeights(manifest: Manifest, dir: string, target: Uint8Array, options: ReadOptions): void {
+/** Opens the weights file after checking its size against the manifest and plan; the caller closes it. */
+export function openWeights(manifest: Manifest, dir: string, planBytes: number): { fd: number; file: string } {
   const entry = entryFor(manifest, dir, bundleFileNames.weights);
   const file = join(dir, bundleFileNames.weights);
   let fd: number;
@@ -121,24 +116,30 @@ export function readWeights(manifest: Manifest, dir: string, target: Uint8Array,
   } catch (error) {
     throw new BundleError(runtimeCodes.bundleUnreadable, file, `cannot open (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
+  const size = fstatSync(fd).size;
+  if (size !== entry.bytes || size !== planBytes) {
+    closeSync(fd);
+    throw new BundleError(runtimeCodes.fileSizeMismatch, file, 'size differs from the manifest and plan', `${entry.bytes} bytes`, `${size} bytes`);
+  }
+  return { fd, file };
+}
+
+/** Reads the whole weights file into `target` (its image in the planned memory) and checks its sha256. */
+export function readVerifiedWeights(manifest: Manifest, dir: string, target: Uint8Array): void {
+  const { fd, file } = openWeights(manifest, dir, target.length);
   try {
-    const size = fstatSync(fd).size;
-    if (size !== entry.bytes || size !== target.length) {
-      throw new BundleError(runtimeCodes.fileSizeMismatch, file, 'size differs from the manifest and plan', `${entry.bytes} bytes`, `${size} bytes`);
-    }
     let done = 0;
-    while (done < size) {
-      const n = readSync(fd, target, done, size - done, done);
-      if (n === 0) throw new BundleError(runtimeCodes.fileSizeMismatch, file, 'file ended early', `${size} bytes`, `${done} bytes`);
+    while (done < target.length) {
+      const n = readSync(fd, target, done, target.length - done, done);
+      if (n === 0) throw new BundleError(runtimeCodes.fileSizeMismatch, file, 'file ended early', `${target.length} bytes`, `${done} bytes`);
       done += n;
     }
   } finally {
     closeSync(fd);
   }
-  if (options.verify) {
-    const sha = sha256(target);
-    if (sha !== entry.sha256) throw new BundleError(runtimeCodes.hashMismatch, file, 'content differs from the manifest', entry.sha256, sha);
-  }
+  const expected = entryFor(manifest, dir, bundleFileNames.weights).sha256;
+  const sha = sha256(target);
+  if (sha !== expected) throw new BundleError(runtimeCodes.hashMismatch, file, 'content differs from the manifest', expected, sha);
 }
 
 export function sha256(bytes: Uint8Array): string {

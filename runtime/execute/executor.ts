@@ -2,10 +2,11 @@
  * The executor. How a model runs, start to end:
  *
  * 1. `createMemory` makes the planned memory (shared, sized by the plan) and, when the plan uses
- *    wasm kernels, instantiates them on it (`prepare`). The weights file is then read straight
- *    into its image at `plan.weightsOffset` (by the caller: `read`).
+ *    wasm kernels, instantiates them on it (`prepare`).
  * 2. `prepareSteps` binds every step and transform to its kernel variant once (`prepare`).
- * 3. `runTransforms` packs the weights the plan did not store packed (`transform`).
+ * 3. Weights arrive step by step (runtime/load): on the first run, `executePlan` asks the loader
+ *    before each step to load it or wait for the lane that does; `runTransforms` packs all at
+ *    once when the whole file was read up front (`verify`).
  * 4. `executePlan`, per run: copies the feeds to their offsets, runs the steps in plan order
  *    (a step planned on several lanes runs its prelude here, then its parts on every lane at
  *    once; a fused activation runs after a variant that does not fuse it), and copies the
@@ -111,12 +112,13 @@ function resolve(id: string, step: PlanStep, planFile: string): KernelVariant {
 }
 
 export function executePlan(plan: Plan, memory: KernelMemory, steps: readonly PreparedStep[], feeds: readonly Tensor[], lanes?: LanePool,
-  stepTimes?: Float64Array): Tensor[] {
+  stepTimes?: Float64Array, loader?: { before(step: number): void }): Tensor[] {
   plan.inputs.forEach((v, i) => {
     const data = feeds[i].data;
     new Uint8Array(memory.buffer, plan.values[v].offset, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   });
   steps.forEach(({ step, variant, args, after }, index) => {
+    loader?.before(index);
     const start = stepTimes ? performance.now() : 0;
     if (step.lanes > 1 && variant.parallel && lanes) {
       const parallel = variant.parallel;

@@ -1,6 +1,8 @@
 /**
  * Stage timings with the one vocabulary every nncc tool uses: read, alloc, prepare, transform,
- * execute (milliseconds). Load fills the first four; each run fills execute.
+ * execute (milliseconds), plus the executing lane's wait for weights. Loading fills read, alloc
+ * and prepare; the first run also reads and transforms the executing lane's share of the weights
+ * as it goes; every run fills execute.
  */
 
 export interface StageTimings {
@@ -9,13 +11,15 @@ export interface StageTimings {
   prepareMs: number;
   transformMs: number;
   executeMs: number;
+  /** Time the executing lane waited for weights other lanes were loading. */
+  waitMs: number;
   totalMs: number;
 }
 
 export const stageNames = ['read', 'alloc', 'prepare', 'transform', 'execute'] as const;
 
 export function emptyTimings(): StageTimings {
-  return { readMs: 0, allocMs: 0, prepareMs: 0, transformMs: 0, executeMs: 0, totalMs: 0 };
+  return { readMs: 0, allocMs: 0, prepareMs: 0, transformMs: 0, executeMs: 0, waitMs: 0, totalMs: 0 };
 }
 
 /** Runs `work`, adds its duration to `timings[stage]`, returns its result. */

@@ -18,11 +18,16 @@ export class LanePool {
   private ready = false;
   private closed = false;
 
-  constructor(readonly extraLanes: number, memory: WebAssembly.Memory, module: WebAssembly.Module, plan: Plan, private readonly file: string) {
+  /**
+   * Starts lanes 1…extraLanes. With `weightsFile`, each starts loading the steps the plan gives
+   * it at once, publishing them in `ready`.
+   */
+  constructor(readonly extraLanes: number, memory: WebAssembly.Memory, module: WebAssembly.Module, plan: Plan, private readonly file: string,
+    ready: SharedArrayBuffer, weightsFile?: string) {
     const block = new SharedArrayBuffer(control.slots * 4);
     this.slots = new Int32Array(block);
     this.workers = Array.from({ length: extraLanes }, (_, i) => {
-      const startup: LaneStartup = { lane: i + 1, memory, module, plan, control: block };
+      const startup: LaneStartup = { lane: i + 1, memory, module, plan, control: block, ready, weightsFile };
       const worker = new Worker(workerUrl, { workerData: startup });
       worker.unref();
       return worker;

@@ -12,9 +12,15 @@ export interface LaneStartup {
   readonly module: WebAssembly.Module;
   readonly plan: Plan;
   readonly control: SharedArrayBuffer;
+  /** Per-step load flags (runtime/load/load-steps.ts). */
+  readonly ready: SharedArrayBuffer;
+  /** The weights file to load this lane's steps from; absent when everything is loaded already. */
+  readonly weightsFile?: string;
 }
 
-export type LaneMessage = { readonly kind: 'failed'; readonly lane: number; readonly step: number; readonly message: string };
+export type LaneMessage =
+  | { readonly kind: 'failed'; readonly lane: number; readonly step: number; readonly message: string }
+  | { readonly kind: 'load-failed'; readonly lane: number; readonly step: number; readonly message: string };
 
 /** Int32 slots of the control block. */
 export const control = {

@@ -4,13 +4,15 @@
  * `runtime/bundle`, run by `runtime/execute`.
  *
  * Every value lives at a planned byte offset of one memory (`memoryBytes` long): the bottom is
- * the wasm module's static data, then the weights file's image (read in one piece), then weights
- * packed at load time, then activations (reused as their lifetimes allow), then scratch.
+ * the wasm module's static data, then the weights file's image, then weights packed at load time,
+ * then activations (reused as their lifetimes allow), then scratch. Each step names the range of
+ * the weights file it is first to read and the lane that loads it (reads, then transforms), so
+ * loading streams alongside execution.
  */
 import type { Attributes } from '../kernels/kernel.js';
 import type { DType } from '../tensor/tensor.js';
 
-export const planFormatVersion = 2;
+export const planFormatVersion = 3;
 
 /**
  * input: fed by the caller; constant: bytes from the weights file; packed: written at load time
@@ -69,6 +71,12 @@ export interface PlanStep {
   readonly scratchBytes: number;
   /** Lanes that run this step together (1: the executing lane alone). */
   readonly lanes: number;
+  /** Lane that loads this step's weights (0: the executing lane, just before the step). */
+  readonly loader: number;
+  /** The bytes of the weights file this step is the first to read (its constants, contiguous). */
+  readonly weightsRange: { readonly offset: number; readonly bytes: number };
+  /** Load-time transforms of this step's weights (indices into `Plan.transforms`), run after the read. */
+  readonly transforms: readonly number[];
 }
 
 /** A weight transform the runtime runs at load time: raw constant → packed value. */
@@ -78,6 +86,8 @@ export interface PlanTransform {
   readonly step: number;
   readonly from: number;
   readonly to: number;
+  /** The step whose weights range holds the raw bytes (it must be loaded first). */
+  readonly rawStep: number;
 }
 
 export interface Plan {

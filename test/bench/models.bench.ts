@@ -17,7 +17,6 @@ import { sharedModelsDir } from '../support/paths.js';
 import { ortNodeSession, ortWebSession, type PeerSession } from './support/onnxruntime.js';
 import { machineInfo, parseFlags } from './support/options.js';
 import { gflops, interleavedMediansMs, median, type Repetitions } from './support/stats.js';
-import { loadSteppedBundle } from './support/stepped-bundle.js';
 import { fixed, formatTable, ms, ratio } from './support/table.js';
 
 const models = ['squeezenet1_1', 'mobilenet_v2', 'resnet18'];
@@ -100,25 +99,25 @@ function peerEngine(name: string, session: PeerSession, input: Float32Array): En
 
 /** Median time of the bundle's Conv steps in one run, and their FLOPs, from per-step times. */
 function convTimes(bundle: string, input: Float32Array): { convMs: number; convFlops: number } {
-  const stepped = loadSteppedBundle(bundle);
+  const session = Session.createSync(bundle);
   try {
-    const { plan } = stepped;
+    const { plan } = session;
     const convSteps = plan.steps.flatMap((s, i) => (s.op === 'Conv' ? [i] : []));
     const dimsOf = (v: number) => (v < 0 ? undefined : plan.values[v].dims);
     const convFlops = convSteps.reduce((sum, i) => {
       const s = plan.steps[i];
       return sum + flopsOf({ op: s.op, attrs: s.attrs, inputs: s.inputs.map(dimsOf), outputs: s.outputs.filter((v) => v >= 0).map((v) => dimsOf(v)!) });
     }, 0);
-    const feeds: Tensor[] = [{ dtype: 'float32', dims: inputDims, data: input }];
+    const feeds = { [session.inputs[0].name]: { dtype: 'float32', dims: inputDims, data: input } as Tensor };
     const stepTimes = new Float64Array(plan.steps.length);
-    for (let i = 0; i < repetitions.warmups; i++) stepped.run(feeds, stepTimes);
+    for (let i = 0; i < repetitions.warmups; i++) session.runSync(feeds, { stepTimes });
     const samples = Array.from({ length: repetitions.runs }, () => {
-      stepped.run(feeds, stepTimes);
+      session.runSync(feeds, { stepTimes });
       return convSteps.reduce((sum, i) => sum + stepTimes[i], 0);
     });
     return { convMs: median(samples), convFlops };
   } finally {
-    stepped.dispose();
+    session.dispose();
   }
 }
 

@@ -1,0 +1,63 @@
+/**
+ * Loading a step's weights: read the step's range of the weights file straight into its place in
+ * the planned memory, then run the step's load-time transforms (after the step that holds their
+ * raw bytes is loaded, when another lane loads it). Every lane loads its planned steps in order
+ * and publishes each as ready in a shared flag array (`Atomics.notify`); the executing lane waits
+ * on a step's flag before running it. 1 = loaded, -1 = the loading lane failed.
+ */
+import { readSync } from 'node:fs';
+import type { KernelMemory } from '../kernels/variant.js';
+import type { Plan } from '../plan/plan.js';
+import type { PreparedTransform } from '../execute/executor.js';
+
+export const loaded = 1;
+export const failed = -1;
+
+/** A lane gives up waiting for another lane after this long. */
+const waitTimeoutMs = 60_000;
+
+export interface LoadTimes {
+  readMs: number;
+  transformMs: number;
+  waitMs: number;
+}
+
+export function loadStep(plan: Plan, step: number, fd: number, memory: KernelMemory, transforms: readonly PreparedTransform[],
+  ready: Int32Array, times: LoadTimes): void {
+  const { weightsRange } = plan.steps[step];
+  let start = performance.now();
+  if (weightsRange.bytes > 0) {
+    const target = new Uint8Array(memory.buffer, plan.weightsOffset + weightsRange.offset, weightsRange.bytes);
+    let done = 0;
+    while (done < target.length) {
+      const n = readSync(fd, target, done, target.length - done, weightsRange.offset + done);
+      if (n === 0) throw new Error(`weights file ended at byte ${weightsRange.offset + done}`);
+      done += n;
+    }
+  }
+  times.readMs += performance.now() - start;
+  for (const index of plan.steps[step].transforms) {
+    const rawStep = plan.transforms[index].rawStep;
+    if (rawStep !== step) times.waitMs += waitUntilLoaded(ready, rawStep);
+    start = performance.now();
+    const t = transforms[index];
+    t.variant.transform!.run(memory, t.shapes, t.raw, t.packed);
+    times.transformMs += performance.now() - start;
+  }
+}
+
+export function publish(ready: Int32Array, step: number, state: number): void {
+  Atomics.store(ready, step, state);
+  Atomics.notify(ready, step);
+}
+
+/** Blocks until step `step` is loaded; returns the ms waited. Throws if its lane failed or hung. */
+export function waitUntilLoaded(ready: Int32Array, step: number): number {
+  const start = performance.now();
+  for (let state = Atomics.load(ready, step); state !== loaded; state = Atomics.load(ready, step)) {
+    if (state === failed) throw new Error(`the lane loading step ${step} failed`);
+    if (performance.now() - start > waitTimeoutMs) throw new Error(`step ${step} was not loaded within ${waitTimeoutMs} ms`);
+    Atomics.wait(ready, step, state, 50);
+  }
+  return performance.now() - start;
+}

@@ -1,0 +1,53 @@
+/**
+ * The executing lane's side of loading: during the first run, before each step, it either loads
+ * the step's weights itself (when the plan says so) or waits until the lane that does has
+ * published them. After the last step the weights file is closed and later runs skip all this.
+ */
+import { closeSync } from 'node:fs';
+import { BundleError, runtimeCodes } from '../errors/errors.js';
+import type { PreparedTransform } from '../execute/executor.js';
+import type { KernelMemory } from '../kernels/variant.js';
+import type { Plan } from '../plan/plan.js';
+import { loaded, loadStep, publish, waitUntilLoaded, type LoadTimes } from './load-steps.js';
+
+export class StreamingLoader {
+  private fd: number;
+  readonly times: LoadTimes = { readMs: 0, transformMs: 0, waitMs: 0 };
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly memory: KernelMemory,
+    private readonly transforms: readonly PreparedTransform[],
+    readonly ready: Int32Array,
+    fd: number,
+    private readonly file: string,
+  ) {
+    this.fd = fd;
+  }
+
+  get done(): boolean {
+    return this.fd < 0;
+  }
+
+  /** Makes step `step`'s weights present, loading or waiting as planned. */
+  before(step: number): void {
+    if (Atomics.load(this.ready, step) === loaded) return;
+    try {
+      if (this.plan.steps[step].loader === 0) {
+        loadStep(this.plan, step, this.fd, this.memory, this.transforms, this.ready, this.times);
+        publish(this.ready, step, loaded);
+      } else {
+        this.times.waitMs += waitUntilLoaded(this.ready, step);
+      }
+    } catch (error) {
+      this.close();
+      throw new BundleError(runtimeCodes.laneFailed, this.file, `loading the weights of step '${this.plan.steps[step].node}' failed: ${(error as Error).message}`);
+    }
+    if (step === this.plan.steps.length - 1) this.close();
+  }
+
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+}
