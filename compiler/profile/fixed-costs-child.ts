@@ -1,7 +1,8 @@
 /**
  * Child process of `measure-fixed.ts`: in a fresh process, times compiling kernels.wasm,
- * instantiating it on a fresh shared memory, starting one lane (worker thread) until it runs,
- * and allocating plus first touching memory; prints them as one JSON line.
+ * instantiating it on a fresh shared memory, starting one lane (a worker thread that imports what
+ * a lane imports) until it can work, and allocating plus first touching memory; prints them as
+ * one JSON line.
  */
 import { Worker } from 'node:worker_threads';
 import { compileKernelModule, kernelModuleBytes } from '../../runtime/kernels/wasm/module.js';
@@ -22,8 +23,10 @@ const arena = new WebAssembly.Memory({ initial: allocBytes / 65536, maximum: all
 new Uint8Array(arena.buffer).fill(1);
 const allocMsPerMB = (performance.now() - start) / 64;
 
+// A lane imports the runtime's executor and kernels before it can work: time that, as a lane does.
+const laneImports = JSON.stringify(new URL('../../runtime/execute/executor.js', import.meta.url).href);
 start = performance.now();
-const worker = new Worker('require("node:worker_threads").parentPort.postMessage(0)', { eval: true });
+const worker = new Worker(`import(${laneImports}).then(() => require("node:worker_threads").parentPort.postMessage(0))`, { eval: true });
 worker.once('message', () => {
   const workerStartMs = performance.now() - start;
   void worker.terminate();
