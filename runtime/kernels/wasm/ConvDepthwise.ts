@@ -18,7 +18,7 @@
 import { attrInt } from '../kernel.js';
 import type { KernelMemory, KernelVariant, StepArgs, StepShapes } from '../variant.js';
 import { windowGeometry } from '../ref/window.js';
-import { band } from './Conv.js';
+import { band } from './conv-input.js';
 import type { ConvDepthwiseExports } from './exports/conv-depthwise.js';
 
 interface DepthwiseGeometry {

@@ -13,7 +13,7 @@
 import { attrInt } from '../kernel.js';
 import type { KernelMemory, KernelVariant, StepArgs, StepShapes } from '../variant.js';
 import { windowGeometry } from '../ref/window.js';
-import { band } from './Conv.js';
+import { align64, band } from './conv-input.js';
 
 const tileM = 6;
 const tileN = 8;
@@ -112,6 +112,3 @@ export const convIm2colSgemm: KernelVariant = {
   parallel: { prelude, part },
 };
 
-function align64(n: number): number {
-  return Math.ceil(n / 64) * 64;
-}

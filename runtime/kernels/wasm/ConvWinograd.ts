@@ -14,7 +14,7 @@
 import { attrInt, attrInts } from '../kernel.js';
 import type { KernelMemory, KernelVariant, StepArgs, StepShapes } from '../variant.js';
 import { windowGeometry } from '../ref/window.js';
-import { band } from './Conv.js';
+import { align64, band } from './conv-input.js';
 
 const tileM = 6;
 const tileN = 8;
@@ -138,6 +138,3 @@ export function positionStride(M: number, C: number): number {
   return (lines | 1) * 64;
 }
 
-function align64(n: number): number {
-  return Math.ceil(n / 64) * 64;
-}
