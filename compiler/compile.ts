@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Manifest } from '../runtime/bundle/manifest.js';
+import type { Manifest, PredictedCold } from '../runtime/bundle/manifest.js';
 import { writeBundle } from './bundle/write-bundle.js';
 import { renderSchedule } from './bundle/schedule-text.js';
 import { importOnnxFile, type ImportOptions } from './import/onnx.js';
@@ -45,6 +45,17 @@ export interface CompileResult {
   search?: SearchReport;
 }
 
+function predictionOf(report: SearchReport): { summary: PredictedCold; stepMs: number[] } {
+  const b = report.breakdown;
+  return {
+    summary: {
+      objective: report.objective, coldMs: report.predictedMs, warmMs: report.warmMs, lowerBoundMs: report.lowerBoundMs,
+      stages: { start: b.startMs, read: b.readMs, alloc: b.allocMs, prepare: b.prepareMs, transform: b.transformMs, execute: b.executeMs, wait: b.waitMs },
+    },
+    stepMs: report.steps.map((s) => s.executeFirstMs),
+  };
+}
+
 export function compileModel(modelPath: string, outDir: string, options: CompileOptions = {}): CompileResult {
   const start = performance.now();
   const dump = (file: string, text: string): void => {
@@ -71,9 +82,13 @@ export function compileModel(modelPath: string, outDir: string, options: Compile
   options.onStage?.('lower');
   const lowered = lowerGraph(graph, { ...options, choices: search?.choices, loaders: search?.loaders });
   const modelSha256 = createHash('sha256').update(readFileSync(modelPath)).digest('hex');
-  dump('04.plan.txt', renderSchedule(lowered.plan, { model: graph.name, modelSha256, kernelAbi: kernelAbi() }));
+  const prediction = search ? predictionOf(search.report) : undefined;
+  const identity = { modelName: graph.name, modelSha256, opset: graph.opset, profile: profileIdentity, prediction };
+  dump('04.plan.txt', renderSchedule(lowered.plan, {
+    model: graph.name, modelSha256, kernelAbi: kernelAbi(), profile: profileIdentity?.name ?? null, predictedColdMs: prediction?.summary.coldMs ?? null,
+  }, prediction?.stepMs));
   options.onStage?.('write');
-  const manifest = writeBundle(outDir, lowered, { modelName: graph.name, modelSha256, opset: graph.opset, profile: profileIdentity });
+  const manifest = writeBundle(outDir, lowered, identity);
   return {
     manifest,
     graph,

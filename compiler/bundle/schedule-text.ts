@@ -11,17 +11,23 @@ export interface ScheduleHeader {
   model: string;
   modelSha256: string;
   kernelAbi: string;
+  /** Device profile the plan was searched for, and its predicted cold latency (null without). */
+  profile: string | null;
+  predictedColdMs: number | null;
 }
 
-export function renderSchedule(plan: Plan, header: ScheduleHeader): string {
+/** `stepMs`: each step's predicted first execution (ms), when compiled for a profile. */
+export function renderSchedule(plan: Plan, header: ScheduleHeader, stepMs?: readonly number[]): string {
   const nameOf = (v: number): string => (v < 0 ? '' : plan.values[v].name);
-  const stepLines = plan.steps.map((step, i) => `    ${renderStep(step, i, plan, nameOf)}`);
+  const stepLines = plan.steps.map((step, i) => `    ${renderStep(step, i, plan, nameOf, stepMs?.[i])}`);
   return [
     '{',
     `  "format": ${scheduleFormatVersion},`,
     `  "model": ${JSON.stringify(header.model)},`,
     `  "modelSha256": ${JSON.stringify(header.modelSha256)},`,
     `  "kernelAbi": ${JSON.stringify(header.kernelAbi)},`,
+    `  "profile": ${JSON.stringify(header.profile)},`,
+    `  "predictedColdMs": ${header.predictedColdMs === null ? 'null' : round(header.predictedColdMs)},`,
     `  "inputs": ${JSON.stringify(plan.inputs.map(nameOf))},`,
     `  "outputs": ${JSON.stringify(plan.outputs.map(nameOf))},`,
     `  "weightsBytes": ${plan.weightsBytes},`,
@@ -33,7 +39,12 @@ export function renderSchedule(plan: Plan, header: ScheduleHeader): string {
   ].join('\n');
 }
 
-function renderStep(step: PlanStep, index: number, plan: Plan, nameOf: (v: number) => string): string {
+/** Three decimals: enough for review, stable across platforms' float printing. */
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+function renderStep(step: PlanStep, index: number, plan: Plan, nameOf: (v: number) => string, predictedMs: number | undefined): string {
   const weights = step.inputs.filter((v) => v >= 0 && (plan.values[v].kind === 'constant' || plan.values[v].kind === 'packed'));
   const weightBytes = weights.reduce((sum, v) => sum + plan.values[v].bytes, 0);
   const transformedAtLoad = plan.transforms.some((t) => t.step === index);
@@ -48,6 +59,7 @@ function renderStep(step: PlanStep, index: number, plan: Plan, nameOf: (v: numbe
     ['loader', step.loader],
     ['weights', transformedAtLoad ? 'transform-at-load' : packedStored ? 'stored-transformed' : weights.length ? 'raw' : 'none'],
     ['weightBytes', weightBytes],
+    ['predictedMs', predictedMs === undefined ? null : round(predictedMs)],
     ['inputs', step.inputs.map(nameOf)],
     ['outputs', step.outputs.map(nameOf)],
   ];

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Packr } from 'msgpackr';
-import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest } from '../../runtime/bundle/manifest.js';
+import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest, type PredictedCold } from '../../runtime/bundle/manifest.js';
 import { sha256 } from '../../runtime/bundle/read-bundle.js';
 import { kernelAbi, requiredFeatures } from '../../runtime/kernels/catalogue.js';
 import type { Plan } from '../../runtime/plan/plan.js';
@@ -23,6 +23,8 @@ export interface BundleIdentity {
   opset: number;
   /** The device profile the plan was searched for. */
   profile?: { name: string; sha256: string };
+  /** The search's prediction for that device: totals, and per step its predicted first execution. */
+  prediction?: { summary: PredictedCold; stepMs: readonly number[] };
 }
 
 /** Record-free msgpack so the plan decodes with a plain `unpack`, byte-identical across runs. */
@@ -36,7 +38,10 @@ export function writeBundle(outDir: string, lowered: LoweredModel, identity: Bun
   const target = resolve(outDir);
   refuseNonBundle(target);
   const planBytes = encodePlan(lowered.plan);
-  const schedule = renderSchedule(lowered.plan, { model: identity.modelName, modelSha256: identity.modelSha256, kernelAbi: kernelAbi() });
+  const schedule = renderSchedule(lowered.plan, {
+    model: identity.modelName, modelSha256: identity.modelSha256, kernelAbi: kernelAbi(),
+    profile: identity.profile?.name ?? null, predictedColdMs: identity.prediction?.summary.coldMs ?? null,
+  }, identity.prediction?.stepMs);
   const contents: [string, Uint8Array][] = [
     [bundleFileNames.plan, planBytes],
     [bundleFileNames.schedule, new TextEncoder().encode(schedule)],
@@ -57,6 +62,7 @@ export function writeBundle(outDir: string, lowered: LoweredModel, identity: Bun
     inputs: lowered.plan.inputs.map(spec),
     outputs: lowered.plan.outputs.map(spec),
     files,
+    predicted: identity.prediction?.summary ?? null,
   };
   contents.push([bundleFileNames.manifest, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`)]);
   writeAtomically(target, contents);

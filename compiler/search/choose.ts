@@ -32,6 +32,7 @@ export interface StepExplanation {
   source: string;
   loader: number;
   executeFirstMs: number;
+  executeWarmMs: number;
   /** The best other option for this step, and how much later the run would end with it. */
   runnerUp?: { kernel: string; source: string; deltaMs: number };
 }
@@ -40,6 +41,8 @@ export interface SearchReport {
   profile: string;
   objective: Objective;
   predictedMs: number;
+  /** Predicted warm latency: the chosen kernels' warm execution, summed. */
+  warmMs: number;
   lowerBoundMs: number;
   gapPct: number;
   bundleBytes: number;
@@ -69,6 +72,7 @@ export function chooseKernels(graph: Graph, profile: DeviceProfile, objective: O
       profile: profile.device.name,
       objective,
       predictedMs: simulation.totalMs,
+      warmMs: decisions.reduce((sum, d, i) => sum + problem.steps[i].options[d.option].executeWarmMs, 0),
       lowerBoundMs: lower,
       gapPct: ((simulation.totalMs - lower) / lower) * 100,
       bundleBytes: bundleBytes(problem, decisions),
@@ -96,7 +100,10 @@ function explainSteps(problem: CandidateProblem, decisions: readonly Decision[],
       const deltaMs = simulate(problem, alternative, false).totalMs - totalMs;
       if (!runnerUp || deltaMs < runnerUp.deltaMs) runnerUp = { kernel: o.kernel, source: o.source, deltaMs };
     });
-    return { node: step.name, kernel: chosen.kernel, source: chosen.source, loader: decisions[i].loader, executeFirstMs: chosen.executeFirstMs, ...(runnerUp ? { runnerUp } : {}) };
+    return {
+      node: step.name, kernel: chosen.kernel, source: chosen.source, loader: decisions[i].loader,
+      executeFirstMs: chosen.executeFirstMs, executeWarmMs: chosen.executeWarmMs, ...(runnerUp ? { runnerUp } : {}),
+    };
   });
 }
 

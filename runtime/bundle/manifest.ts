@@ -26,6 +26,16 @@ export interface BundleFileEntry {
   sha256: string;
 }
 
+/** What the compiler predicted for the device it searched for (absent without a profile). */
+export interface PredictedCold {
+  objective: 'cold' | 'warm';
+  coldMs: number;
+  warmMs: number;
+  lowerBoundMs: number;
+  /** Stage times summed over lanes, ms. */
+  stages: { start: number; read: number; alloc: number; prepare: number; transform: number; execute: number; wait: number };
+}
+
 export interface Manifest {
   format: { name: string; major: number; minor: number };
   nnccVersion: string;
@@ -36,4 +46,5 @@ export interface Manifest {
   inputs: TensorSpec[];
   outputs: TensorSpec[];
   files: BundleFileEntry[];
+  predicted: PredictedCold | null;
 }

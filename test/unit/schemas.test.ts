@@ -42,6 +42,18 @@ describe('bundle schemas', () => {
     assert.equal(stepLines.length, schedule.steps.length);
   });
 
+  it('a bundle compiled for a device profile validates, with its prediction', () => {
+    const searched = join(work, 'searched.nnb');
+    compileModel(join(fixtureModelDir, 'tiny-cnn.onnx'), searched, { profile: join(repoRoot, 'fixtures', 'profiles', 'pixel5-cpu.json') });
+    const manifest = JSON.parse(readFileSync(join(searched, 'manifest.json'), 'utf8'));
+    assert.ok(validator('manifest.schema.json')(manifest), ajv.errorsText(validator('manifest.schema.json').errors));
+    assert.equal(manifest.profile.name, 'pixel5-cpu');
+    assert.ok(manifest.predicted.coldMs > manifest.predicted.warmMs);
+    const schedule = JSON.parse(readFileSync(join(searched, 'schedule.json'), 'utf8'));
+    assert.ok(validator('schedule.schema.json')(schedule), ajv.errorsText(validator('schedule.schema.json').errors));
+    assert.ok(schedule.steps.every((s: { predictedMs: unknown }) => typeof s.predictedMs === 'number'));
+  });
+
   it('plan.msgpack decodes to an object that validates', () => {
     const validate = validator('plan.schema.json');
     assert.ok(validate(unpack(readFileSync(join(bundle, 'plan.msgpack')))), ajv.errorsText(validate.errors));
