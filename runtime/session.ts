@@ -21,6 +21,7 @@ import type { Plan } from './plan/plan.js';
 import { LanePool } from './lanes/lane-pool.js';
 import { compileKernelModule } from './kernels/wasm/module.js';
 import { debugLevel } from './debug.js';
+import { chromeTrace, createLoadTrace, loadSpans, now, type TraceSpan } from './trace/trace.js';
 import { sizeOf, type Tensor } from './tensor/tensor.js';
 
 export interface SessionOptions {
@@ -45,6 +46,7 @@ export class Session {
   /** Stage times of the latest `run`; the first run also reads, transforms and waits for weights. */
   lastRunTimings: StageTimings = emptyTimings();
   private disposed = false;
+  private runs = 0;
 
   private constructor(
     readonly bundleDir: string,
@@ -56,6 +58,8 @@ export class Session {
     private readonly lanes: LanePool | undefined,
     private readonly loader: StreamingLoader | undefined,
     loadTimings: StageTimings,
+    private readonly spans: TraceSpan[],
+    private readonly loadTrace: Float64Array,
   ) {
     this.loadTimings = loadTimings;
   }
@@ -73,21 +77,27 @@ export class Session {
     const memory = timed(timings, plan.usesWasm ? 'prepareMs' : 'allocMs', () => createMemory(plan));
     const weights = options.verify ? undefined : timed(timings, 'readMs', () => openWeights(manifest, bundleDir, plan.weightsBytes));
     const ready = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));
+    const loadTrace = createLoadTrace(plan.steps.length);
     const lanes = plan.lanes > 1
-      ? timed(timings, 'prepareMs', () => new LanePool(plan.lanes - 1, memory.memory, compileKernelModule(), plan, bundleDir, ready.buffer as SharedArrayBuffer, weights?.file))
+      ? timed(timings, 'prepareMs', () => new LanePool(plan.lanes - 1, memory.memory, compileKernelModule(), plan, bundleDir,
+        ready.buffer as SharedArrayBuffer, loadTrace.buffer as SharedArrayBuffer, weights?.file))
       : undefined;
     const steps = timed(timings, 'prepareMs', () => prepareSteps(plan, bundleDir));
     const transforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, bundleDir));
+    const spans: TraceSpan[] = [{ lane: 0, name: 'load', stage: 'prepare', startMs: performance.timeOrigin + start, endMs: now() }];
     let loader: StreamingLoader | undefined;
     if (weights) {
-      loader = new StreamingLoader(plan, memory, transforms, ready, weights.fd, weights.file);
+      const onWait = (step: number, startMs: number, endMs: number): void => {
+        spans.push({ lane: 0, name: plan.steps[step].node, stage: 'wait', startMs, endMs });
+      };
+      loader = new StreamingLoader(plan, memory, transforms, ready, loadTrace, weights.fd, weights.file, onWait);
     } else {
       timed(timings, 'readMs', () => readVerifiedWeights(manifest, bundleDir, new Uint8Array(memory.buffer, plan.weightsOffset, plan.weightsBytes)));
       timed(timings, 'transformMs', () => runTransforms(memory, transforms));
       ready.fill(loaded);
     }
     timings.totalMs = performance.now() - start;
-    return new Session(bundleDir, manifest, plan, steps, memory, lanes, loader, timings);
+    return new Session(bundleDir, manifest, plan, steps, memory, lanes, loader, timings, spans, loadTrace);
   }
 
   get inputs(): readonly TensorSpec[] {
@@ -106,21 +116,34 @@ export class Session {
     if (this.disposed) throw new BundleError(runtimeCodes.disposed, this.bundleDir, 'the session was disposed');
     const ordered = this.manifest.inputs.map((spec) => checkedFeed(spec, feeds[spec.name]));
     const timings = emptyTimings();
-    const stepTimes = options.stepTimes ?? (debugLevel >= 2 ? new Float64Array(this.steps.length) : undefined);
     const loader = this.loader && !this.loader.done ? this.loader : undefined;
+    const firstRun = this.runs++ === 0;
+    const clock = firstRun || options.stepTimes || debugLevel >= 2
+      ? { starts: new Float64Array(this.steps.length), durations: options.stepTimes ?? new Float64Array(this.steps.length) }
+      : undefined;
     const before = loader ? { ...loader.times } : undefined;
-    const results = timed(timings, 'totalMs', () => executePlan(this.plan, this.memory, this.steps, ordered, this.lanes, stepTimes, loader));
+    const results = timed(timings, 'totalMs', () => executePlan(this.plan, this.memory, this.steps, ordered, this.lanes, clock, loader));
     if (loader && before) {
       timings.readMs = loader.times.readMs - before.readMs;
       timings.transformMs = loader.times.transformMs - before.transformMs;
       timings.waitMs = loader.times.waitMs - before.waitMs;
     }
     timings.executeMs = timings.totalMs - timings.readMs - timings.transformMs - timings.waitMs;
-    if (stepTimes && debugLevel >= 2) printStepTimes(this.plan, stepTimes);
+    if (clock && debugLevel >= 2) printStepTimes(this.plan, clock.durations);
+    if (clock && firstRun) {
+      this.plan.steps.forEach((step, i) => {
+        this.spans.push({ lane: 0, name: step.node, stage: 'execute', startMs: clock.starts[i], endMs: clock.starts[i] + clock.durations[i] });
+      });
+    }
     this.lastRunTimings = timings;
     const outputs: Outputs = {};
     this.manifest.outputs.forEach((spec, i) => { outputs[spec.name] = results[i]; });
     return outputs;
+  }
+
+  /** What every lane did during load and the first run, as a Chrome trace object (JSON-serialisable). */
+  trace(): object {
+    return chromeTrace([...this.spans, ...loadSpans(this.loadTrace, this.plan.steps.map((s) => s.node))]);
   }
 
   dispose(): void {

@@ -32,7 +32,8 @@ async function main(): Promise<void> {
       .option('input', { alias: 'i', type: 'string', array: true, default: [] as string[], describe: 'input file: name=path or, for a single input, path (.f32 raw float32 or .npy)' })
       .option('output', { alias: 'o', type: 'string', array: true, default: [] as string[], describe: 'write an output: name=path or, for a single output, path (.f32 or .npy)' })
       .option('timings', { type: 'boolean', default: false, describe: 'print the cold-start stage breakdown' })
-      .option('verify', { type: 'boolean', default: false, describe: 'check the sha256 of every bundle file before running' })
+      .option('verify', { type: 'boolean', default: false, describe: 'check the sha256 of the weights too, reading them all before running' })
+      .option('trace', { type: 'string', describe: 'write a Chrome trace (open in Perfetto) of what every lane did during load and the run' })
       .option('json', { type: 'boolean', default: false, describe: 'print outputs summary and timings as JSON' }),
     async (args) => (await import('./commands/run.js')).runCommand(args))
     .command('inspect <path>', 'print operators, parameter bytes and FLOPs of a model or bundle', (y) => y

@@ -111,15 +111,22 @@ function resolve(id: string, step: PlanStep, planFile: string): KernelVariant {
   return variant;
 }
 
+/** Per-step absolute start times (timeOrigin + now, ms) and durations (ms) of one run. */
+export interface StepClock {
+  readonly starts: Float64Array;
+  readonly durations: Float64Array;
+}
+
 export function executePlan(plan: Plan, memory: KernelMemory, steps: readonly PreparedStep[], feeds: readonly Tensor[], lanes?: LanePool,
-  stepTimes?: Float64Array, loader?: { before(step: number): void }): Tensor[] {
+  clock?: StepClock, loader?: { before(step: number): void }): Tensor[] {
   plan.inputs.forEach((v, i) => {
     const data = feeds[i].data;
     new Uint8Array(memory.buffer, plan.values[v].offset, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   });
   steps.forEach(({ step, variant, args, after }, index) => {
     loader?.before(index);
-    const start = stepTimes ? performance.now() : 0;
+    const start = clock ? performance.now() : 0;
+    if (clock) clock.starts[index] = performance.timeOrigin + start;
     if (step.lanes > 1 && variant.parallel && lanes) {
       const parallel = variant.parallel;
       parallel.prelude(memory, args);
@@ -128,7 +135,7 @@ export function executePlan(plan: Plan, memory: KernelMemory, steps: readonly Pr
       variant.run(memory, args);
     }
     if (after) after.variant.run(memory, after.args);
-    if (stepTimes) stepTimes[index] = performance.now() - start;
+    if (clock) clock.durations[index] = performance.now() - start;
   });
   return plan.outputs.map((v) => {
     const value = plan.values[v];

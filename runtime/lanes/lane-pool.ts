@@ -23,11 +23,11 @@ export class LanePool {
    * it at once, publishing them in `ready`.
    */
   constructor(readonly extraLanes: number, memory: WebAssembly.Memory, module: WebAssembly.Module, plan: Plan, private readonly file: string,
-    ready: SharedArrayBuffer, weightsFile?: string) {
+    ready: SharedArrayBuffer, trace: SharedArrayBuffer, weightsFile?: string) {
     const block = new SharedArrayBuffer(control.slots * 4);
     this.slots = new Int32Array(block);
     this.workers = Array.from({ length: extraLanes }, (_, i) => {
-      const startup: LaneStartup = { lane: i + 1, memory, module, plan, control: block, ready, weightsFile };
+      const startup: LaneStartup = { lane: i + 1, memory, module, plan, control: block, ready, trace, weightsFile };
       const worker = new Worker(workerUrl, { workerData: startup });
       worker.unref();
       return worker;

@@ -24,6 +24,7 @@ if (startup.weightsFile) loadOwnSteps(startup.weightsFile);
 
 function loadOwnSteps(weightsFile: string): void {
   const ready = new Int32Array(startup.ready);
+  const trace = new Float64Array(startup.trace);
   const own = startup.plan.steps.map((s, i) => (s.loader === startup.lane ? i : -1)).filter((i) => i >= 0);
   const transforms = prepareTransforms(startup.plan, '(lane)');
   const times = { readMs: 0, transformMs: 0, waitMs: 0 };
@@ -31,7 +32,7 @@ function loadOwnSteps(weightsFile: string): void {
   for (const step of own) {
     try {
       if (fd < 0) fd = openSync(weightsFile, 'r');
-      loadStep(startup.plan, step, fd, memory, transforms, ready, times);
+      loadStep(startup.plan, step, fd, memory, transforms, ready, times, trace, startup.lane);
       publish(ready, step, loaded);
     } catch (error) {
       for (const rest of own.filter((s) => s >= step)) publish(ready, rest, failed);

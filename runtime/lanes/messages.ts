@@ -14,6 +14,8 @@ export interface LaneStartup {
   readonly control: SharedArrayBuffer;
   /** Per-step load flags (runtime/load/load-steps.ts). */
   readonly ready: SharedArrayBuffer;
+  /** Per-step load spans (runtime/trace/trace.ts). */
+  readonly trace: SharedArrayBuffer;
   /** The weights file to load this lane's steps from; absent when everything is loaded already. */
   readonly weightsFile?: string;
 }

@@ -9,6 +9,7 @@ import { readSync } from 'node:fs';
 import type { KernelMemory } from '../kernels/variant.js';
 import type { Plan } from '../plan/plan.js';
 import type { PreparedTransform } from '../execute/executor.js';
+import { now, recordLoad } from '../trace/trace.js';
 
 export const loaded = 1;
 export const failed = -1;
@@ -22,9 +23,11 @@ export interface LoadTimes {
   waitMs: number;
 }
 
+/** Loads one step on lane `lane`, recording its spans in `trace`. */
 export function loadStep(plan: Plan, step: number, fd: number, memory: KernelMemory, transforms: readonly PreparedTransform[],
-  ready: Int32Array, times: LoadTimes): void {
+  ready: Int32Array, times: LoadTimes, trace: Float64Array, lane: number): void {
   const { weightsRange } = plan.steps[step];
+  const traceStart = now();
   let start = performance.now();
   if (weightsRange.bytes > 0) {
     const target = new Uint8Array(memory.buffer, plan.weightsOffset + weightsRange.offset, weightsRange.bytes);
@@ -36,6 +39,7 @@ export function loadStep(plan: Plan, step: number, fd: number, memory: KernelMem
     }
   }
   times.readMs += performance.now() - start;
+  const readEnd = now();
   for (const index of plan.steps[step].transforms) {
     const rawStep = plan.transforms[index].rawStep;
     if (rawStep !== step) times.waitMs += waitUntilLoaded(ready, rawStep);
@@ -44,6 +48,7 @@ export function loadStep(plan: Plan, step: number, fd: number, memory: KernelMem
     t.variant.transform!.run(memory, t.shapes, t.raw, t.packed);
     times.transformMs += performance.now() - start;
   }
+  recordLoad(trace, step, lane, traceStart, readEnd, now());
 }
 
 export function publish(ready: Int32Array, step: number, state: number): void {

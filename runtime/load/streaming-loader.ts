@@ -9,6 +9,7 @@ import type { PreparedTransform } from '../execute/executor.js';
 import type { KernelMemory } from '../kernels/variant.js';
 import type { Plan } from '../plan/plan.js';
 import { loaded, loadStep, publish, waitUntilLoaded, type LoadTimes } from './load-steps.js';
+import { now } from '../trace/trace.js';
 
 export class StreamingLoader {
   private fd: number;
@@ -19,8 +20,11 @@ export class StreamingLoader {
     private readonly memory: KernelMemory,
     private readonly transforms: readonly PreparedTransform[],
     readonly ready: Int32Array,
+    private readonly trace: Float64Array,
     fd: number,
     private readonly file: string,
+    /** Receives the executing lane's waits, for the trace. */
+    private readonly onWait: (step: number, startMs: number, endMs: number) => void,
   ) {
     this.fd = fd;
   }
@@ -34,10 +38,12 @@ export class StreamingLoader {
     if (Atomics.load(this.ready, step) === loaded) return;
     try {
       if (this.plan.steps[step].loader === 0) {
-        loadStep(this.plan, step, this.fd, this.memory, this.transforms, this.ready, this.times);
+        loadStep(this.plan, step, this.fd, this.memory, this.transforms, this.ready, this.times, this.trace, 0);
         publish(this.ready, step, loaded);
       } else {
+        const start = now();
         this.times.waitMs += waitUntilLoaded(this.ready, step);
+        this.onWait(step, start, now());
       }
     } catch (error) {
       this.close();
