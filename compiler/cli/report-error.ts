@@ -1,21 +1,30 @@
 /**
  * Prints an error for a user: coded diagnostics as they are (or as JSON with --json), anything
- * else as an internal error with its stack when NNCC_DEBUG is set.
+ * else as an internal error with its stack when NNCC_DEBUG is set. Errors are recognised by name,
+ * not class: `nncc run` throws them from the bundled runtime (dist/bundle), whose classes are
+ * copies of the ones the compiler imports.
  */
-import { BundleError, FeedError } from '../../runtime/errors/errors.js';
-import { CompileError } from '../diagnostics.js';
+import type { BundleError } from '../../runtime/errors/errors.js';
 import { debugLevel } from '../../runtime/debug.js';
+import type { CompileError } from '../diagnostics.js';
+
+const codedErrors = new Set(['CompileError', 'BundleError', 'FeedError']);
 
 export function reportError(error: unknown, asJson: boolean): void {
-  const known = error instanceof CompileError || error instanceof BundleError || error instanceof FeedError;
+  const known = error instanceof Error && codedErrors.has(error.name);
   const message = error instanceof Error ? error.message : String(error);
   if (asJson) {
-    const body = error instanceof CompileError ? error.toJSON()
-      : error instanceof BundleError ? { code: error.code, file: error.file, message: error.detail, expected: error.expected, actual: error.actual }
+    const name = error instanceof Error ? error.name : '';
+    const body = name === 'CompileError' ? (error as CompileError).toJSON()
+      : name === 'BundleError' ? bundleErrorBody(error as BundleError)
         : { code: known ? undefined : 'internal', message };
     process.stdout.write(`${JSON.stringify({ ok: false, error: body })}\n`);
     return;
   }
   process.stderr.write(`nncc: ${known ? '' : 'internal error: '}${message}\n`);
   if (!known && debugLevel >= 1 && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+}
+
+function bundleErrorBody(error: BundleError): object {
+  return { code: error.code, file: error.file, message: error.detail, expected: error.expected, actual: error.actual };
 }

@@ -23,8 +23,8 @@ const arena = new WebAssembly.Memory({ initial: allocBytes / 65536, maximum: all
 new Uint8Array(arena.buffer).fill(1);
 const allocMsPerMB = (performance.now() - start) / 64;
 
-// A lane imports the runtime's executor and kernels before it can work: time that, as a lane does.
-const laneImports = JSON.stringify(new URL('../../runtime/execute/executor.js', import.meta.url).href);
+// A lane imports the bundled runtime code before it can work: time an import of that size.
+const laneImports = JSON.stringify(new URL('../../bundle/runtime.js', import.meta.url).href);
 start = performance.now();
 const worker = new Worker(`import(${laneImports}).then(() => require("node:worker_threads").parentPort.postMessage(0))`, { eval: true });
 worker.once('message', () => {

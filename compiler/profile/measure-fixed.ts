@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { sampleOf, type DeviceProfile, type ReadCost, type Sample } from './profile.js';
 
 const childScript = fileURLToPath(new URL('./fixed-costs-child.js', import.meta.url));
-const runtimeEntry = fileURLToPath(new URL('../../runtime/index.js', import.meta.url));
+const runtimeEntry = fileURLToPath(new URL('../../bundle/runtime.js', import.meta.url));
 
 function wallMs(args: readonly string[]): number {
   const start = performance.now();

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { unpack } from 'msgpackr';
+import { unpack } from 'msgpackr/unpack';
 import { BundleError, runtimeCodes } from '../errors/errors.js';
 import { kernelAbi } from '../kernels/catalogue.js';
 import type { Plan } from '../plan/plan.js';

@@ -4,7 +4,7 @@
  * the cold-start stage breakdown, and with --trace writes what every lane did as a Chrome trace.
  */
 import { writeFileSync } from 'node:fs';
-import { Session } from '../../../runtime/session.js';
+import type * as Runtime from '../../../runtime/index.js';
 import type { StageTimings } from '../../../runtime/execute/timings.js';
 import type { Tensor } from '../../../runtime/tensor/tensor.js';
 import { CompileError, codes } from '../../diagnostics.js';
@@ -21,7 +21,11 @@ export interface RunArgs {
   json: boolean;
 }
 
+/** The bundled runtime (dist/bundle/runtime.js): one file to parse, as a deployed runtime would be. */
+const runtimeBundle = new URL('../../../bundle/runtime.js', import.meta.url).href;
+
 export async function runCommand(args: RunArgs): Promise<void> {
+  const { Session } = (await import(runtimeBundle)) as typeof Runtime;
   const session = await Session.create(args.bundle, { verify: args.verify });
   const inputFiles = parseFileBindings(args.input, session.inputs.map((i) => i.name), '--input');
   const feeds: Record<string, Tensor> = {};
