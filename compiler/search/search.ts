@@ -3,8 +3,9 @@
  * minimising the simulated cold latency under the byte budgets. It starts from NNV12's heuristic
  * (execute on lane 0; per step the option cheapest cold on its own; loads spread over the loader
  * lanes by earliest finish) and from two other corners (fastest execution, fewest bytes), and
- * improves each by local search on the simulator: change one step's option or loader, or swap
- * two steps' loaders, keep any improvement, until a full pass finds none. With several
+ * improves each by local search on the simulator: change one step's option or loader, move every
+ * step that can to one kernel and weight source, or swap two steps' loaders; keep any
+ * improvement, until a full pass finds none. With several
  * loader lanes it also starts from the best plan for one lane fewer, so adding lanes never makes
  * the plan worse. Deterministic. `lowerBound` bounds any plan from below.
  */
@@ -75,6 +76,13 @@ function alternativeStarts(problem: Problem, lanes: readonly number[]): Decision
   ];
 }
 
+/** Every (kernel, weight source) pair some step can use, in a fixed order. */
+function kernelSources(problem: Problem): [string, string][] {
+  const pairs = new Map<string, [string, string]>();
+  for (const step of problem.steps) for (const o of step.options) pairs.set(`${o.kernel}|${o.source}`, [o.kernel, o.source]);
+  return [...pairs.keys()].sort().map((k) => pairs.get(k)!);
+}
+
 /** Work done at load time; among plans of equal latency the one that does less wins. */
 function loadWorkMs(problem: Problem, decisions: readonly Decision[]): number {
   return decisions.reduce((sum, d, i) => {
@@ -108,6 +116,22 @@ function improve(problem: Problem, start: Decision[], budgets: Budgets, lanes: r
             improved = true;
           }
         }
+      }
+    }
+    // Moving every step that can to one kernel and weight source at once: kernels share their
+    // first-call (compile) cost across steps, which single changes cannot discover.
+    for (const [kernel, source] of kernelSources(problem)) {
+      const candidate = best.map((d, i) => {
+        const option = problem.steps[i].options.findIndex((o) => o.kernel === kernel && o.source === source);
+        return option >= 0 ? { ...d, option } : d;
+      });
+      if (!withinBudgets(problem, candidate, budgets)) continue;
+      const ms = simulate(problem, candidate, false).totalMs;
+      counter.evaluations++;
+      if (better(problem, ms, candidate, bestMs, best)) {
+        best = candidate;
+        bestMs = ms;
+        improved = true;
       }
     }
     // Exchanging the loaders of two steps reorders the lanes' work, which single changes cannot.
@@ -157,12 +181,13 @@ export function search(problem: Problem, budgets: Budgets = {}): SearchResult {
 
 /**
  * No plan is faster than (a) the executing lane's own chain: start-up, prepare, allocation and
- * every step's cheapest first execution, nor (b) storage: the earliest any read can start plus
- * every step's smallest read, then the last step's cheapest execution.
+ * every step's cheapest execution, nor (b) storage: the earliest any read can start plus every
+ * step's smallest read, then the last step's cheapest execution.
  */
 export function lowerBound(problem: Problem): number {
   const { fixed, steps } = problem;
-  const minExecute = steps.map((s) => Math.min(...s.options.map((o) => o.executeFirstMs)));
+  // Any step may run on a kernel already compiled, so its warm cost bounds it from below.
+  const minExecute = steps.map((s) => Math.min(...s.options.map((o) => Math.min(o.executeFirstMs, o.executeWarmMs))));
   const execChain = fixed.startMs + fixed.prepareMs + fixed.allocMs + minExecute.reduce((a, b) => a + b, 0);
   const hasWorkers = problem.lanes.some((l) => l.canLoad && l.id !== 0);
   const firstRead = fixed.startMs + Math.min(fixed.prepareMs + fixed.allocMs, hasWorkers ? fixed.workerStartMs : Infinity);

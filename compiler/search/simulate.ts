@@ -5,7 +5,9 @@
  * serves one read at a time (reads from several lanes share its throughput), each costing
  * latency + bytes / throughput, in the earliest free interval after the read is issued. A loader lane reads then transforms its steps' weights in step
  * order; the executing lane runs the steps in order, each once its weights are ready, loading
- * itself whatever it was assigned just before it needs it. Returns every task and the total.
+ * itself whatever it was assigned just before it needs it. A kernel's first execution pays its
+ * first-call cost (lazy compile, tier-up); later steps on the same kernel run at its warm cost,
+ * since its code is compiled by then. Returns every task and the total.
  */
 import type { Decision, Problem } from './problem.js';
 
@@ -74,6 +76,7 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
     laneClock.set(lane, end);
     ready[step] = end;
   }
+  const compiled = new Set<string>();
   for (let step = 0; step < steps.length; step++) {
     const d = decisions[step];
     if (d.loader === 0) {
@@ -83,7 +86,9 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
     const start = Math.max(execClock, ready[step]);
     record(0, 'wait', step, execClock, start);
     const option = steps[step].options[d.option];
-    execClock = start + option.executeFirstMs / speed(0);
+    const executeMs = compiled.has(option.kernel) ? option.executeWarmMs : option.executeFirstMs;
+    compiled.add(option.kernel);
+    execClock = start + executeMs / speed(0);
     record(0, 'execute', step, start, execClock);
   }
   return { totalMs: execClock, tasks };

@@ -2,7 +2,7 @@
  * The search against brute force on seeded random small problems (≤ 8 steps, ≤ 3 options,
  * 2–3 lanes): within 2% of the simulator's optimum in every case; never below the lower bound;
  * and the sanity properties: more loader lanes never increase predicted latency, a tighter byte
- * budget never increases bundle bytes, faster storage never decreases the bypassed steps.
+ * budget never increases bundle bytes, faster storage never un-bypasses a step's weights.
  */
 import assert from 'node:assert/strict';
 import { bruteForce } from '../../../compiler/search/brute-force.js';
@@ -60,11 +60,20 @@ describe('search', () => {
     }
   });
 
-  it('never bypasses fewer steps when storage gets faster (120 seeded problems)', () => {
-    const bypassed = (p: Problem) => search(p).decisions.filter((d, i) => p.steps[i].options[d.option].source === 'stored-transformed').length;
+  it('faster storage never un-bypasses a step that keeps its kernel (120 seeded problems)', () => {
+    // Counting all bypassed steps is not monotone for the optimum itself: with kernels sharing
+    // their first-call cost, faster storage can make another kernel worth compiling (seed 70:
+    // brute force bypasses 4 steps on slow storage, 3 on fast). The property holds per kernel.
+    const sourceOf = (p: Problem, d: { option: number }, i: number) => p.steps[i].options[d.option];
     for (const problem of propertyCases) {
       const faster = { ...problem, storage: { ...problem.storage, bytesPerMs: problem.storage.bytesPerMs * 4 } };
-      assert.ok(bypassed(faster) >= bypassed(problem), 'faster storage bypassed fewer');
+      const slow = search(problem).decisions;
+      const fast = search(faster).decisions;
+      slow.forEach((d, i) => {
+        const before = sourceOf(problem, d, i);
+        const after = sourceOf(faster, fast[i], i);
+        if (before.kernel === after.kernel && before.source === 'stored-transformed') assert.equal(after.source, 'stored-transformed');
+      });
     }
   });
 

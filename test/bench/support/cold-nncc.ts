@@ -1,0 +1,26 @@
+/**
+ * Child process of cold.bench: one end-to-end cold inference with nncc. Imports the runtime only
+ * (never the compiler), creates a session from the bundle directory, reads the input, runs once,
+ * checks the output, prints one JSON line: its own timings (import, create, run, ms), the
+ * session's stage breakdown (`load`: `session.loadTimings`, `run`: `session.lastRunTimings`),
+ * the output error and the peak RSS. Then exits (1 when the output is off).
+ *
+ * Usage: node dist/test/bench/support/cold-nncc.js BUNDLE_DIR INPUT.f32 EXPECTED.f32
+ */
+import { childArgs, readF32, report } from './cold-child.js';
+
+const [bundle, inputPath, expectedPath] = childArgs('cold-nncc.js BUNDLE_DIR INPUT.f32 EXPECTED.f32', 3);
+const importStart = performance.now();
+const { Session } = await import('../../../runtime/index.js');
+const createStart = performance.now();
+const session = Session.createSync(bundle);
+const createEnd = performance.now();
+const input = readF32(inputPath);
+const [inputSpec] = session.inputs;
+const runStart = performance.now();
+const outputs = session.runSync({ [inputSpec.name]: { dtype: 'float32', dims: inputSpec.dims, data: input } });
+const runEnd = performance.now();
+report(outputs[session.outputs[0].name].data as Float32Array, expectedPath, {
+  importMs: createStart - importStart, createMs: createEnd - createStart, runMs: runEnd - runStart,
+  load: session.loadTimings, run: session.lastRunTimings,
+});

@@ -1,0 +1,52 @@
+/**
+ * Child process of cold.bench: one engine's WARM latency, in one long-lived process: create the
+ * session, run WARMUPS untimed inferences, then time RUNS more (median), check the output and
+ * print one JSON line `{ warmMs, samples, maxRelError, ok, maxRssKB, … }`. ENGINE is `nncc`
+ * (MODEL is a bundle directory; the runtime only), `ort-node` (THREADS intra-op threads) or
+ * `ort-web` (one thread), the two peers through support/onnxruntime.ts.
+ *
+ * Usage: node dist/test/bench/support/cold-warm.js WARMUPS RUNS ENGINE MODEL INPUT.f32 DIMS EXPECTED.f32 [THREADS]
+ */
+import { childArgs, parseDims, readF32, report } from './cold-child.js';
+import { median } from './stats.js';
+
+const [warmups, runs, engine, model, inputPath, dims, expectedPath, threads] =
+  childArgs('cold-warm.js WARMUPS RUNS ENGINE MODEL INPUT.f32 DIMS EXPECTED.f32 [THREADS]', 7);
+const input = readF32(inputPath);
+
+interface Loaded {
+  run(): Promise<ArrayLike<number>>;
+  release(): unknown;
+}
+
+async function load(): Promise<Loaded> {
+  if (engine === 'nncc') {
+    const { Session } = await import('../../../runtime/index.js');
+    const session = Session.createSync(model);
+    const [spec] = session.inputs;
+    const feeds = { [spec.name]: { dtype: 'float32' as const, dims: spec.dims, data: input } };
+    const outputName = session.outputs[0].name;
+    return { run: async () => session.runSync(feeds)[outputName].data as Float32Array, release: () => session.dispose() };
+  }
+  const peers = await import('./onnxruntime.js');
+  const session = engine === 'ort-node'
+    ? await peers.ortNodeSession(model, parseDims(dims), Number(threads ?? 1))
+    : engine === 'ort-web' ? await peers.ortWebSession(model, parseDims(dims)) : undefined;
+  if (!session) {
+    process.stderr.write(`unknown engine '${engine}' (nncc, ort-node, ort-web)\n`);
+    process.exit(2);
+  }
+  return { run: () => session.run(input), release: () => session.release() };
+}
+
+const loaded = await load();
+let output: ArrayLike<number> = [];
+for (let i = 0; i < Number(warmups); i++) output = await loaded.run();
+const samples: number[] = [];
+for (let i = 0; i < Number(runs); i++) {
+  const start = performance.now();
+  output = await loaded.run();
+  samples.push(performance.now() - start);
+}
+await loaded.release();
+report(output, expectedPath, { engine, warmMs: median(samples), samples });
