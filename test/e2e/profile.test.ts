@@ -19,7 +19,7 @@ describe('nncc profile', () => {
   it('measures a model into a valid profile, reports the fit, and resumes without re-measuring', () => {
     const out = join(work, 'device.json');
     const first = nncc('profile', join(fixtureModelDir, 'fire-block.onnx'), '-o', out, '--quick', '--name', 'test-device', '--report');
-    assert.equal(first.status, 0, first.stderr);
+    assert.equal(first.status, 0, first.stderr.slice(-2000));
     assert.match(first.stderr, /nncc profile: kernels \d+\/\d+/);
     assert.match(first.stdout, /cost model of test-device/);
     const profile = loadProfile(out);
