@@ -30,6 +30,8 @@ export interface CompileOptions extends ImportOptions, LowerOptions {
   profile?: string;
   /** With a profile: `cold` (default) searches for the least cold latency; `warm` is the conventional plan. */
   objective?: Objective;
+  /** With a profile: plan a switch to the warm-fastest kernels after the first run (default true). */
+  continuous?: boolean;
   budgets?: Budgets;
   /** Directory to write each stage's output into. */
   dumpDir?: string;
@@ -80,7 +82,8 @@ export function compileModel(modelPath: string, outDir: string, options: Compile
     dump('03.search.txt', formatReport(search.report));
   }
   options.onStage?.('lower');
-  const lowered = lowerGraph(graph, { ...options, choices: search?.choices, loaders: search?.loaders });
+  const warmChoices = options.continuous === false ? undefined : search?.warmChoices;
+  const lowered = lowerGraph(graph, { ...options, choices: search?.choices, loaders: search?.loaders, warmChoices });
   const modelSha256 = createHash('sha256').update(readFileSync(modelPath)).digest('hex');
   const prediction = search ? predictionOf(search.report) : undefined;
   const identity = { modelName: graph.name, modelSha256, opset: graph.opset, profile: profileIdentity, prediction };

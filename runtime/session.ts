@@ -8,12 +8,16 @@
  * gives them, and bind every step to its kernel variant (`prepare`). The first run then streams:
  * before each step the executing lane reads and transforms that step's weights itself, or waits
  * until the lane that loads them has published them (`read`, `transform`, `wait`). With
- * `verify`, the whole weights file is read and hashed up front instead.
+ * `verify`, the whole weights file is read and hashed up front instead. After the first run,
+ * planned warm kernels are prepared in the background and later runs switch to them.
  */
+import { closeSync, readSync } from 'node:fs';
 import { openWeights, readManifest, readPlan, readVerifiedWeights } from './bundle/read-bundle.js';
 import type { Manifest, TensorSpec } from './bundle/manifest.js';
 import { BundleError, FeedError, runtimeCodes } from './errors/errors.js';
-import { createMemory, executePlan, prepareSteps, prepareTransforms, runTransforms, type PlannedMemory, type PreparedStep } from './execute/executor.js';
+import {
+  createMemory, executePlan, prepareSteps, prepareTransforms, runTransforms, type PlannedMemory, type PreparedStep, type PreparedTransform,
+} from './execute/executor.js';
 import { loaded } from './load/load-steps.js';
 import { StreamingLoader } from './load/streaming-loader.js';
 import { emptyTimings, timed, type StageTimings } from './execute/timings.js';
@@ -47,6 +51,8 @@ export class Session {
   lastRunTimings: StageTimings = emptyTimings();
   private disposed = false;
   private runs = 0;
+  /** Continuous inference: steps whose warm kernel is prepared (later runs use it). */
+  private readonly warmReady: Uint8Array;
 
   private constructor(
     readonly bundleDir: string,
@@ -60,8 +66,10 @@ export class Session {
     loadTimings: StageTimings,
     private readonly spans: TraceSpan[],
     private readonly loadTrace: Float64Array,
+    private readonly warmTransforms: readonly PreparedTransform[],
   ) {
     this.loadTimings = loadTimings;
+    this.warmReady = new Uint8Array(plan.steps.length);
   }
 
   static async create(bundleDir: string, options: SessionOptions = {}): Promise<Session> {
@@ -97,7 +105,8 @@ export class Session {
       ready.fill(loaded);
     }
     timings.totalMs = performance.now() - start;
-    return new Session(bundleDir, manifest, plan, steps, memory, lanes, loader, timings, spans, loadTrace);
+    const warmTransforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, bundleDir, plan.warmTransforms));
+    return new Session(bundleDir, manifest, plan, steps, memory, lanes, loader, timings, spans, loadTrace, warmTransforms);
   }
 
   get inputs(): readonly TensorSpec[] {
@@ -109,7 +118,34 @@ export class Session {
   }
 
   async run(feeds: Feeds, options: RunOptions = {}): Promise<Outputs> {
-    return this.runSync(feeds, options);
+    const outputs = this.runSync(feeds, options);
+    if (this.runs === 1) this.prepareWarmKernels();
+    return outputs;
+  }
+
+  /** Steps now running on their warm kernel (continuous inference). */
+  get warmSteps(): number {
+    return this.warmReady.reduce((n, v) => n + v, 0);
+  }
+
+  /**
+   * Continuous inference: after the first run, prepares each planned warm kernel's weights in
+   * the background, one step per event-loop turn, and switches that step over when done.
+   * Returns when all are switched (callers need not wait).
+   */
+  async prepareWarmKernels(): Promise<void> {
+    for (let i = 0; i < this.plan.steps.length; i++) {
+      const warm = this.plan.steps[i].warm;
+      if (!warm || this.warmReady[i]) continue;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.disposed) return;
+      if (warm.weightsRange.bytes > 0) this.readWarmWeights(warm.weightsRange);
+      for (const index of warm.transforms) {
+        const t = this.warmTransforms[index];
+        t.variant.transform!.run(this.memory, t.shapes, t.raw, t.packed);
+      }
+      this.warmReady[i] = 1;
+    }
   }
 
   runSync(feeds: Feeds, options: RunOptions = {}): Outputs {
@@ -122,7 +158,7 @@ export class Session {
       ? { starts: new Float64Array(this.steps.length), durations: options.stepTimes ?? new Float64Array(this.steps.length) }
       : undefined;
     const before = loader ? { ...loader.times } : undefined;
-    const results = timed(timings, 'totalMs', () => executePlan(this.plan, this.memory, this.steps, ordered, this.lanes, clock, loader));
+    const results = timed(timings, 'totalMs', () => executePlan(this.plan, this.memory, this.steps, ordered, this.lanes, clock, loader, this.warmReady));
     if (loader && before) {
       timings.readMs = loader.times.readMs - before.readMs;
       timings.transformMs = loader.times.transformMs - before.transformMs;
@@ -139,6 +175,20 @@ export class Session {
     const outputs: Outputs = {};
     this.manifest.outputs.forEach((spec, i) => { outputs[spec.name] = results[i]; });
     return outputs;
+  }
+
+  private readWarmWeights(range: { offset: number; bytes: number }): void {
+    const { fd } = openWeights(this.manifest, this.bundleDir, this.plan.weightsBytes);
+    try {
+      const target = new Uint8Array(this.memory.buffer, this.plan.weightsOffset + range.offset, range.bytes);
+      for (let done = 0; done < range.bytes;) {
+        const n = readSync(fd, target, done, range.bytes - done, range.offset + done);
+        if (n === 0) throw new BundleError(runtimeCodes.fileSizeMismatch, this.bundleDir, 'weights file ended early');
+        done += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** What every lane did during load and the first run, as a Chrome trace object (JSON-serialisable). */

@@ -54,6 +54,7 @@ function renderStep(step: PlanStep, index: number, plan: Plan, nameOf: (v: numbe
     ['node', step.node],
     ['op', step.op],
     ['kernel', step.kernel],
+    ['warmKernel', step.warm?.kernel ?? null],
     ['fused', step.fused?.op ?? null],
     ['lanes', step.lanes],
     ['loader', step.loader],

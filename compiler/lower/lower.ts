@@ -28,6 +28,8 @@ export interface LowerOptions {
   choices?: Map<Node, KernelChoice>;
   /** Lane that loads each node's weights, as the search chose (default: the executing lane, 0). */
   loaders?: Map<Node, number>;
+  /** Continuous inference: the warm-fastest variant of nodes whose cold choice differs. */
+  warmChoices?: Map<Node, KernelVariant>;
   kernels?: KernelStrategy;
   /** Store transformed weights packed in the bundle (true, default) or raw with a load-time transform. */
   bypass?: boolean;
@@ -59,6 +61,7 @@ export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredMod
   const fileChunks: Uint8Array[] = [];
   const segments: WeightSegment[] = [];
   const transforms: Omit<PlanTransform, 'rawStep'>[] = [];
+  const warmTransforms: Omit<PlanTransform, 'rawStep'>[] = [];
   let weightsBytes = 0;
 
   const addValue = (key: string, value: DraftValue): number => {
@@ -105,6 +108,48 @@ export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredMod
     return to;
   };
 
+  /**
+   * The warm alternative of a step (continuous inference). Weights it needs that the cold plan
+   * does not load (raw weights the cold kernel read already transformed) are stored at the end of
+   * the weights file and read in the background, with its packed weights made from them.
+   */
+  const deferred: { value: number; bytes: Uint8Array; warm: { weightsRange: { offset: number; bytes: number } } }[] = [];
+  const lowerWarm = (node: Node, variant: KernelVariant, stepIndex: number) => {
+    const transformed = variant.transform?.input;
+    const shapes = stepShapes(graph, node);
+    const warm = {
+      kernel: variant.id,
+      inputs: [] as number[],
+      scratchOffset: 0,
+      scratchBytes: align64(variant.scratchBytes(shapes)),
+      transforms: [] as number[],
+      weightsRange: { offset: 0, bytes: 0 },
+    };
+    const available = (name: string): number => {
+      const known = indexOf.get(name);
+      if (known !== undefined) return known;
+      const constant = graph.constants.get(name)!;
+      const key = `${name}@warm-raw`;
+      const value = addValue(key, { name: key, dtype: constant.dtype, dims: [...constant.dims], kind: 'constant', bytes: constant.data.byteLength, offset: 0 });
+      deferred.push({ value, bytes: new Uint8Array(constant.data.buffer, constant.data.byteOffset, constant.data.byteLength), warm });
+      return value;
+    };
+    warm.inputs = node.inputs.map((name, i) => {
+      if (name === '' || !graph.constants.has(name)) return valueIndex(name);
+      const raw = available(name);
+      if (i !== transformed) return raw;
+      const key = `${name}@${variant.id}@warm`;
+      const constant = graph.constants.get(name)!;
+      const to = addValue(key, {
+        name: key, dtype: constant.dtype, dims: [...constant.dims], kind: 'packed', bytes: variant.transform!.packedBytes(shapes), packedFor: variant.id, offset: 0,
+      });
+      warm.transforms.push(warmTransforms.length);
+      warmTransforms.push({ kernel: variant.id, step: stepIndex, from: raw, to });
+      return to;
+    });
+    return warm;
+  };
+
   for (const input of graph.inputs) {
     addValue(input.name, { name: input.name, dtype: input.dtype, dims: [...input.dims], kind: 'input', bytes: sizeOf(input.dims) * bytesPerElement(input.dtype), offset: 0 });
   }
@@ -124,9 +169,21 @@ export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredMod
       bytes: ownSegments[ownSegments.length - 1].offset + ownSegments[ownSegments.length - 1].bytes - ownSegments[0].offset,
     };
     const ownTransforms = transforms.slice(firstTransform).map((_, i) => firstTransform + i);
-    return { node, variant, inputs, outputs, fused, weightsRange, ownTransforms, scratchBytes: align64(variant.scratchBytes(stepShapes(graph, node))) };
+    const warm = options.warmChoices?.get(node);
+    return {
+      node, variant, inputs, outputs, fused, weightsRange, ownTransforms,
+      scratchBytes: align64(variant.scratchBytes(stepShapes(graph, node))),
+      warm: warm ? lowerWarm(node, warm, stepIndex) : undefined,
+    };
   });
   const outputs = graph.outputs.map(valueIndex);
+  // Weights only warm kernels need go last in the file, so the cold path never reads them.
+  for (const { value, bytes, warm } of deferred) {
+    values[value].segment = storeInFile(bytes);
+    const segment = segments[values[value].segment!];
+    const start = warm.weightsRange.bytes === 0 ? segment.offset : warm.weightsRange.offset;
+    warm.weightsRange = { offset: start, bytes: segment.offset + segment.bytes - start };
+  }
 
   // Memory: static data | weights image | packed at load | activations | scratch.
   const weightsOffset = kernelStaticBytes;
@@ -141,7 +198,7 @@ export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredMod
   }
   cursor = placeActivations(values, drafts, outputs, cursor);
   const scratchOffset = cursor;
-  const scratchBytes = Math.max(0, ...drafts.map((d) => d.scratchBytes));
+  const scratchBytes = Math.max(0, ...drafts.map((d) => Math.max(d.scratchBytes, d.warm?.scratchBytes ?? 0)));
 
   const steps: PlanStep[] = drafts.map((d) => ({
     node: d.node.name,
@@ -157,8 +214,11 @@ export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredMod
     loader: options.loaders?.get(d.node) ?? 0,
     weightsRange: d.weightsRange,
     transforms: d.ownTransforms,
+    ...(d.warm ? { warm: { ...d.warm, scratchOffset: d.warm.scratchBytes > 0 ? scratchOffset : 0 } } : {}),
   }));
-  const planTransforms = transforms.map((t) => ({ ...t, rawStep: segmentOwner[values[t.from].segment!] }));
+  // A warm kernel's raw weights may belong to no step (read in the background): its own step then.
+  const withRawStep = (t: Omit<PlanTransform, 'rawStep'>): PlanTransform => ({ ...t, rawStep: segmentOwner[values[t.from].segment!] ?? t.step });
+  const planTransforms = transforms.map(withRawStep);
   const plan: Plan = {
     format: planFormatVersion,
     values: values.map(finishValue),
@@ -166,6 +226,7 @@ export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredMod
     outputs,
     steps,
     transforms: planTransforms,
+    warmTransforms: warmTransforms.map(withRawStep),
     segments,
     weightsBytes,
     weightsOffset,

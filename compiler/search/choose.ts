@@ -8,6 +8,7 @@
 import type { Graph, Node } from '../ir/graph.js';
 import type { DeviceProfile } from '../profile/profile.js';
 import type { KernelChoice } from '../select/select-kernels.js';
+import type { KernelVariant } from '../../runtime/kernels/variant.js';
 import { buildProblem, type CandidateProblem } from './candidates.js';
 import { bundleBytes, type Budgets, type Decision } from './problem.js';
 import { conventionalPlan, lowerBound, search } from './search.js';
@@ -51,13 +52,17 @@ export interface SearchReport {
 }
 
 export function chooseKernels(graph: Graph, profile: DeviceProfile, objective: Objective, budgets: Budgets = {}):
-  { choices: Map<Node, KernelChoice>; loaders: Map<Node, number>; report: SearchReport; problem: CandidateProblem; decisions: Decision[] } {
+  { choices: Map<Node, KernelChoice>; loaders: Map<Node, number>; warmChoices: Map<Node, KernelVariant>; report: SearchReport; problem: CandidateProblem; decisions: Decision[] } {
   const problem = buildProblem(graph, profile);
   const decisions = objective === 'warm' ? conventionalPlan(problem) : search(problem, budgets).decisions;
   const choices = new Map<Node, KernelChoice>();
   const loaders = new Map<Node, number>();
+  const warmChoices = new Map<Node, KernelVariant>();
   problem.steps.forEach((step, i) => {
     loaders.set(step.node, decisions[i].loader);
+    // Continuous inference: switch to the warm-fastest kernel after the first run, when it differs.
+    const warmest = step.options.reduce((b, o, j) => (o.executeWarmMs < step.options[b].executeWarmMs ? j : b), 0);
+    if (step.variants[warmest] !== step.variants[decisions[i].option]) warmChoices.set(step.node, step.variants[warmest]);
     const option = step.options[decisions[i].option];
     choices.set(step.node, { variant: step.variants[decisions[i].option], bypass: option.source === 'stored-transformed' });
   });
@@ -66,6 +71,7 @@ export function chooseKernels(graph: Graph, profile: DeviceProfile, objective: O
   return {
     choices,
     loaders,
+    warmChoices,
     problem,
     decisions,
     report: {

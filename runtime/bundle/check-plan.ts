@@ -21,7 +21,7 @@ export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
   };
   if (typeof plan !== 'object' || plan === null) fail('not a plan object');
   if (plan.format !== planFormatVersion) fail('plan format differs', String(planFormatVersion), String(plan.format));
-  for (const key of ['values', 'inputs', 'outputs', 'steps', 'segments', 'transforms'] as const) {
+  for (const key of ['values', 'inputs', 'outputs', 'steps', 'segments', 'transforms', 'warmTransforms'] as const) {
     if (!Array.isArray(plan[key])) fail(`'${key}' must be a list`);
   }
   if (!Number.isInteger(plan.lanes) || plan.lanes < 1 || plan.lanes > maxLanes) fail(`'lanes' must be 1 to ${maxLanes}`);
@@ -45,12 +45,13 @@ export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
       fail(`step '${step.node}' names a weights range outside the weights file`);
     }
     if (!Array.isArray(step.transforms) || step.transforms.some((t) => !Number.isInteger(t) || !plan.transforms[t])) fail(`step '${step.node}' names a transform that does not exist`);
+    if (step.warm) checkWarm(plan, step, isIndex, fail);
     if (!Number.isSafeInteger(step.scratchOffset) || !Number.isSafeInteger(step.scratchBytes) || step.scratchBytes < 0
       || (step.scratchBytes > 0 && (step.scratchOffset < plan.weightsOffset || step.scratchOffset + step.scratchBytes > plan.memoryBytes))) {
       fail(`step '${step.node}' has scratch outside the planned memory`);
     }
   }
-  for (const t of plan.transforms) {
+  for (const t of [...plan.transforms, ...plan.warmTransforms]) {
     if (!isIndex(t.from, false) || !isIndex(t.to, false) || !Number.isInteger(t.step) || !plan.steps[t.step]) fail('a transform names a value or step that does not exist');
     if (plan.values[t.from].kind !== 'constant' || plan.values[t.to].kind !== 'packed') fail('a transform must read a constant and write a packed value');
     if (!Number.isInteger(t.rawStep) || t.rawStep < 0 || t.rawStep > t.step) fail('a transform reads weights of a step that is not loaded before it');
@@ -58,6 +59,21 @@ export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
   if (!plan.inputs.every((v) => isIndex(v, false)) || !plan.outputs.every((v) => isIndex(v, false))) fail('inputs or outputs name values that do not exist');
   checkSpecs(plan, plan.inputs, manifest.inputs, 'inputs', fail);
   checkSpecs(plan, plan.outputs, manifest.outputs, 'outputs', fail);
+}
+
+function checkWarm(plan: Plan, step: Plan['steps'][number], isIndex: (v: unknown, omitted: boolean) => boolean, fail: Fail): void {
+  const warm = step.warm!;
+  if (typeof warm.kernel !== 'string' || !Array.isArray(warm.inputs) || !warm.inputs.every((v) => isIndex(v, true))) fail(`step '${step.node}' has an invalid warm kernel`);
+  if (!Array.isArray(warm.transforms) || warm.transforms.some((t) => !Number.isInteger(t) || !plan.warmTransforms[t])) fail(`step '${step.node}' names a warm transform that does not exist`);
+  const range = warm.weightsRange;
+  if (!range || !Number.isSafeInteger(range.offset) || !Number.isSafeInteger(range.bytes) || range.offset < 0 || range.bytes < 0
+    || range.offset + range.bytes > plan.weightsBytes) {
+    fail(`step '${step.node}' names a warm weights range outside the weights file`);
+  }
+  if (!Number.isSafeInteger(warm.scratchBytes) || warm.scratchBytes < 0
+    || (warm.scratchBytes > 0 && (warm.scratchOffset < plan.weightsOffset || warm.scratchOffset + warm.scratchBytes > plan.memoryBytes))) {
+    fail(`step '${step.node}' has warm scratch outside the planned memory`);
+  }
 }
 
 function checkValues(plan: Plan, fail: Fail): void {

@@ -43,6 +43,8 @@ export interface PreparedStep {
   readonly args: StepArgs;
   /** The activation to apply after the step when the variant does not fuse it. */
   readonly after?: { readonly variant: KernelVariant; readonly args: StepArgs };
+  /** The warm kernel of continuous inference, used once its weights are prepared. */
+  readonly warm?: Omit<PreparedStep, 'step' | 'warm'>;
 }
 
 export interface PreparedTransform {
@@ -56,33 +58,41 @@ const info = (v: PlanValue): ValueInfo => ({ dtype: v.dtype, dims: v.dims });
 
 export function prepareSteps(plan: Plan, planFile: string): PreparedStep[] {
   return plan.steps.map((step) => {
-    const variant = resolve(step.kernel, step, planFile);
-    const shapes = shapesOf(plan, step);
-    const offsetOf = (v: number): number => (v < 0 ? -1 : plan.values[v].offset);
-    const fused = step.fused;
-    const args: StepArgs = {
-      shapes,
-      inputs: step.inputs.map(offsetOf),
-      outputs: step.outputs.map(offsetOf),
-      scratch: step.scratchBytes > 0 ? step.scratchOffset : -1,
-      activation: fused && variant.fusesActivation ? { code: fused.code, p0: fused.p0, p1: fused.p1 } : noActivation,
-    };
-    if (!fused || variant.fusesActivation) return { step, variant, args };
-    const out = plan.values[step.outputs[0]];
-    const extras = fused.inputs.map((v) => (v < 0 ? undefined : info(plan.values[v])));
-    const afterArgs: StepArgs = {
-      shapes: { attrs: fused.attrs, inputs: [info(out), ...extras], outputs: [info(out)] },
-      inputs: [out.offset, ...fused.inputs.map(offsetOf)],
-      outputs: [out.offset],
-      scratch: -1,
-      activation: noActivation,
-    };
-    return { step, variant, args, after: { variant: resolve(fused.kernel, step, planFile), args: afterArgs } };
+    const cold = bind(plan, step, step.kernel, step.inputs, step.scratchOffset, step.scratchBytes, planFile);
+    const warm = step.warm ? bind(plan, step, step.warm.kernel, step.warm.inputs, step.warm.scratchOffset, step.warm.scratchBytes, planFile) : undefined;
+    return { step, ...cold, ...(warm ? { warm } : {}) };
   });
 }
 
-export function prepareTransforms(plan: Plan, planFile: string): PreparedTransform[] {
-  return plan.transforms.map((t) => {
+/** A step's kernel with its arguments (and the fused activation to apply after, if it does not fuse it). */
+function bind(plan: Plan, step: PlanStep, kernel: string, inputs: readonly number[], scratchOffset: number, scratchBytes: number,
+  planFile: string): Omit<PreparedStep, 'step' | 'warm'> {
+  const variant = resolve(kernel, step, planFile);
+  const shapes = shapesOf(plan, step);
+  const offsetOf = (v: number): number => (v < 0 ? -1 : plan.values[v].offset);
+  const fused = step.fused;
+  const args: StepArgs = {
+    shapes,
+    inputs: inputs.map(offsetOf),
+    outputs: step.outputs.map(offsetOf),
+    scratch: scratchBytes > 0 ? scratchOffset : -1,
+    activation: fused && variant.fusesActivation ? { code: fused.code, p0: fused.p0, p1: fused.p1 } : noActivation,
+  };
+  if (!fused || variant.fusesActivation) return { variant, args };
+  const out = plan.values[step.outputs[0]];
+  const extras = fused.inputs.map((v) => (v < 0 ? undefined : info(plan.values[v])));
+  const afterArgs: StepArgs = {
+    shapes: { attrs: fused.attrs, inputs: [info(out), ...extras], outputs: [info(out)] },
+    inputs: [out.offset, ...fused.inputs.map(offsetOf)],
+    outputs: [out.offset],
+    scratch: -1,
+    activation: noActivation,
+  };
+  return { variant, args, after: { variant: resolve(fused.kernel, step, planFile), args: afterArgs } };
+}
+
+export function prepareTransforms(plan: Plan, planFile: string, transforms = plan.transforms): PreparedTransform[] {
+  return transforms.map((t) => {
     const step = plan.steps[t.step];
     const variant = resolve(t.kernel, step, planFile);
     return { variant, shapes: shapesOf(plan, step), raw: plan.values[t.from].offset, packed: plan.values[t.to].offset };
@@ -118,12 +128,15 @@ export interface StepClock {
 }
 
 export function executePlan(plan: Plan, memory: KernelMemory, steps: readonly PreparedStep[], feeds: readonly Tensor[], lanes?: LanePool,
-  clock?: StepClock, loader?: { before(step: number): void }): Tensor[] {
+  clock?: StepClock, loader?: { before(step: number): void }, warmReady?: Uint8Array): Tensor[] {
   plan.inputs.forEach((v, i) => {
     const data = feeds[i].data;
     new Uint8Array(memory.buffer, plan.values[v].offset, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   });
-  steps.forEach(({ step, variant, args, after }, index) => {
+  steps.forEach((prepared, index) => {
+    const chosen = prepared.warm && warmReady?.[index] ? prepared.warm : prepared;
+    const { step } = prepared;
+    const { variant, args, after } = chosen;
     loader?.before(index);
     const start = clock ? performance.now() : 0;
     if (clock) clock.starts[index] = performance.timeOrigin + start;

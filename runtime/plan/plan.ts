@@ -77,6 +77,19 @@ export interface PlanStep {
   readonly weightsRange: { readonly offset: number; readonly bytes: number };
   /** Load-time transforms of this step's weights (indices into `Plan.transforms`), run after the read. */
   readonly transforms: readonly number[];
+  /**
+   * Continuous inference: the warm-fastest kernel, prepared in the background after the first
+   * run (its transforms, indices into `Plan.warmTransforms`); later runs switch to it.
+   */
+  readonly warm?: {
+    readonly kernel: string;
+    readonly inputs: readonly number[];
+    readonly scratchOffset: number;
+    readonly scratchBytes: number;
+    readonly transforms: readonly number[];
+    /** Bytes of the weights file only this warm kernel needs, read in the background first. */
+    readonly weightsRange: { readonly offset: number; readonly bytes: number };
+  };
 }
 
 /** A weight transform the runtime runs at load time: raw constant → packed value. */
@@ -97,6 +110,8 @@ export interface Plan {
   readonly outputs: readonly number[];
   readonly steps: readonly PlanStep[];
   readonly transforms: readonly PlanTransform[];
+  /** Background transforms for the warm kernels of continuous inference. */
+  readonly warmTransforms: readonly PlanTransform[];
   readonly segments: readonly WeightSegment[];
   /** Size of the weights file in bytes. */
   readonly weightsBytes: number;

@@ -50,6 +50,33 @@ describe('compile with a device profile', () => {
     }
   }
 
+  it('continuous inference: later runs switch to the warm kernels, with the same outputs', async () => {
+    const b = new OnnxModelBuilder('warm-switch', 13);
+    const random = seededRandom(12);
+    let h = b.input('x', 'float32', [1, 32, 28, 28]);
+    for (const name of ['a', 'b', 'c']) {
+      const w = b.initializer(`${name}.w`, randomTensor(random, [32, 32, 3, 3], 0.05));
+      h = b.op('Relu', [b.op('Conv', [h, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, name)]);
+    }
+    b.output(h);
+    const model = join(work, 'warm-switch.onnx');
+    writeFileSync(model, b.toBytes());
+    // Pixel 5's Winograd transform is too slow for a cold start but its execution is fastest warm.
+    const bundle = join(work, 'warm-switch.nnb');
+    compileModel(model, bundle, { profile: profile('pixel5-cpu') });
+    const schedule = JSON.parse(readFileSync(join(bundle, 'schedule.json'), 'utf8')) as { steps: { kernel: string; warmKernel: string | null }[] };
+    const switching = schedule.steps.filter((s) => s.warmKernel !== null);
+    assert.ok(switching.length > 0, 'some step plans a warm kernel');
+    const feeds = { x: randomTensor(seededRandom(13), [1, 32, 28, 28]) };
+    const session = await Session.create(bundle);
+    const first = Object.values(await session.run(feeds))[0];
+    await session.prepareWarmKernels();
+    assert.equal(session.warmSteps, switching.length);
+    const later = Object.values(await session.run(feeds))[0];
+    session.dispose();
+    assert.equal(compareTensors(later, first, 1e-3, 1e-4), undefined);
+  });
+
   it('keeps a bundle byte budget, and refuses one no plan fits', () => {
     // A device with one lane and very fast storage: storing transformed weights beats transforming at load.
     const device = JSON.parse(readFileSync(profile('pixel5-cpu'), 'utf8'));

@@ -17,6 +17,7 @@ export interface CompileArgs {
   lanes: number;
   profile?: string;
   objective: 'cold' | 'warm';
+  continuous: boolean;
   maxBundleBytes?: number;
   maxMemoryBytes?: number;
   dumpDir?: string;
@@ -36,6 +37,7 @@ export function compileCommand(args: CompileArgs): void {
     lanes: args.lanes,
     profile: args.profile,
     objective: args.objective,
+    continuous: args.continuous,
     budgets: { maxBundleBytes: args.maxBundleBytes, maxMemoryBytes: args.maxMemoryBytes },
     dumpDir: args.dumpDir,
     onStage: args.json ? undefined : (stage) => process.stderr.write(`nncc: ${stage}…\n`),
