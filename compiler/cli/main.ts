@@ -19,6 +19,7 @@ async function main(): Promise<void> {
       .option('batch', { type: 'number', default: 1, describe: 'size for an unbound symbolic first input dimension' })
       .option('profile', { type: 'string', describe: 'device profile (nncc profile, or fixtures/profiles/*.json): search kernels and weight sources for that device' })
       .option('objective', { choices: ['cold', 'warm'] as const, default: 'cold' as const, describe: 'with --profile: cold = least cold latency; warm = the conventional plan (warm-fastest kernels, nothing stored transformed)' })
+      .option('continuous', { type: 'boolean', default: true, describe: 'with --profile: after the first run, prepare the warm-fastest kernels in the background and switch to them (--no-continuous: keep the cold plan)' })
       .option('max-bundle-bytes', { type: 'number', describe: 'with --profile: budget for the bundle\'s weights' })
       .option('max-memory-bytes', { type: 'number', describe: 'with --profile: budget for weights in memory (read plus packed at load)' })
       .option('kernels', { choices: ['fast', 'reference'] as const, default: 'fast' as const, describe: 'fast: wasm SIMD kernels where they apply; reference: the TypeScript reference kernels only' })
@@ -41,6 +42,12 @@ async function main(): Promise<void> {
       .option('dim', { type: 'string', array: true, default: [] as string[], describe: 'bind a symbolic dimension: --dim batch_size=1' })
       .option('json', { type: 'boolean', default: false, describe: 'print as JSON' }),
     async (args) => (await import('./commands/inspect.js')).inspectCommand(args))
+    .command('diff <a> <b>', 'compare two bundles for review: per-operator changes and totals; exit 0 identical, 1 different, 2 error', (y) => y
+      .positional('a', { type: 'string', demandOption: true, describe: 'the bundle before: a bundle directory (.nnb) or its schedule.json' })
+      .positional('b', { type: 'string', demandOption: true, describe: 'the bundle after: a bundle directory (.nnb) or its schedule.json' })
+      .option('format', { choices: ['text', 'md'] as const, default: 'text' as const, describe: 'text: for a terminal; md: Markdown (summary, totals table, per-operator table) for a pull-request comment' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the diff as JSON (overrides --format)' }),
+    async (args) => (await import('./commands/diff.js')).diffCommand(args))
     .command('profile [models..]', 'measure this machine into a device profile (kernel costs for the given models)', (y) => y
       .positional('models', { type: 'string', array: true, default: [] as string[], describe: '.onnx models whose operators to measure' })
       .option('output', { alias: 'o', type: 'string', default: 'device.json', describe: 'profile file to write (or to --resume / --report)' })
@@ -50,7 +57,7 @@ async function main(): Promise<void> {
       .option('quick', { type: 'boolean', default: false, describe: 'fewer repetitions (faster, noisier)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
     async (args) => (await import('./commands/profile.js')).profileCommand(args as never))
-    .demandCommand(1, 'name a command: compile, run, inspect or profile')
+    .demandCommand(1, 'name a command: compile, run, inspect, profile or diff')
     .strict()
     .help()
     .alias('h', 'help')

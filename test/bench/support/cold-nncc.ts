@@ -9,9 +9,12 @@
  */
 import { childArgs, readF32, report } from './cold-child.js';
 
+/** The bundled runtime (dist/bundle/runtime.js), what a deployment imports. */
+const runtimeBundle = new URL('../../../bundle/runtime.js', import.meta.url).href;
+
 const [bundle, inputPath, expectedPath] = childArgs('cold-nncc.js BUNDLE_DIR INPUT.f32 EXPECTED.f32', 3);
 const importStart = performance.now();
-const { Session } = await import('../../../runtime/index.js');
+const { Session } = (await import(runtimeBundle)) as typeof import('../../../runtime/index.js');
 const createStart = performance.now();
 const session = Session.createSync(bundle);
 const createEnd = performance.now();

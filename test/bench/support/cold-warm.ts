@@ -10,6 +10,9 @@
 import { childArgs, parseDims, readF32, report } from './cold-child.js';
 import { median } from './stats.js';
 
+/** The bundled runtime (dist/bundle/runtime.js), what a deployment imports. */
+const runtimeBundle = new URL('../../../bundle/runtime.js', import.meta.url).href;
+
 const [warmups, runs, engine, model, inputPath, dims, expectedPath, threads] =
   childArgs('cold-warm.js WARMUPS RUNS ENGINE MODEL INPUT.f32 DIMS EXPECTED.f32 [THREADS]', 7);
 const input = readF32(inputPath);
@@ -21,7 +24,7 @@ interface Loaded {
 
 async function load(): Promise<Loaded> {
   if (engine === 'nncc') {
-    const { Session } = await import('../../../runtime/index.js');
+    const { Session } = (await import(runtimeBundle)) as typeof import('../../../runtime/index.js');
     const session = Session.createSync(model);
     const [spec] = session.inputs;
     const feeds = { [spec.name]: { dtype: 'float32' as const, dims: spec.dims, data: input } };
