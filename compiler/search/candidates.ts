@@ -27,9 +27,8 @@ export interface CandidateProblem extends Problem {
 export function buildProblem(graph: Graph, profile: DeviceProfile): CandidateProblem {
   const steps = graph.nodes.map((node) => candidateStep(graph, node, profile));
   const f = profile.fixedCosts;
-  const weightBytes = [...graph.constants.values()].reduce((sum, t) => sum + t.data.byteLength, 0);
   const largestActivations = [...graph.values.values()].map((v) => sizeOf(v.dims) * bytesPerElement(v.dtype)).sort((a, b) => b - a);
-  const memoryMB = (weightBytes + (largestActivations[0] ?? 0) + (largestActivations[1] ?? 0)) / 1e6;
+  const activationMB = ((largestActivations[0] ?? 0) + (largestActivations[1] ?? 0)) / 1e6;
   return {
     steps,
     lanes: profile.lanes,
@@ -38,7 +37,8 @@ export function buildProblem(graph: Graph, profile: DeviceProfile): CandidatePro
       startMs: f.processStartMs.median + f.runtimeImportMs.median,
       prepareMs: f.wasmCompileMs.median + f.wasmInstantiateMs.median,
       workerStartMs: f.workerStartMs.median,
-      allocMs: f.allocMsPerMB.median * memoryMB,
+      allocMs: f.allocMsPerMB.median * activationMB,
+      firstTouchMsPerByte: f.allocMsPerMB.median / 1e6,
     },
   };
 }

@@ -37,8 +37,10 @@ export interface FixedCosts {
   readonly prepareMs: number;
   /** Until a loader lane (worker) can work, counted from startMs. */
   readonly workerStartMs: number;
-  /** Allocating the planned memory, on the executing lane. */
+  /** Allocating the planned memory for activations, on the executing lane. */
   readonly allocMs: number;
+  /** First touch of fresh memory, per byte: weights pay it where they are read or made. */
+  readonly firstTouchMsPerByte: number;
 }
 
 export interface Problem {

@@ -32,7 +32,7 @@ export function randomProblem(seed: number, maxSteps = 8, maxOptions = 3): Probl
     steps,
     lanes,
     storage: { bytesPerMs: between(2e5, 3e6), latencyMs: between(0.01, 0.5) },
-    fixed: { startMs: between(30, 60), prepareMs: between(0.5, 5), workerStartMs: between(10, 40), allocMs: between(0.1, 2) },
+    fixed: { startMs: between(30, 60), prepareMs: between(0.5, 5), workerStartMs: between(10, 40), allocMs: between(0.1, 2), firstTouchMsPerByte: between(0, 1e-6) },
   };
 }
 
