@@ -118,9 +118,7 @@ export class Session {
   }
 
   async run(feeds: Feeds, options: RunOptions = {}): Promise<Outputs> {
-    const outputs = this.runSync(feeds, options);
-    if (this.runs === 1) this.prepareWarmKernels();
-    return outputs;
+    return this.runSync(feeds, options);
   }
 
   /** Steps now running on their warm kernel (continuous inference). */
@@ -139,6 +137,7 @@ export class Session {
       if (!warm || this.warmReady[i]) continue;
       await new Promise((resolve) => setImmediate(resolve));
       if (this.disposed) return;
+      if (this.warmReady[i]) continue;
       if (warm.weightsRange.bytes > 0) this.readWarmWeights(warm.weightsRange);
       for (const index of warm.transforms) {
         const t = this.warmTransforms[index];
@@ -166,6 +165,8 @@ export class Session {
     }
     timings.executeMs = timings.totalMs - timings.readMs - timings.transformMs - timings.waitMs;
     if (clock && debugLevel >= 2) printStepTimes(this.plan, clock.durations);
+    // Continuous inference starts after the first run, as the event loop turns.
+    if (firstRun && this.plan.steps.some((s) => s.warm)) void this.prepareWarmKernels();
     if (clock && firstRun) {
       this.plan.steps.forEach((step, i) => {
         this.spans.push({ lane: 0, name: step.node, stage: 'execute', startMs: clock.starts[i], endMs: clock.starts[i] + clock.durations[i] });
