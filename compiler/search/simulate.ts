@@ -44,7 +44,9 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
   const load = (lane: number, step: number, from: number): number => {
     const option = steps[step].options[decisions[step].option];
     // Bytes land in fresh memory: the lane pays its first touch (page faults) beside the read.
-    const afterRead = read(lane, step, option.readBytes, from) + (option.readBytes * fixed.firstTouchMsPerByte) / speed(lane);
+    const readEnd = read(lane, step, option.readBytes, from);
+    const afterRead = readEnd + (option.readBytes * fixed.firstTouchMsPerByte) / speed(lane);
+    record(lane, 'alloc', step, readEnd, afterRead);
     const transformMs = option.source === 'transform-at-load' ? (option.transformMs + option.loadTimeBytes * fixed.firstTouchMsPerByte) / speed(lane) : 0;
     const end = afterRead + transformMs;
     record(lane, 'transform', step, afterRead, end);
