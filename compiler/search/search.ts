@@ -4,8 +4,8 @@
  * (execute on lane 0; per step the option cheapest cold on its own; loads spread over the loader
  * lanes by earliest finish) and from two other corners (fastest execution, fewest bytes), and
  * improves each by local search on the simulator: change one step's option or loader, move every
- * step that can to one kernel and weight source, or swap two steps' loaders; keep any
- * improvement, until a full pass finds none. With several
+ * step that can to one kernel and weight source, or swap two steps' loaders (and, on small
+ * problems, change any two steps at once); keep any improvement, until a full pass finds none. With several
  * loader lanes it also starts from the best plan for one lane fewer, so adding lanes never makes
  * the plan worse. Deterministic. `lowerBound` bounds any plan from below.
  */
@@ -148,9 +148,43 @@ function improve(problem: Problem, start: Decision[], budgets: Budgets, lanes: r
         }
       }
     }
+    if (!improved && choiceCount(problem, lanes) <= maxChoicesForPairs) improved = improvePairs();
     if (!improved) break;
   }
   return best;
+
+  /** Changes two steps at once (option and loader each); affordable only on small problems. */
+  function improvePairs(): boolean {
+    for (let a = 0; a < problem.steps.length; a++) {
+      for (let b = a + 1; b < problem.steps.length; b++) {
+        for (let oa = 0; oa < problem.steps[a].options.length; oa++) {
+          for (const la of lanes) {
+            for (let ob = 0; ob < problem.steps[b].options.length; ob++) {
+              for (const lb of lanes) {
+                const candidate = best.map((d, i) => (i === a ? { option: oa, loader: la } : i === b ? { option: ob, loader: lb } : d));
+                if (!withinBudgets(problem, candidate, budgets)) continue;
+                const ms = simulate(problem, candidate, false).totalMs;
+                counter.evaluations++;
+                if (better(problem, ms, candidate, bestMs, best)) {
+                  best = candidate;
+                  bestMs = ms;
+                  return true;
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return false;
+  }
+}
+
+/** Pair moves cost (choices per step)² per pair: only below this many choices in all. */
+const maxChoicesForPairs = 64;
+
+function choiceCount(problem: Problem, lanes: readonly number[]): number {
+  return problem.steps.reduce((n, s) => n + s.options.length * lanes.length, 0);
 }
 
 export function search(problem: Problem, budgets: Budgets = {}): SearchResult {
