@@ -11,14 +11,14 @@
  * `verify`, the whole weights file is read and hashed up front instead. After the first run,
  * planned warm kernels are prepared in the background and later runs switch to them.
  */
-import { closeSync, readSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { openWeights, readManifest, readPlan, readVerifiedWeights } from './bundle/read-bundle.js';
 import type { Manifest, TensorSpec } from './bundle/manifest.js';
 import { BundleError, FeedError, runtimeCodes } from './errors/errors.js';
 import {
   createMemory, executePlan, prepareSteps, prepareTransforms, runTransforms, type PlannedMemory, type PreparedStep, type PreparedTransform,
 } from './execute/executor.js';
-import { loaded } from './load/load-steps.js';
+import { loaded, readRange } from './load/load-steps.js';
 import { StreamingLoader } from './load/streaming-loader.js';
 import { emptyTimings, timed, type StageTimings } from './execute/timings.js';
 import type { Plan } from './plan/plan.js';
@@ -179,14 +179,11 @@ export class Session {
   }
 
   private readWarmWeights(range: { offset: number; bytes: number }): void {
-    const { fd } = openWeights(this.manifest, this.bundleDir, this.plan.weightsBytes);
+    const { fd, file } = openWeights(this.manifest, this.bundleDir, this.plan.weightsBytes);
     try {
-      const target = new Uint8Array(this.memory.buffer, this.plan.weightsOffset + range.offset, range.bytes);
-      for (let done = 0; done < range.bytes;) {
-        const n = readSync(fd, target, done, range.bytes - done, range.offset + done);
-        if (n === 0) throw new BundleError(runtimeCodes.fileSizeMismatch, this.bundleDir, 'weights file ended early');
-        done += n;
-      }
+      readRange(fd, this.plan, this.memory, range);
+    } catch (error) {
+      throw new BundleError(runtimeCodes.fileSizeMismatch, file, (error as Error).message);
     } finally {
       closeSync(fd);
     }

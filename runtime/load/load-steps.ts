@@ -29,15 +29,7 @@ export function loadStep(plan: Plan, step: number, fd: number, memory: KernelMem
   const { weightsRange } = plan.steps[step];
   const traceStart = now();
   let start = performance.now();
-  if (weightsRange.bytes > 0) {
-    const target = new Uint8Array(memory.buffer, plan.weightsOffset + weightsRange.offset, weightsRange.bytes);
-    let done = 0;
-    while (done < target.length) {
-      const n = readSync(fd, target, done, target.length - done, weightsRange.offset + done);
-      if (n === 0) throw new Error(`weights file ended at byte ${weightsRange.offset + done}`);
-      done += n;
-    }
-  }
+  readRange(fd, plan, memory, weightsRange);
   times.readMs += performance.now() - start;
   const readEnd = now();
   for (const index of plan.steps[step].transforms) {
@@ -49,6 +41,16 @@ export function loadStep(plan: Plan, step: number, fd: number, memory: KernelMem
     times.transformMs += performance.now() - start;
   }
   recordLoad(trace, step, lane, traceStart, readEnd, now());
+}
+
+/** Reads a range of the weights file straight into its image in the planned memory. */
+export function readRange(fd: number, plan: Plan, memory: KernelMemory, range: { offset: number; bytes: number }): void {
+  const target = new Uint8Array(memory.buffer, plan.weightsOffset + range.offset, range.bytes);
+  for (let done = 0; done < range.bytes;) {
+    const n = readSync(fd, target, done, range.bytes - done, range.offset + done);
+    if (n === 0) throw new Error(`weights file ended at byte ${range.offset + done}`);
+    done += n;
+  }
 }
 
 export function publish(ready: Int32Array, step: number, state: number): void {
