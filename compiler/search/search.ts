@@ -100,21 +100,24 @@ function improve(problem: Problem, start: Decision[], budgets: Budgets, lanes: r
   let best = start.map((d) => ({ ...d }));
   let bestMs = simulate(problem, best, false).totalMs;
   counter.evaluations++;
+  /** Keeps `candidate` when it fits the budgets and beats the best so far. */
+  const accept = (candidate: Decision[]): boolean => {
+    if (!withinBudgets(problem, candidate, budgets)) return false;
+    const ms = simulate(problem, candidate, false).totalMs;
+    counter.evaluations++;
+    if (!better(problem, ms, candidate, bestMs, best)) return false;
+    best = candidate;
+    bestMs = ms;
+    return true;
+  };
+  const withSteps = (changes: Map<number, Decision>): Decision[] => best.map((d, i) => changes.get(i) ?? d);
   for (let pass = 0; pass < maxPasses; pass++) {
     let improved = false;
     for (let step = 0; step < problem.steps.length; step++) {
       for (let option = 0; option < problem.steps[step].options.length; option++) {
         for (const loader of lanes) {
           if (option === best[step].option && loader === best[step].loader) continue;
-          const candidate = best.map((d, i) => (i === step ? { option, loader } : d));
-          if (!withinBudgets(problem, candidate, budgets)) continue;
-          const ms = simulate(problem, candidate, false).totalMs;
-          counter.evaluations++;
-          if (better(problem, ms, candidate, bestMs, best)) {
-            best = candidate;
-            bestMs = ms;
-            improved = true;
-          }
+          if (accept(withSteps(new Map([[step, { option, loader }]])))) improved = true;
         }
       }
     }
@@ -125,27 +128,13 @@ function improve(problem: Problem, start: Decision[], budgets: Budgets, lanes: r
         const option = problem.steps[i].options.findIndex((o) => o.kernel === kernel && o.source === source);
         return option >= 0 ? { ...d, option } : d;
       });
-      if (!withinBudgets(problem, candidate, budgets)) continue;
-      const ms = simulate(problem, candidate, false).totalMs;
-      counter.evaluations++;
-      if (better(problem, ms, candidate, bestMs, best)) {
-        best = candidate;
-        bestMs = ms;
-        improved = true;
-      }
+      if (accept(candidate)) improved = true;
     }
     // Exchanging the loaders of two steps reorders the lanes' work, which single changes cannot.
     for (let a = 0; a < problem.steps.length; a++) {
       for (let b = a + 1; b < problem.steps.length; b++) {
         if (best[a].loader === best[b].loader) continue;
-        const candidate = best.map((d, i) => (i === a ? { ...d, loader: best[b].loader } : i === b ? { ...d, loader: best[a].loader } : d));
-        const ms = simulate(problem, candidate, false).totalMs;
-        counter.evaluations++;
-        if (better(problem, ms, candidate, bestMs, best)) {
-          best = candidate;
-          bestMs = ms;
-          improved = true;
-        }
+        if (accept(withSteps(new Map([[a, { ...best[a], loader: best[b].loader }], [b, { ...best[b], loader: best[a].loader }]])))) improved = true;
       }
     }
     if (!improved && choiceCount(problem, lanes) <= maxChoicesForPairs) improved = improvePairs();
@@ -161,15 +150,7 @@ function improve(problem: Problem, start: Decision[], budgets: Budgets, lanes: r
           for (const la of lanes) {
             for (let ob = 0; ob < problem.steps[b].options.length; ob++) {
               for (const lb of lanes) {
-                const candidate = best.map((d, i) => (i === a ? { option: oa, loader: la } : i === b ? { option: ob, loader: lb } : d));
-                if (!withinBudgets(problem, candidate, budgets)) continue;
-                const ms = simulate(problem, candidate, false).totalMs;
-                counter.evaluations++;
-                if (better(problem, ms, candidate, bestMs, best)) {
-                  best = candidate;
-                  bestMs = ms;
-                  return true;
-                }
+                if (accept(withSteps(new Map([[a, { option: oa, loader: la }], [b, { option: ob, loader: lb }]])))) return true;
               }
             }
           }
