@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest, PredictedCold } from '../runtime/bundle/manifest.js';
-import { writeBundle } from './bundle/write-bundle.js';
+import { writeBundle, type PredictedTimeline } from './bundle/write-bundle.js';
 import { renderSchedule } from './bundle/schedule-text.js';
 import { importOnnxFile, type ImportOptions } from './import/onnx.js';
 import type { Graph } from './ir/graph.js';
@@ -19,6 +19,7 @@ import { kernelAbi } from '../runtime/kernels/catalogue.js';
 import { loadProfile } from './profile/load-profile.js';
 import { chooseKernels, formatReport, type Objective, type SearchReport } from './search/choose.js';
 import type { Budgets } from './search/problem.js';
+import { simulate } from './search/simulate.js';
 
 export { importOnnxFile, importOnnx } from './import/onnx.js';
 export { runPasses } from './passes/pipeline.js';
@@ -47,7 +48,8 @@ export interface CompileResult {
   search?: SearchReport;
 }
 
-function predictionOf(report: SearchReport): { summary: PredictedCold; stepMs: number[] } {
+function predictionOf(search: ReturnType<typeof chooseKernels>): { summary: PredictedCold; stepMs: number[]; timeline: PredictedTimeline } {
+  const { report, problem, decisions } = search;
   const b = report.breakdown;
   return {
     summary: {
@@ -55,6 +57,10 @@ function predictionOf(report: SearchReport): { summary: PredictedCold; stepMs: n
       stages: { start: b.startMs, read: b.readMs, alloc: b.allocMs, prepare: b.prepareMs, transform: b.transformMs, execute: b.executeMs, wait: b.waitMs },
     },
     stepMs: report.steps.map((s) => s.executeFirstMs),
+    timeline: {
+      profile: report.profile, objective: report.objective, predictedMs: report.predictedMs, lowerBoundMs: report.lowerBoundMs,
+      steps: problem.steps.map((step) => step.name), tasks: simulate(problem, decisions).tasks,
+    },
   };
 }
 
@@ -85,7 +91,7 @@ export function compileModel(modelPath: string, outDir: string, options: Compile
   const warmChoices = options.continuous === false ? undefined : search?.warmChoices;
   const lowered = lowerGraph(graph, { ...options, choices: search?.choices, loaders: search?.loaders, warmChoices });
   const modelSha256 = createHash('sha256').update(readFileSync(modelPath)).digest('hex');
-  const prediction = search ? predictionOf(search.report) : undefined;
+  const prediction = search ? predictionOf(search) : undefined;
   const identity = { modelName: graph.name, modelSha256, opset: graph.opset, profile: profileIdentity, prediction };
   dump('04.plan.txt', renderSchedule(lowered.plan, {
     model: graph.name, modelSha256, kernelAbi: kernelAbi(), profile: profileIdentity?.name ?? null, predictedColdMs: prediction?.summary.coldMs ?? null,

@@ -1,6 +1,7 @@
 /**
  * The bundle writer: takes the lowered model and the identities of its inputs, gives a bundle
- * directory (`manifest.json`, `schedule.json`, `plan.msgpack`, `weights.bin`). Writing is
+ * directory (`manifest.json`, `schedule.json`, `plan.msgpack`, `weights.bin`, and with a device
+ * profile `timeline.json`, the predicted timeline that `nncc explain` reads). Writing is
  * atomic: files go to a temporary directory beside the target, which is renamed into place only
  * when complete, so a killed compile leaves either the old bundle or the new one, never half of
  * one. The same inputs give byte-identical files.
@@ -14,8 +15,23 @@ import { kernelAbi, requiredFeatures } from '../../runtime/kernels/catalogue.js'
 import type { Plan } from '../../runtime/plan/plan.js';
 import { CompileError, codes } from '../diagnostics.js';
 import type { LoweredModel } from '../lower/lower.js';
+import type { Stage } from '../search/simulate.js';
 import { nnccVersion } from '../version.js';
 import { renderSchedule } from './schedule-text.js';
+
+/** Not in the runtime's `bundleFileNames`: only review tools read it, the runtime never does. */
+export const timelineFileName = 'timeline.json';
+
+/** The simulator's prediction of one cold run (fields described in `schemas/timeline.schema.json`). */
+export interface PredictedTimeline {
+  profile: string;
+  objective: 'cold' | 'warm';
+  predictedMs: number;
+  lowerBoundMs: number;
+  /** Node names by step index; tasks of the fixed stages (start, prepare, alloc) have step -1. */
+  steps: readonly string[];
+  tasks: readonly { lane: number; stage: Stage; step: number; startMs: number; endMs: number }[];
+}
 
 export interface BundleIdentity {
   modelName: string;
@@ -24,7 +40,7 @@ export interface BundleIdentity {
   /** The device profile the plan was searched for. */
   profile?: { name: string; sha256: string };
   /** The search's prediction for that device: totals, and per step its predicted first execution. */
-  prediction?: { summary: PredictedCold; stepMs: readonly number[] };
+  prediction?: { summary: PredictedCold; stepMs: readonly number[]; timeline?: PredictedTimeline };
 }
 
 /** Record-free msgpack so the plan decodes with a plain `unpack`, byte-identical across runs. */
@@ -47,6 +63,8 @@ export function writeBundle(outDir: string, lowered: LoweredModel, identity: Bun
     [bundleFileNames.schedule, new TextEncoder().encode(schedule)],
     [bundleFileNames.weights, lowered.weights],
   ];
+  const timeline = identity.prediction?.timeline;
+  if (timeline) contents.push([timelineFileName, new TextEncoder().encode(renderTimeline(timeline))]);
   const files: BundleFileEntry[] = contents.map(([path, bytes]) => ({ path, bytes: bytes.length, sha256: sha256(bytes) }));
   const spec = (v: number) => {
     const value = lowered.plan.values[v];
@@ -67,6 +85,18 @@ export function writeBundle(outDir: string, lowered: LoweredModel, identity: Bun
   contents.push([bundleFileNames.manifest, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`)]);
   writeAtomically(target, contents);
   return manifest;
+}
+
+/** Times rounded to the microsecond, so recompiles give byte-identical files; one task per line. */
+export function renderTimeline(timeline: PredictedTimeline): string {
+  const ms = (value: number): number => Math.round(value * 1000) / 1000;
+  const header = {
+    format: 1, profile: timeline.profile, objective: timeline.objective,
+    predictedMs: ms(timeline.predictedMs), lowerBoundMs: ms(timeline.lowerBoundMs), steps: timeline.steps,
+  };
+  const tasks = timeline.tasks.map((t) => JSON.stringify({ lane: t.lane, stage: t.stage, step: t.step, startMs: ms(t.startMs), endMs: ms(t.endMs) }));
+  const head = JSON.stringify(header);
+  return `${head.slice(0, -1)},\n"tasks":[\n${tasks.join(',\n')}\n]}\n`;
 }
 
 function refuseNonBundle(target: string): void {

@@ -48,6 +48,12 @@ async function main(): Promise<void> {
       .option('format', { choices: ['text', 'md'] as const, default: 'text' as const, describe: 'text: for a terminal; md: Markdown (summary, totals table, per-operator table) for a pull-request comment' })
       .option('json', { type: 'boolean', default: false, describe: 'print the diff as JSON (overrides --format)' }),
     async (args) => (await import('./commands/diff.js')).diffCommand(args))
+    .command('explain <bundle>', 'show the predicted cold run of a bundle compiled with --profile: stage breakdown, lower bound and gap, and every lane\'s tasks', (y) => y
+      .positional('bundle', { type: 'string', demandOption: true, describe: 'the bundle directory (.nnb), compiled with --profile' })
+      .option('svg', { type: 'string', describe: 'write the timeline as an SVG Gantt chart (lanes as rows, tasks coloured by stage; hover a task for its times)' })
+      .option('trace', { type: 'string', describe: 'write the timeline as a Chrome trace (open in Perfetto), like nncc run --trace for the measured run' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the timeline and the breakdown as JSON' }),
+    async (args) => (await import('./commands/explain.js')).explainCommand(args))
     .command('profile [models..]', 'measure this machine into a device profile (kernel costs for the given models)', (y) => y
       .positional('models', { type: 'string', array: true, default: [] as string[], describe: '.onnx models whose operators to measure' })
       .option('output', { alias: 'o', type: 'string', default: 'device.json', describe: 'profile file to write (or to --resume / --report)' })
@@ -57,7 +63,7 @@ async function main(): Promise<void> {
       .option('quick', { type: 'boolean', default: false, describe: 'fewer repetitions (faster, noisier)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
     async (args) => (await import('./commands/profile.js')).profileCommand(args as never))
-    .demandCommand(1, 'name a command: compile, run, inspect, profile or diff')
+    .demandCommand(1, 'name a command: compile, run, inspect, profile, diff or explain')
     .strict()
     .help()
     .alias('h', 'help')
