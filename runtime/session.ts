@@ -86,27 +86,35 @@ export class Session {
     const weights = options.verify ? undefined : timed(timings, 'readMs', () => openWeights(manifest, bundleDir, plan.weightsBytes));
     const ready = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));
     const loadTrace = createLoadTrace(plan.steps.length);
-    const lanes = plan.lanes > 1
-      ? timed(timings, 'prepareMs', () => new LanePool(plan.lanes - 1, memory.memory, compileKernelModule(), plan, bundleDir,
-        ready.buffer as SharedArrayBuffer, loadTrace.buffer as SharedArrayBuffer, weights?.file))
-      : undefined;
-    const steps = timed(timings, 'prepareMs', () => prepareSteps(plan, bundleDir));
-    const transforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, bundleDir));
-    const spans: TraceSpan[] = [{ lane: 0, name: 'load', stage: 'prepare', startMs: performance.timeOrigin + start, endMs: now() }];
-    let loader: StreamingLoader | undefined;
-    if (weights) {
-      const onWait = (step: number, startMs: number, endMs: number): void => {
-        spans.push({ lane: 0, name: plan.steps[step].node, stage: 'wait', startMs, endMs });
-      };
-      loader = new StreamingLoader(plan, memory, transforms, ready, loadTrace, weights.fd, weights.file, onWait);
-    } else {
-      timed(timings, 'readMs', () => readVerifiedWeights(manifest, bundleDir, new Uint8Array(memory.buffer, plan.weightsOffset, plan.weightsBytes)));
-      timed(timings, 'transformMs', () => runTransforms(memory, transforms));
-      ready.fill(loaded);
+    let lanes: LanePool | undefined;
+    try {
+      lanes = plan.lanes > 1
+        ? timed(timings, 'prepareMs', () => new LanePool(plan.lanes - 1, memory.memory, compileKernelModule(), plan, bundleDir,
+          ready.buffer as SharedArrayBuffer, loadTrace.buffer as SharedArrayBuffer, weights?.file))
+        : undefined;
+      const steps = timed(timings, 'prepareMs', () => prepareSteps(plan, bundleDir));
+      const transforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, bundleDir));
+      const warmTransforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, bundleDir, plan.warmTransforms));
+      const spans: TraceSpan[] = [{ lane: 0, name: 'load', stage: 'prepare', startMs: performance.timeOrigin + start, endMs: now() }];
+      let loader: StreamingLoader | undefined;
+      if (weights) {
+        const onWait = (step: number, startMs: number, endMs: number): void => {
+          spans.push({ lane: 0, name: plan.steps[step].node, stage: 'wait', startMs, endMs });
+        };
+        loader = new StreamingLoader(plan, memory, transforms, ready, loadTrace, weights.fd, weights.file, onWait);
+      } else {
+        timed(timings, 'readMs', () => readVerifiedWeights(manifest, bundleDir, new Uint8Array(memory.buffer, plan.weightsOffset, plan.weightsBytes)));
+        timed(timings, 'transformMs', () => runTransforms(memory, transforms));
+        ready.fill(loaded);
+      }
+      timings.totalMs = performance.now() - start;
+      return new Session(bundleDir, manifest, plan, steps, memory, lanes, loader, timings, spans, loadTrace, warmTransforms);
+    } catch (error) {
+      // Nothing half-started survives a failed load: no lanes, no open file.
+      lanes?.close();
+      if (weights) closeSync(weights.fd);
+      throw error;
     }
-    timings.totalMs = performance.now() - start;
-    const warmTransforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, bundleDir, plan.warmTransforms));
-    return new Session(bundleDir, manifest, plan, steps, memory, lanes, loader, timings, spans, loadTrace, warmTransforms);
   }
 
   get inputs(): readonly TensorSpec[] {

@@ -5,6 +5,7 @@
  * flattened to 2-D, is marked with `coerce_2d`; Split without sizes gets `num_outputs`. Called by `import/onnx.ts` for every node.
  */
 import type { AttributeValue, Attributes } from '../../runtime/kernels/kernel.js';
+import { KernelError } from '../../runtime/errors/errors.js';
 import { fromNumbers, type DType, type Tensor } from '../../runtime/tensor/tensor.js';
 
 export interface NodeForm {
@@ -66,6 +67,9 @@ function moveAttributesToInputs(node: NodeForm, opset: number, addConstant: AddC
     delete attrs[move.attr];
     if (value === undefined) continue;
     const numbers = typeof value === 'number' ? [value] : (value as number[]);
+    if (!Array.isArray(numbers) || numbers.some((n) => typeof n !== 'number' || !Number.isFinite(n))) {
+      throw new KernelError(`attribute '${move.attr}' must be ${move.scalar ? 'a number' : 'a list of numbers'}`);
+    }
     const dims = move.scalar ? [] : [numbers.length];
     while (inputs.length < move.index) inputs.push('');
     inputs[move.index] = addConstant(move.attr, fromNumbers(move.dtype, dims, numbers));

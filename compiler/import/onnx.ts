@@ -11,7 +11,7 @@ import { referenceKernel } from '../../runtime/kernels/ref/registry.js';
 import type { Tensor } from '../../runtime/tensor/tensor.js';
 import { CompileError, codes } from '../diagnostics.js';
 import type { Graph, NamedValueInfo, Node } from '../ir/graph.js';
-import { inferShapes } from '../ir/infer-shapes.js';
+import { asDiagnostic, inferShapes } from '../ir/infer-shapes.js';
 import { decodeAttributes } from './attributes.js';
 import { normaliseNode } from './normalise-opsets.js';
 import { implementedSince } from './op-versions.js';
@@ -152,7 +152,8 @@ function importNodes(graph: Graph, protos: readonly onnxProto.onnx.INodeProto[],
       graph.constants.set(constName, tensor);
       return constName;
     };
-    const form = normaliseNode({ op, inputs: [...(proto.input ?? [])], attrs }, graph.opset, addConstant, outputs.length);
+    const form = asDiagnostic({ name, op, inputs: [], outputs: [], attrs },
+      () => normaliseNode({ op, inputs: [...(proto.input ?? [])], attrs }, graph.opset, addConstant, outputs.length));
     const node: Node = { name, op, inputs: form.inputs, outputs, attrs: form.attrs };
     graph.nodes.push(node);
   });

@@ -6,8 +6,9 @@
 import { existsSync, openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import onnxProto from 'onnx-proto';
-import { allocData, sizeOf, type DType, type Tensor } from '../../runtime/tensor/tensor.js';
+import { allocData, bytesPerElement, sizeOf, type DType, type Tensor, type TypedArray } from '../../runtime/tensor/tensor.js';
 import { CompileError, codes } from '../diagnostics.js';
+import { maxTensorElements } from '../ir/infer-shapes.js';
 
 const { onnx } = onnxProto;
 type TensorProto = onnxProto.onnx.ITensorProto;
@@ -48,28 +49,35 @@ export function decodeTensor(proto: TensorProto, where: string, source: TensorSo
     throw new CompileError(codes.modelCorrupt, `${where} has invalid dims [${dims.join(',')}]`);
   }
   const count = sizeOf(dims);
-  const data = allocData(dtype, count);
-  const bytes = data.byteLength;
+  if (count > maxTensorElements) {
+    throw new CompileError(codes.invalidNode, `${where} has dims [${dims.join(',')}], too large`,
+      {}, `tensors are limited to ${maxTensorElements} elements`);
+  }
+  // Sizes are checked against the data actually present before allocating, so dims a file
+  // merely claims never cost memory.
+  const bytes = count * bytesPerElement(dtype);
   if (proto.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
-    readExternal(proto, where, source, new Uint8Array(data.buffer), bytes);
-  } else if (proto.rawData && proto.rawData.length > 0) {
+    return { dtype, dims, data: readExternal(proto, where, source, dtype, count) };
+  }
+  if (proto.rawData && proto.rawData.length > 0) {
     if (proto.rawData.length !== bytes) {
       throw new CompileError(codes.modelCorrupt,
         `${where} raw_data holds ${proto.rawData.length} bytes, but ${dtype}[${dims.join(',')}] needs ${bytes}`);
     }
+    const data = allocData(dtype, count);
     new Uint8Array(data.buffer).set(proto.rawData);
-  } else {
-    fillFromTypedFields(proto, dtype, data, count, where);
+    return { dtype, dims, data };
   }
-  return { dtype, dims, data };
+  return { dtype, dims, data: fromTypedFields(proto, dtype, count, where) };
 }
 
-function fillFromTypedFields(proto: TensorProto, dtype: DType, data: ReturnType<typeof allocData>, count: number, where: string): void {
+function fromTypedFields(proto: TensorProto, dtype: DType, count: number, where: string): TypedArray {
   const field = typedField(proto, dtype);
   if (field.length !== count) {
     throw new CompileError(codes.modelCorrupt,
       `${where} holds ${field.length} values, but its dims need ${count}`);
   }
+  const data = allocData(dtype, count);
   if (dtype === 'int64' || dtype === 'uint64') {
     const big = data as BigInt64Array;
     for (let i = 0; i < count; i++) big[i] = BigInt((field[i] as LongLike).toString());
@@ -77,6 +85,7 @@ function fillFromTypedFields(proto: TensorProto, dtype: DType, data: ReturnType<
     const out = data as Float64Array;
     for (let i = 0; i < count; i++) out[i] = toNumber(field[i] as LongLike);
   }
+  return data;
 }
 
 function typedField(proto: TensorProto, dtype: DType): readonly unknown[] {
@@ -89,7 +98,8 @@ function typedField(proto: TensorProto, dtype: DType): readonly unknown[] {
   }
 }
 
-function readExternal(proto: TensorProto, where: string, source: TensorSource, target: Uint8Array, bytes: number): void {
+function readExternal(proto: TensorProto, where: string, source: TensorSource, dtype: DType, count: number): TypedArray {
+  const bytes = count * bytesPerElement(dtype);
   const entries = new Map((proto.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
   const location = entries.get('location');
   if (source.modelDir === undefined || !location) {
@@ -107,13 +117,20 @@ function readExternal(proto: TensorProto, where: string, source: TensorSource, t
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    if (length !== bytes || offset + length > size) {
+    if (!Number.isSafeInteger(offset) || offset < 0 || length !== bytes || offset + length > size) {
       throw new CompileError(codes.externalData,
         `${where}: external data '${location}' offset ${offset} length ${length} does not fit the file (${size} bytes) or the tensor (${bytes} bytes)`,
         { file: path });
     }
+    const data = allocData(dtype, count);
+    const target = new Uint8Array(data.buffer);
     let done = 0;
-    while (done < bytes) done += readSync(fd, target, done, bytes - done, offset + done);
+    while (done < bytes) {
+      const read = readSync(fd, target, done, bytes - done, offset + done);
+      if (read === 0) throw new CompileError(codes.externalData, `${where}: external data '${location}' ended early`, { file: path });
+      done += read;
+    }
+    return data;
   } finally {
     closeSync(fd);
   }

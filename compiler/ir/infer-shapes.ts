@@ -23,7 +23,14 @@ const maxPropagatedElements = 4096;
 export function inferShapes(graph: Graph): void {
   const known = new Map<string, ValueInfo>();
   const knownValues = new Map<string, Tensor>(graph.constants);
-  for (const input of graph.inputs) known.set(input.name, input);
+  for (const input of graph.inputs) {
+    // An input no node reads is never checked below, yet it is planned and fed.
+    if (!validShape(input.dims)) {
+      throw new CompileError(codes.invalidNode, `input '${input.name}' has shape [${input.dims.join(',')}], invalid or too large`, {},
+        `tensors are limited to ${maxTensorElements} elements`);
+    }
+    known.set(input.name, input);
+  }
   for (const [name, tensor] of graph.constants) known.set(name, tensor);
   for (const node of graph.nodes) {
     const infos = inferNode(node, known, knownValues);
@@ -82,12 +89,16 @@ function inferNode(node: Node, known: Map<string, ValueInfo>, knownValues: Map<s
       'optional outputs such as training statistics are not supported');
   }
   for (const out of outputs) {
-    if (out.dims.some((d) => !Number.isSafeInteger(d) || d < 0) || sizeOf(out.dims) > maxTensorElements) {
+    if (!validShape(out.dims)) {
       throw new CompileError(codes.invalidNode, `output shape [${out.dims.join(',')}] is invalid or too large`, where,
         `tensors are limited to ${maxTensorElements} elements`);
     }
   }
   return outputs;
+}
+
+function validShape(dims: readonly number[]): boolean {
+  return dims.every((d) => Number.isSafeInteger(d) && d >= 0) && sizeOf(dims) <= maxTensorElements;
 }
 
 /** Runs `work`, turning a kernel's complaint into a coded diagnostic naming the node. */

@@ -7,10 +7,13 @@
  */
 import { BundleError, runtimeCodes } from '../errors/errors.js';
 import { planFormatVersion, segmentAlignment, type Plan } from '../plan/plan.js';
-import { bytesPerElement, sizeOf } from '../tensor/tensor.js';
+import { bytesPerElement, sizeOf, type DType } from '../tensor/tensor.js';
 import type { Manifest, TensorSpec } from './manifest.js';
 
 type Fail = (detail: string, expected?: string, actual?: string) => never;
+
+const knownDTypes: readonly DType[] = ['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool'];
+const valueKinds = ['input', 'constant', 'packed', 'activation'];
 
 /** More lanes than this is a corrupt plan, not a bigger machine. */
 const maxLanes = 256;
@@ -34,6 +37,10 @@ export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
   const isIndex = (v: unknown, allowOmitted: boolean): boolean =>
     Number.isInteger(v) && (v as number) < valueCount && ((v as number) >= 0 || (allowOmitted && v === -1));
   for (const step of plan.steps) {
+    if (typeof step !== 'object' || step === null || !Array.isArray(step.inputs) || !Array.isArray(step.outputs)
+      || (step.fused !== undefined && (typeof step.fused !== 'object' || step.fused === null || !Array.isArray(step.fused.inputs)))) {
+      fail('a step must be an object with lists of inputs and outputs');
+    }
     const indices = [...step.inputs, ...step.outputs, ...(step.fused?.inputs ?? [])];
     if (!indices.every((v) => isIndex(v, true))) fail(`step '${step.node}' names a value that does not exist`);
     if (step.outputs.some((v) => v >= 0 && plan.values[v].kind !== 'activation')) fail(`step '${step.node}' writes a value that is not an activation`);
@@ -52,6 +59,7 @@ export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
     }
   }
   for (const t of [...plan.transforms, ...plan.warmTransforms]) {
+    if (typeof t !== 'object' || t === null) fail('a transform must be an object');
     if (!isIndex(t.from, false) || !isIndex(t.to, false) || !Number.isInteger(t.step) || !plan.steps[t.step]) fail('a transform names a value or step that does not exist');
     if (plan.values[t.from].kind !== 'constant' || plan.values[t.to].kind !== 'packed') fail('a transform must read a constant and write a packed value');
     if (!Number.isInteger(t.rawStep) || t.rawStep < 0 || t.rawStep > t.step) fail('a transform reads weights of a step that is not loaded before it');
@@ -78,6 +86,9 @@ function checkWarm(plan: Plan, step: Plan['steps'][number], isIndex: (v: unknown
 
 function checkValues(plan: Plan, fail: Fail): void {
   plan.values.forEach((value, i) => {
+    if (typeof value !== 'object' || value === null) fail(`value ${i} is not an object`);
+    if (!knownDTypes.includes(value.dtype)) fail(`value ${i} has an unknown dtype`, knownDTypes.join('|'), String(value.dtype));
+    if (!valueKinds.includes(value.kind)) fail(`value ${i} has an unknown kind`, valueKinds.join('|'), String(value.kind));
     if (!Array.isArray(value.dims) || value.dims.some((d) => !Number.isSafeInteger(d) || d < 0)) fail(`value ${i} has invalid dims`);
     const logicalBytes = sizeOf(value.dims) * bytesPerElement(value.dtype);
     const packed = value.packedFor !== undefined;

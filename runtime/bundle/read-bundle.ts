@@ -5,7 +5,7 @@
  * `BundleError` naming the file and the expected vs actual value. Nothing here decides anything.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { unpack } from 'msgpackr/unpack';
 import { BundleError, runtimeCodes } from '../errors/errors.js';
@@ -17,8 +17,27 @@ import { checkPlan } from './check-plan.js';
 /** Engine features this runtime provides (relaxed SIMD is enabled in V8 by kernels/wasm/module.ts). */
 const providedFeatures = ['wasm-simd', 'wasm-relaxed-simd', 'wasm-threads'];
 
+/**
+ * Bundle files must be regular files inside the bundle: a symbolic link could make the runtime
+ * read (and, for weights, stream into memory) a file anywhere. A file that cannot be lstat-ed is
+ * left to the read that follows, which reports why.
+ */
+function refuseSymlink(file: string): void {
+  let isLink = false;
+  try {
+    isLink = lstatSync(file).isSymbolicLink();
+  } catch {
+    return;
+  }
+  if (isLink) {
+    throw new BundleError(runtimeCodes.bundleUnreadable, file, 'is a symbolic link; bundle files must be regular files inside the bundle',
+      'a regular file', 'a symbolic link');
+  }
+}
+
 export function readManifest(dir: string): Manifest {
   const file = join(dir, bundleFileNames.manifest);
+  refuseSymlink(file);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -46,6 +65,9 @@ function checkManifest(m: Manifest, file: string): void {
   if (m.kernelAbi !== kernelAbi()) {
     throw new BundleError(runtimeCodes.kernelAbiMismatch, file, 'bundle built for other kernels; recompile it with this nncc version', kernelAbi(), String(m.kernelAbi));
   }
+  if (!Array.isArray(m.requiredFeatures ?? [])) {
+    throw new BundleError(runtimeCodes.manifestInvalid, file, 'requiredFeatures must be a list');
+  }
   for (const feature of m.requiredFeatures ?? []) {
     if (!providedFeatures.includes(feature)) {
       throw new BundleError(runtimeCodes.featureMissing, file, `bundle needs engine feature '${feature}', which this runtime does not provide`,
@@ -55,7 +77,16 @@ function checkManifest(m: Manifest, file: string): void {
   if (!Array.isArray(m.files) || !Array.isArray(m.inputs) || !Array.isArray(m.outputs)) {
     throw new BundleError(runtimeCodes.manifestInvalid, file, 'files, inputs and outputs must be lists');
   }
+  for (const spec of [...m.inputs, ...m.outputs]) {
+    if (typeof spec !== 'object' || spec === null || typeof spec.name !== 'string' || typeof spec.dtype !== 'string'
+      || !Array.isArray(spec.dims) || !spec.dims.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      throw new BundleError(runtimeCodes.manifestInvalid, file, 'every input and output needs a name, a dtype and dims', 'name, dtype, dims', JSON.stringify(spec));
+    }
+  }
   for (const entry of m.files) {
+    if (typeof entry !== 'object' || entry === null) {
+      throw new BundleError(runtimeCodes.manifestInvalid, file, 'every files[] entry must be an object', 'an object', JSON.stringify(entry));
+    }
     if (typeof entry.path !== 'string' || !/^[A-Za-z0-9._-]+$/.test(entry.path) || entry.path.startsWith('.')) {
       throw new BundleError(runtimeCodes.manifestInvalid, file, 'a file name must be a plain name inside the bundle', 'a plain file name', JSON.stringify(entry.path));
     }
@@ -77,6 +108,7 @@ function entryFor(manifest: Manifest, dir: string, path: string): BundleFileEntr
 function readSmallFile(manifest: Manifest, dir: string, path: string): Uint8Array {
   const entry = entryFor(manifest, dir, path);
   const file = join(dir, path);
+  refuseSymlink(file);
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
@@ -110,6 +142,7 @@ export function readPlan(manifest: Manifest, dir: string): Plan {
 export function openWeights(manifest: Manifest, dir: string, planBytes: number): { fd: number; file: string } {
   const entry = entryFor(manifest, dir, bundleFileNames.weights);
   const file = join(dir, bundleFileNames.weights);
+  refuseSymlink(file);
   let fd: number;
   try {
     fd = openSync(file, 'r');

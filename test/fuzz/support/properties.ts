@@ -5,12 +5,14 @@
  * coded `CompileError`. Bundle: a damaged bundle is either refused with a `BundleError` or
  * `FeedError` naming the bundle, or runs and gives the undamaged bundle's outputs bit for bit.
  */
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompileError } from '../../../compiler/diagnostics.js';
 import { importOnnx } from '../../../compiler/import/onnx.js';
 import { maxTensorElements } from '../../../compiler/ir/infer-shapes.js';
 import { runPasses } from '../../../compiler/passes/pipeline.js';
+import type { Manifest } from '../../../runtime/bundle/manifest.js';
 import { BundleError, FeedError } from '../../../runtime/errors/errors.js';
 import { Session, type Feeds, type Outputs } from '../../../runtime/session.js';
 import { sizeOf, type Tensor } from '../../../runtime/tensor/tensor.js';
@@ -28,23 +30,31 @@ export interface CaseResult {
 
 /** A case taking longer than this counts as a hang. */
 export const caseTimeLimitMs = 2000;
-/** ArrayBuffer bytes a case may leave allocated: far above the fixtures, far below an absurd tensor. */
-const arrayBufferLimitBytes = 1 << 30;
+/** ArrayBuffer bytes a case may add: far above the fixtures, far below an absurd tensor. */
+const arrayBufferGrowthLimitBytes = 1 << 30;
 
 const codePattern = /NNCC\d{3}/;
 
-function timedVerdict(start: number, result: Omit<CaseResult, 'ms'>): CaseResult {
-  const ms = performance.now() - start;
+/** When the case started, and the ArrayBuffer bytes then (the process holds some of its own). */
+interface CaseStart { ms: number; arrayBuffers: number }
+
+function startCase(): CaseStart {
+  return { ms: performance.now(), arrayBuffers: process.memoryUsage().arrayBuffers };
+}
+
+function timedVerdict(start: CaseStart, result: Omit<CaseResult, 'ms'>): CaseResult {
+  const ms = performance.now() - start.ms;
   if (ms > caseTimeLimitMs && result.verdict !== 'crash') return { verdict: 'hang', detail: `took ${ms.toFixed(0)} ms (${result.verdict})`, ms };
-  if (process.memoryUsage().arrayBuffers > arrayBufferLimitBytes) {
-    return { verdict: 'crash', detail: `array buffers at ${process.memoryUsage().arrayBuffers} bytes after the case`, ms };
+  const grownBytes = process.memoryUsage().arrayBuffers - start.arrayBuffers;
+  if (grownBytes > arrayBufferGrowthLimitBytes) {
+    return { verdict: 'crash', detail: `array buffers grew by ${grownBytes} bytes during the case (${result.verdict})`, ms };
   }
   return { ...result, ms };
 }
 
 /** Import + passes on `bytes`: a clean compile, a coded CompileError, or a failure of the property. */
 export function importCase(bytes: Uint8Array): CaseResult {
-  const start = performance.now();
+  const start = startCase();
   try {
     const graph = runPasses(importOnnx(bytes));
     for (const [name, info] of graph.values) {
@@ -65,14 +75,27 @@ function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}\n${error.stack?.split('\n').slice(1, 4).join('\n')}` : String(error);
 }
 
-/** Loads and runs the bundle in `dir`; refusals must name the bundle, outputs must equal `expected`. */
-export async function bundleCase(dir: string, feeds: Feeds, expected: Outputs, verify: boolean): Promise<CaseResult> {
-  const start = performance.now();
+/** The undamaged bundle's outputs: of the first run, and of a run on the planned warm kernels (they may differ in the last bits). */
+export interface ExpectedOutputs {
+  first: Outputs;
+  warm?: Outputs;
+}
+
+/**
+ * Loads and runs the bundle in `dir`, then prepares its planned warm kernels and runs again;
+ * refusals must name the bundle, both runs' outputs must equal the undamaged bundle's.
+ */
+export async function bundleCase(dir: string, feeds: Feeds, expected: ExpectedOutputs, verify: boolean): Promise<CaseResult> {
+  const start = startCase();
   let session: Session | undefined;
   try {
     session = await Session.create(dir, { verify });
-    const outputs = await session.run(feeds);
-    const difference = compareOutputs(outputs, expected);
+    let difference = compareOutputs(await session.run(feeds), expected.first);
+    if (!difference && expected.warm) {
+      await session.prepareWarmKernels();
+      const warm = compareOutputs(await session.run(feeds), expected.warm);
+      difference = warm && `on warm kernels: ${warm}`;
+    }
     return timedVerdict(start, difference ? { verdict: 'wrong', detail: difference } : { verdict: 'correct' });
   } catch (error) {
     if (error instanceof BundleError && error.message.includes(dir) && codePattern.test(error.message)) {
@@ -111,12 +134,31 @@ export function copyOutputs(outputs: Outputs): Outputs {
 }
 
 /**
+ * plan.msgpack mutated and the manifest re-signed to match (size and sha256), so the damage gets
+ * past the hash to the plan's structural checks, as a plan written by a buggy compiler would.
+ */
+export async function resignedPlanCase(goodDir: string, workDir: string, planBytes: Uint8Array,
+  feeds: Feeds, expected: ExpectedOutputs, verify: boolean): Promise<CaseResult> {
+  const manifest = JSON.parse(readFileSync(join(goodDir, 'manifest.json'), 'utf8')) as Manifest;
+  const entry = manifest.files.find((f) => f.path === 'plan.msgpack')!;
+  entry.bytes = planBytes.length;
+  entry.sha256 = createHash('sha256').update(planBytes).digest('hex');
+  writeFileSync(join(workDir, 'manifest.json'), JSON.stringify(manifest));
+  writeFileSync(join(workDir, 'plan.msgpack'), planBytes);
+  try {
+    return await bundleCase(workDir, feeds, expected, verify);
+  } finally {
+    for (const file of ['manifest.json', 'plan.msgpack']) copyFileSync(join(goodDir, file), join(workDir, file));
+  }
+}
+
+/**
  * A bundle file mutated in a working copy of a bundle: writes `bytes` over `file` in `workDir`,
  * runs the case, and restores the original from `goodDir`. A changed output is allowed only for
  * weights.bin without verify, and only if verify then refuses the same bytes (NNCC206/205).
  */
 export async function mutatedBundleCase(goodDir: string, workDir: string, file: string, bytes: Uint8Array,
-  feeds: Feeds, expected: Outputs, verify: boolean): Promise<CaseResult> {
+  feeds: Feeds, expected: ExpectedOutputs, verify: boolean): Promise<CaseResult> {
   writeFileSync(join(workDir, file), bytes);
   try {
     const result = await bundleCase(workDir, feeds, expected, verify);

@@ -1,0 +1,99 @@
+/**
+ * The bundles the bundle fuzzing damages: tiny-cnn compiled without a profile (one lane), for the
+ * pixel5-cpu profile with two lanes (a worker lane), and lowered with every other step loaded by
+ * a loader lane and transformed at load; and three 3×3 convs for pixel5-cpu, where the plan
+ * switches to warm kernels after the first run (tiny-cnn has none there). Each comes with a working copy to
+ * damage, the fixture's feeds and the undamaged bundle's outputs to compare against.
+ */
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileModel } from '../../../compiler/compile.js';
+import { writeBundle } from '../../../compiler/bundle/write-bundle.js';
+import { importOnnxFile } from '../../../compiler/import/onnx.js';
+import type { Node } from '../../../compiler/ir/graph.js';
+import { lowerGraph } from '../../../compiler/lower/lower.js';
+import { runPasses } from '../../../compiler/passes/pipeline.js';
+import { randomTensor, seededRandom } from '../../../compiler/random.js';
+import { OnnxModelBuilder } from '../../../fixtures/builder/onnx-builder.js';
+import { fixtureModels } from '../../../fixtures/models/definitions.js';
+import type { Plan } from '../../../runtime/plan/plan.js';
+import { Session, type Feeds, type Outputs } from '../../../runtime/session.js';
+import { fixtureModelDir, repoRoot } from '../../support/paths.js';
+import { copyOutputs, type ExpectedOutputs } from './properties.js';
+
+export const bundleFileNames = ['manifest.json', 'plan.msgpack', 'schedule.json', 'weights.bin'] as const;
+export type BundleFileName = (typeof bundleFileNames)[number];
+
+export interface FuzzBundle {
+  label: string;
+  /** The undamaged bundle (never written after compiling). */
+  goodDir: string;
+  /** A copy that cases damage and restore. */
+  workDir: string;
+  files: Record<BundleFileName, Uint8Array>;
+  plan: Plan;
+  feeds: Feeds;
+  expected: ExpectedOutputs;
+}
+
+export const pixel5Profile = join(repoRoot, 'fixtures', 'profiles', 'pixel5-cpu.json');
+
+const tinyCnnPath = join(fixtureModelDir, 'tiny-cnn.onnx');
+
+export type FuzzBundleKind = 'plain' | 'pixel5' | 'loader' | 'warm';
+export const fuzzBundleKinds: readonly FuzzBundleKind[] = ['plain', 'pixel5', 'loader', 'warm'];
+
+const warmInputDims = [1, 32, 28, 28];
+
+/** Three 3×3 convs of 32 channels: on pixel5-cpu Winograd is too slow cold but fastest warm. */
+function warmSwitchModel(): Uint8Array {
+  const b = new OnnxModelBuilder('warm-switch', 13);
+  const random = seededRandom(12);
+  let h = b.input('x', 'float32', warmInputDims);
+  for (const name of ['a', 'b', 'c']) {
+    const w = b.initializer(`${name}.w`, randomTensor(random, [32, 32, 3, 3], 0.05));
+    h = b.op('Relu', [b.op('Conv', [h, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, name)]);
+  }
+  b.output(h);
+  return b.toBytes();
+}
+
+function compileKind(kind: FuzzBundleKind, dir: string, root: string): void {
+  if (kind === 'plain') compileModel(tinyCnnPath, dir);
+  else if (kind === 'warm') {
+    const model = join(root, 'warm-switch.onnx');
+    writeFileSync(model, warmSwitchModel());
+    compileModel(model, dir, { profile: pixel5Profile });
+  }
+  else if (kind === 'pixel5') compileModel(tinyCnnPath, dir, { profile: pixel5Profile, lanes: 2 });
+  else {
+    const graph = runPasses(importOnnxFile(tinyCnnPath));
+    const loaders = new Map<Node, number>(graph.nodes.map((n, i) => [n, i % 2]));
+    writeBundle(dir, lowerGraph(graph, { loaders, bypass: false }), { modelName: 'tiny-cnn', modelSha256: '0'.repeat(64), opset: graph.opset });
+  }
+}
+
+/** Builds tiny-cnn's bundle of `kind` into `root/<kind>.nnb` and runs it once for the expected outputs. */
+export async function makeFuzzBundle(root: string, kind: FuzzBundleKind): Promise<FuzzBundle> {
+  const label = kind;
+  const goodDir = join(root, `${label}.nnb`);
+  compileKind(kind, goodDir, root);
+  const workDir = join(root, `${label}-work`, 'bundle.nnb');
+  mkdirSync(join(root, `${label}-work`));
+  cpSync(goodDir, workDir, { recursive: true });
+  const feeds = kind === 'warm'
+    ? { x: randomTensor(seededRandom(13), warmInputDims) }
+    : fixtureModels.find((m) => m.name === 'tiny-cnn')!.inputs();
+  const session = await Session.create(goodDir, { verify: true });
+  const first = copyOutputs(await session.run(feeds));
+  const plan = session.plan;
+  let warm: Outputs | undefined;
+  if (plan.steps.some((s) => s.warm)) {
+    await session.prepareWarmKernels();
+    warm = copyOutputs(await session.run(feeds));
+  }
+  const expected: ExpectedOutputs = warm ? { first, warm } : { first };
+  session.dispose();
+  const files = Object.fromEntries(bundleFileNames.map((f) => [f, new Uint8Array(readFileSync(join(goodDir, f)))])) as Record<BundleFileName, Uint8Array>;
+  return { label, goodDir, workDir, files, plan, feeds, expected };
+}
