@@ -10,7 +10,8 @@ import { activationArgs } from '../../runtime/kernels/activation-codes.js';
 import type { Attributes } from '../../runtime/kernels/kernel.js';
 import { referenceKernel } from '../../runtime/kernels/ref/registry.js';
 import type { KernelVariant } from '../../runtime/kernels/variant.js';
-import { fromNumbers, type Tensor } from '../../runtime/tensor/tensor.js';
+import assert from 'node:assert/strict';
+import { fromNumbers, sizeOf, type Tensor } from '../../runtime/tensor/tensor.js';
 
 export { shapesOf };
 
@@ -38,4 +39,42 @@ export function referenceOutputs(op: string, attrs: Attributes, inputs: readonly
     ? [fused.min === undefined ? undefined : fromNumbers('float32', [], [fused.min]), fused.max === undefined ? undefined : fromNumbers('float32', [], [fused.max])]
     : [];
   return [referenceKernel(fused.op)!.run([outputs[0], ...extra], fused.attrs ?? {})[0], ...outputs.slice(1)];
+}
+
+/** Every fused activation a variant may be asked for (none first), for cycling through in cases. */
+export const fusedActivations: (FusedSpec | undefined)[] = [
+  undefined, { op: 'Relu' }, { op: 'Clip', min: 0, max: 6 }, { op: 'LeakyRelu', attrs: { alpha: 0.1 } },
+  { op: 'HardSwish' }, { op: 'HardSigmoid', attrs: { alpha: 0.3, beta: 0.4 } }, { op: 'Sigmoid' }, { op: 'Tanh' },
+];
+
+/** The variant run as `lanes` lanes would run it (one after another here, last lane first): prelude, then every part. */
+export function inLanes(variant: KernelVariant, lanes: number): KernelVariant {
+  const parallel = variant.parallel!;
+  return {
+    ...variant,
+    run: (memory, args) => {
+      parallel.prelude(memory, args);
+      for (let lane = lanes - 1; lane >= 0; lane--) parallel.part(memory, args, lane, lanes);
+    },
+  };
+}
+
+/**
+ * The variant, checked to write nothing but its output and scratch: its inputs and the 64 bytes
+ * after its output and after its scratch must be unchanged.
+ */
+export function guarded(variant: KernelVariant): KernelVariant {
+  return {
+    ...variant,
+    run: (memory, args) => {
+      const bytes = new Uint8Array(memory.buffer);
+      const outputEnd = args.outputs[0] + sizeOf(args.shapes.outputs[0].dims) * 4;
+      const scratchEnd = args.scratch + variant.scratchBytes(args.shapes);
+      const regions: [number, number][] = [[outputEnd, 64], [scratchEnd, 64]];
+      args.inputs.forEach((at, i) => { if (at >= 0) regions.push([at, sizeOf(args.shapes.inputs[i]!.dims) * 4]); });
+      const before = regions.map(([at, n]) => bytes.slice(at, at + n));
+      variant.run(memory, args);
+      regions.forEach(([at, n], i) => assert.deepEqual(bytes.slice(at, at + n), before[i], `${variant.id} wrote outside its output and scratch, at ${at}`));
+    },
+  };
 }

@@ -8,7 +8,7 @@ import { convDirect, convDirectPacked } from '../../../../runtime/kernels/wasm/C
 import type { KernelVariant } from '../../../../runtime/kernels/variant.js';
 import { randomTensor, seededRandom } from '../../../../compiler/random.js';
 import { compareTensors } from '../../../support/compare.js';
-import { referenceOutputs, runVariant, shapesOf, type FusedSpec } from '../../../support/variant-harness.js';
+import { referenceOutputs, runVariant, shapesOf, fusedActivations } from '../../../support/variant-harness.js';
 
 interface ConvCase {
   C: number; H: number; W: number; M: number; KH: number; KW: number;
@@ -36,11 +36,6 @@ function tensors(random: () => number, c: ConvCase) {
   ];
 }
 
-const activations: (FusedSpec | undefined)[] = [
-  undefined, { op: 'Relu' }, { op: 'Clip', min: 0, max: 6 }, { op: 'LeakyRelu', attrs: { alpha: 0.1 } },
-  { op: 'HardSwish' }, { op: 'HardSigmoid', attrs: { alpha: 0.3, beta: 0.4 } }, { op: 'Sigmoid' }, { op: 'Tanh' },
-];
-
 function checkVariant(variant: KernelVariant, seed: number, cases: number): void {
   const random = seededRandom(seed);
   let ran = 0;
@@ -51,7 +46,7 @@ function checkVariant(variant: KernelVariant, seed: number, cases: number): void
     const extent = (k: number, d: number) => (k - 1) * d + 1;
     if (c.H + c.pads[0] + c.pads[2] < extent(c.KH, c.dilation[0]) || c.W + c.pads[1] + c.pads[3] < extent(c.KW, c.dilation[1])) continue;
     if (!variant.appliesTo(shapesOf('Conv', attrs, inputs))) continue;
-    const fused = activations[i % activations.length];
+    const fused = fusedActivations[i % fusedActivations.length];
     const expected = referenceOutputs('Conv', attrs, inputs, fused)[0];
     const actual = runVariant(variant, attrs, inputs, fused)[0];
     const mismatch = compareTensors(actual, expected, 1e-4, 1e-5);

@@ -10,20 +10,14 @@ import {
 } from '../../../../runtime/kernels/wasm/ConvDepthwise.js';
 import type { Attributes } from '../../../../runtime/kernels/kernel.js';
 import type { KernelVariant } from '../../../../runtime/kernels/variant.js';
-import { sizeOf } from '../../../../runtime/tensor/tensor.js';
 import { randomTensor, seededRandom } from '../../../../compiler/random.js';
 import { compareTensors } from '../../../support/compare.js';
-import { referenceOutputs, runVariant, shapesOf, type FusedSpec } from '../../../support/variant-harness.js';
+import { referenceOutputs, runVariant, shapesOf, fusedActivations, inLanes, guarded } from '../../../support/variant-harness.js';
 
 type Random = () => number;
 const pick = <T>(random: Random, xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
 
 interface Filter { kernel: [number, number]; stride: [number, number]; dilation: [number, number] }
-
-const activations: (FusedSpec | undefined)[] = [
-  undefined, { op: 'Relu' }, { op: 'Clip', min: 0, max: 6 }, { op: 'LeakyRelu', attrs: { alpha: 0.1 } },
-  { op: 'HardSwish' }, { op: 'HardSigmoid', attrs: { alpha: 0.3, beta: 0.4 } }, { op: 'Sigmoid' }, { op: 'Tanh' },
-];
 
 const fixed = (k: number, s: number) => (): Filter => ({ kernel: [k, k], stride: [s, s], dilation: [1, 1] });
 
@@ -57,38 +51,6 @@ function randomCase(random: Random, filter: Filter): { attrs: Attributes; dims: 
   return { attrs, dims: [1, C, H, W] };
 }
 
-/**
- * The variant, checked to write nothing but its output and scratch: its inputs and the 64 bytes
- * after its output and after its scratch must be unchanged.
- */
-function guarded(variant: KernelVariant): KernelVariant {
-  return {
-    ...variant,
-    run: (memory, args) => {
-      const bytes = new Uint8Array(memory.buffer);
-      const outputEnd = args.outputs[0] + sizeOf(args.shapes.outputs[0].dims) * 4;
-      const scratchEnd = args.scratch + variant.scratchBytes(args.shapes);
-      const regions: [number, number][] = [[outputEnd, 64], [scratchEnd, 64]];
-      args.inputs.forEach((at, i) => { if (at >= 0) regions.push([at, sizeOf(args.shapes.inputs[i]!.dims) * 4]); });
-      const before = regions.map(([at, n]) => bytes.slice(at, at + n));
-      variant.run(memory, args);
-      regions.forEach(([at, n], i) => assert.deepEqual(bytes.slice(at, at + n), before[i], `${variant.id} wrote outside its output and scratch, at ${at}`));
-    },
-  };
-}
-
-/** The variant with its parallel split run lane after lane on one memory, as `lanes` workers would. */
-function splitAcross(variant: KernelVariant, lanes: number): KernelVariant {
-  const parallel = variant.parallel!;
-  return {
-    ...variant,
-    run: (memory, args) => {
-      parallel.prelude(memory, args);
-      for (let lane = 0; lane < lanes; lane++) parallel.part(memory, args, lane, lanes);
-    },
-  };
-}
-
 /** `lanes` 'each channel': as many lanes as channels, so that the last lane uses the last of the scratch. */
 function checkVariant(variant: KernelVariant, filter: (random: Random) => Filter, seed: number, cases: number,
   lanes: number | 'each channel' = 1): void {
@@ -97,14 +59,14 @@ function checkVariant(variant: KernelVariant, filter: (random: Random) => Filter
     const c = randomCase(random, filter(random));
     const C = c.dims[1];
     const laneCount = lanes === 'each channel' ? C : lanes;
-    const runnable = guarded(laneCount > 1 ? splitAcross(variant, laneCount) : variant);
+    const runnable = guarded(laneCount > 1 ? inLanes(variant, laneCount) : variant);
     const inputs = [
       randomTensor(random, c.dims),
       randomTensor(random, [C, 1, ...(c.attrs.kernel_shape as number[])], 0.5),
       random() < 0.7 ? randomTensor(random, [C], 0.5) : undefined,
     ];
     assert.ok(variant.appliesTo(shapesOf('Conv', c.attrs, inputs)), `${variant.id} case ${i} does not apply: ${JSON.stringify(c)}`);
-    const fused = activations[i % activations.length];
+    const fused = fusedActivations[i % fusedActivations.length];
     const expected = referenceOutputs('Conv', c.attrs, inputs, fused)[0];
     const actual = runVariant(runnable, c.attrs, inputs, fused)[0];
     const mismatch = compareTensors(actual, expected, 1e-4, 1e-5);

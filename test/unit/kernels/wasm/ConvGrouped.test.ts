@@ -9,18 +9,12 @@ import { convGrouped, convGroupedPacked } from '../../../../runtime/kernels/wasm
 import type { Attributes } from '../../../../runtime/kernels/kernel.js';
 import type { KernelVariant, StepShapes } from '../../../../runtime/kernels/variant.js';
 import { instantiateKernels, kernelStaticBytes } from '../../../../runtime/kernels/wasm/module.js';
-import { sizeOf } from '../../../../runtime/tensor/tensor.js';
 import { randomTensor, seededRandom } from '../../../../compiler/random.js';
 import { compareTensors } from '../../../support/compare.js';
-import { referenceOutputs, runVariant, shapesOf, type FusedSpec } from '../../../support/variant-harness.js';
+import { referenceOutputs, runVariant, shapesOf, fusedActivations, inLanes, guarded } from '../../../support/variant-harness.js';
 
 type Random = () => number;
 const pick = <T>(random: Random, xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
-
-const activations: (FusedSpec | undefined)[] = [
-  undefined, { op: 'Relu' }, { op: 'Clip', min: 0, max: 6 }, { op: 'LeakyRelu', attrs: { alpha: 0.1 } },
-  { op: 'HardSwish' }, { op: 'HardSigmoid', attrs: { alpha: 0.3, beta: 0.4 } }, { op: 'Sigmoid' }, { op: 'Tanh' },
-];
 
 interface GroupedCase { attrs: Attributes; dims: number[]; weightDims: number[]; bias: boolean }
 
@@ -51,46 +45,14 @@ function tensorsOf(random: Random, c: GroupedCase) {
   return [randomTensor(random, c.dims), randomTensor(random, c.weightDims, 0.5), c.bias ? randomTensor(random, [c.weightDims[0]], 0.5) : undefined];
 }
 
-/**
- * The variant, checked to write nothing but its output and scratch: its inputs and the 64 bytes
- * after its output and after its scratch must be unchanged.
- */
-function guarded(variant: KernelVariant): KernelVariant {
-  return {
-    ...variant,
-    run: (memory, args) => {
-      const bytes = new Uint8Array(memory.buffer);
-      const outputEnd = args.outputs[0] + sizeOf(args.shapes.outputs[0].dims) * 4;
-      const scratchEnd = args.scratch + variant.scratchBytes(args.shapes);
-      const regions: [number, number][] = [[outputEnd, 64], [scratchEnd, 64]];
-      args.inputs.forEach((at, i) => { if (at >= 0) regions.push([at, sizeOf(args.shapes.inputs[i]!.dims) * 4]); });
-      const before = regions.map(([at, n]) => bytes.slice(at, at + n));
-      variant.run(memory, args);
-      regions.forEach(([at, n], i) => assert.deepEqual(bytes.slice(at, at + n), before[i], `${variant.id} wrote outside its output and scratch, at ${at}`));
-    },
-  };
-}
-
-/** The variant with its parallel split run lane after lane on one memory, as `lanes` workers would. */
-function splitAcross(variant: KernelVariant, lanes: number): KernelVariant {
-  const parallel = variant.parallel!;
-  return {
-    ...variant,
-    run: (memory, args) => {
-      parallel.prelude(memory, args);
-      for (let lane = 0; lane < lanes; lane++) parallel.part(memory, args, lane, lanes);
-    },
-  };
-}
-
 function checkVariant(variant: KernelVariant, seed: number, cases: number, lanes = 1): void {
   const random = seededRandom(seed);
-  const runnable = guarded(lanes > 1 ? splitAcross(variant, lanes) : variant);
+  const runnable = guarded(lanes > 1 ? inLanes(variant, lanes) : variant);
   for (let i = 0; i < cases; i++) {
     const c = randomCase(random);
     const inputs = tensorsOf(random, c);
     assert.ok(variant.appliesTo(shapesOf('Conv', c.attrs, inputs)), `${variant.id} case ${i} does not apply: ${JSON.stringify(c)}`);
-    const fused = activations[i % activations.length];
+    const fused = fusedActivations[i % fusedActivations.length];
     const expected = referenceOutputs('Conv', c.attrs, inputs, fused)[0];
     const actual = runVariant(runnable, c.attrs, inputs, fused)[0];
     const mismatch = compareTensors(actual, expected, 1e-4, 1e-5);

@@ -10,7 +10,7 @@ import type { KernelVariant } from '../../../../runtime/kernels/variant.js';
 import { instantiateKernels, kernelStaticBytes } from '../../../../runtime/kernels/wasm/module.js';
 import { randomTensor, seededRandom } from '../../../../compiler/random.js';
 import { compareTensors } from '../../../support/compare.js';
-import { referenceOutputs, runVariant, shapesOf, type FusedSpec } from '../../../support/variant-harness.js';
+import { referenceOutputs, runVariant, shapesOf, type FusedSpec, fusedActivations, inLanes } from '../../../support/variant-harness.js';
 
 interface ConvCase {
   C: number; H: number; W: number; M: number; KH: number; KW: number;
@@ -38,20 +38,7 @@ function tensors(random: () => number, c: ConvCase) {
   ];
 }
 
-const activations: (FusedSpec | undefined)[] = [
-  undefined, { op: 'Relu' }, { op: 'Clip', min: 0, max: 6 }, { op: 'LeakyRelu', attrs: { alpha: 0.1 } },
-  { op: 'HardSwish' }, { op: 'HardSigmoid', attrs: { alpha: 0.3, beta: 0.4 } }, { op: 'Sigmoid' }, { op: 'Tanh' },
-];
-
 const attrsOf = (c: ConvCase) => ({ kernel_shape: [c.KH, c.KW], strides: c.stride, dilations: c.dilation, pads: c.pads });
-
-/** The variant run as `lanes` lanes would run it (one after another here): prelude, then every part. */
-function inLanes(variant: KernelVariant, lanes: number): KernelVariant {
-  return { ...variant, run: (memory, args) => {
-    variant.parallel!.prelude(memory, args);
-    for (let lane = lanes - 1; lane >= 0; lane--) variant.parallel!.part(memory, args, lane, lanes);
-  } };
-}
 
 function checkCase(variant: KernelVariant, c: ConvCase, random: () => number, fused: FusedSpec | undefined, label: string): void {
   const inputs = tensors(random, c);
@@ -86,7 +73,7 @@ describe('wasm.Conv.im2col-sgemm against the reference', () => {
       const c = randomCase(random);
       const extent = (k: number, d: number) => (k - 1) * d + 1;
       if (c.H + c.pads[0] + c.pads[2] < extent(c.KH, c.dilation[0]) || c.W + c.pads[1] + c.pads[3] < extent(c.KW, c.dilation[1])) continue;
-      checkCase(convIm2colSgemm, c, random, activations[i % activations.length], `case ${i}`);
+      checkCase(convIm2colSgemm, c, random, fusedActivations[i % fusedActivations.length], `case ${i}`);
       ran++;
     }
     assert.ok(ran >= 70, `only ${ran} of 100 cases were valid convolutions`);
@@ -98,7 +85,7 @@ describe('wasm.Conv.im2col-sgemm against the reference', () => {
       const pads = [0, 1, 2, 3].map((axis) => Math.floor(mask / 3 ** axis) % 3) as [number, number, number, number];
       const stride: [number, number] = mask % 3 === 0 ? [2, 2] : [1, 1];
       const c: ConvCase = { C: 3, H: 7 + (mask % 4), W: 9 + (mask % 5), M: 7, KH: 3, KW: 3, stride, dilation: [1, 1], pads, bias: mask % 2 === 0 };
-      checkCase(convIm2colSgemm, c, random, activations[mask % activations.length], `pads ${pads}`);
+      checkCase(convIm2colSgemm, c, random, fusedActivations[mask % fusedActivations.length], `pads ${pads}`);
     }
   });
 

@@ -15,7 +15,7 @@ import type { KernelVariant } from '../../../../runtime/kernels/variant.js';
 import { instantiateKernels, kernelStaticBytes } from '../../../../runtime/kernels/wasm/module.js';
 import { randomTensor, seededRandom } from '../../../../compiler/random.js';
 import { compareTensors, maxRelativeError } from '../../../support/compare.js';
-import { referenceOutputs, runVariant, shapesOf, type FusedSpec } from '../../../support/variant-harness.js';
+import { referenceOutputs, runVariant, shapesOf, type FusedSpec, fusedActivations, inLanes } from '../../../support/variant-harness.js';
 
 interface ConvCase { C: number; H: number; W: number; M: number; pads: [number, number, number, number]; bias: boolean }
 
@@ -43,19 +43,6 @@ function tensors(random: () => number, c: ConvCase) {
     randomTensor(random, [c.M, c.C, 3, 3], 0.5),
     c.bias ? randomTensor(random, [c.M], 0.5) : undefined,
   ];
-}
-
-const activations: (FusedSpec | undefined)[] = [
-  undefined, { op: 'Relu' }, { op: 'Clip', min: 0, max: 6 }, { op: 'LeakyRelu', attrs: { alpha: 0.1 } },
-  { op: 'HardSwish' }, { op: 'HardSigmoid', attrs: { alpha: 0.3, beta: 0.4 } }, { op: 'Sigmoid' }, { op: 'Tanh' },
-];
-
-/** The variant run as `lanes` lanes would run it (one after another here): prelude, then every part. */
-function inLanes(variant: KernelVariant, lanes: number): KernelVariant {
-  return { ...variant, run: (memory, args) => {
-    variant.parallel!.prelude(memory, args);
-    for (let lane = lanes - 1; lane >= 0; lane--) variant.parallel!.part(memory, args, lane, lanes);
-  } };
 }
 
 /** Runs one case; returns max |error| / max |expected|. */
@@ -93,7 +80,7 @@ describe('wasm Winograd Conv variants against the reference', () => {
           const c = randomCase(random);
           const inputs = tensors(random, c);
           assert.ok(variant.appliesTo(shapesOf('Conv', attrsOf(c), inputs)));
-          checkCase(variant, tolerance, c, inputs, activations[i % activations.length], `case ${i}`);
+          checkCase(variant, tolerance, c, inputs, fusedActivations[i % fusedActivations.length], `case ${i}`);
         }
       });
 
@@ -102,7 +89,7 @@ describe('wasm Winograd Conv variants against the reference', () => {
         for (let mask = 0; mask < 81; mask++) {
           const pads = [0, 1, 2, 3].map((axis) => Math.floor(mask / 3 ** axis) % 3) as [number, number, number, number];
           const c: ConvCase = { C: 3, H: 7 + (mask % 4), W: 9 + (mask % 5), M: 7, pads, bias: mask % 2 === 0 };
-          checkCase(variant, tolerance, c, tensors(random, c), activations[mask % activations.length], `pads ${pads}`);
+          checkCase(variant, tolerance, c, tensors(random, c), fusedActivations[mask % fusedActivations.length], `pads ${pads}`);
         }
       });
 
