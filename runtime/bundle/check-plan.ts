@@ -6,6 +6,7 @@
  * cannot make a kernel read or write outside the planned memory through a value.
  */
 import { BundleError, runtimeCodes } from '../errors/errors.js';
+import { referenceKernel } from '../kernels/ref/registry.js';
 import { planFormatVersion, segmentAlignment, type Plan } from '../plan/plan.js';
 import { bytesPerElement, sizeOf, type DType } from '../tensor/tensor.js';
 import type { Manifest, TensorSpec } from './manifest.js';
@@ -53,6 +54,7 @@ export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
     }
     if (!Array.isArray(step.transforms) || step.transforms.some((t) => !Number.isInteger(t) || !plan.transforms[t])) fail(`step '${step.node}' names a transform that does not exist`);
     if (step.warm) checkWarm(plan, step, isIndex, fail);
+    checkStepShapes(plan, step, fail);
     if (!Number.isSafeInteger(step.scratchOffset) || !Number.isSafeInteger(step.scratchBytes) || step.scratchBytes < 0
       || (step.scratchBytes > 0 && (step.scratchOffset < plan.weightsOffset || step.scratchOffset + step.scratchBytes > plan.memoryBytes))) {
       fail(`step '${step.node}' has scratch outside the planned memory`);
@@ -67,6 +69,29 @@ export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
   if (!plan.inputs.every((v) => isIndex(v, false)) || !plan.outputs.every((v) => isIndex(v, false))) fail('inputs or outputs name values that do not exist');
   checkSpecs(plan, plan.inputs, manifest.inputs, 'inputs', fail);
   checkSpecs(plan, plan.outputs, manifest.outputs, 'outputs', fail);
+}
+
+/**
+ * A step's attributes and input shapes must give the output shapes the plan allots: kernels size
+ * their loops from attributes, so a plan whose attributes disagree with its values would make a
+ * kernel read or write past them. Ops whose output shape depends on an input's value (Reshape,
+ * Slice…) cannot be checked before the weights are read, and are skipped.
+ */
+function checkStepShapes(plan: Plan, step: Plan['steps'][number], fail: Fail): void {
+  const kernel = referenceKernel(step.op);
+  if (!kernel) return fail(`step '${step.node}' has operator '${step.op}', which this runtime does not know`);
+  let outputs;
+  try {
+    outputs = kernel.infer(step.inputs.map((v) => (v < 0 ? undefined : plan.values[v])), step.attrs ?? {});
+  } catch {
+    return;
+  }
+  step.outputs.forEach((v, i) => {
+    if (v < 0) return;
+    const expected = outputs[i]?.dims.join(',');
+    const actual = plan.values[v].dims.join(',');
+    if (expected !== actual) fail(`step '${step.node}' (${step.op}) computes an output of shape [${expected}], the plan allots [${actual}]`);
+  });
 }
 
 function checkWarm(plan: Plan, step: Plan['steps'][number], isIndex: (v: unknown, omitted: boolean) => boolean, fail: Fail): void {
