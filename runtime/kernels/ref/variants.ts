@@ -3,6 +3,7 @@
  * views of the planned memory, computes in JavaScript, and copies its outputs to their planned
  * offsets. No transform, no scratch, applies everywhere: the fallback and the specification.
  */
+import { KernelError } from '../../errors/errors.js';
 import type { ReferenceKernel } from '../kernel.js';
 import type { KernelMemory, KernelVariant, StepArgs } from '../variant.js';
 import { viewOf, type Tensor } from '../../tensor/tensor.js';
@@ -23,7 +24,15 @@ export function referenceVariant(kernel: ReferenceKernel): KernelVariant {
         return offset < 0 || !info ? undefined : viewOf(info.dtype, info.dims, memory.buffer, offset);
       });
       const outputs = kernel.run(inputs, args.shapes.attrs);
-      args.outputs.forEach((offset, i) => { if (offset >= 0) writeAt(memory.buffer, offset, outputs[i]); });
+      args.outputs.forEach((offset, i) => {
+        if (offset < 0) return;
+        // The plan allotted this output its size; a tensor of another size must not be written there.
+        const planned = args.shapes.outputs[i].dims.join(',');
+        if (outputs[i].dims.join(',') !== planned) {
+          throw new KernelError(`${kernel.op} computed an output of shape [${outputs[i].dims.join(',')}]; the plan allots [${planned}]`);
+        }
+        writeAt(memory.buffer, offset, outputs[i]);
+      });
     },
   };
 }
