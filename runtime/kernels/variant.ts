@@ -76,3 +76,14 @@ export interface KernelVariant {
   run(memory: KernelMemory, args: StepArgs): void;
   readonly parallel?: ParallelRun;
 }
+
+/** A variant's `run` and `parallel` from its split: one lane runs the prelude, then the whole as part 0 of 1. */
+export function splitRun(parallel: ParallelRun): Pick<KernelVariant, 'run' | 'parallel'> {
+  return {
+    run: (memory, args) => {
+      parallel.prelude(memory, args);
+      parallel.part(memory, args, 0, 1);
+    },
+    parallel,
+  };
+}

@@ -10,7 +10,7 @@
  * `convDirect` over a band of output rows per lane (or of columns, for one long row).
  */
 import { attrInt } from '../kernel.js';
-import type { KernelMemory, KernelVariant, StepArgs, StepShapes } from '../variant.js';
+import { splitRun, type KernelMemory, type KernelVariant, type StepArgs, type StepShapes } from '../variant.js';
 import { sizeOf } from '../../tensor/tensor.js';
 import { align64, band, convInputOf, inputSource, prepareConvInput, preparedBytes, type ConvInput } from './conv-input.js';
 
@@ -70,8 +70,7 @@ export const convDirect: KernelVariant = {
   ...common,
   id: 'wasm.Conv.direct',
   layoutVersion: 1,
-  run: (memory, args) => { prelude(memory, args); part(memory, args, false, 0, 1); },
-  parallel: { prelude, part: (memory, args, lane, lanes) => part(memory, args, false, lane, lanes) },
+  ...splitRun({ prelude, part: (memory, args, lane, lanes) => part(memory, args, false, lane, lanes) }),
 };
 
 export const convDirectPacked: KernelVariant = {
@@ -90,6 +89,5 @@ export const convDirectPacked: KernelVariant = {
       memory.wasm!.packA(raw, K * 4, M, K, packed);
     },
   },
-  run: (memory, args) => { prelude(memory, args); part(memory, args, true, 0, 1); },
-  parallel: { prelude, part: (memory, args, lane, lanes) => part(memory, args, true, lane, lanes) },
+  ...splitRun({ prelude, part: (memory, args, lane, lanes) => part(memory, args, true, lane, lanes) }),
 };

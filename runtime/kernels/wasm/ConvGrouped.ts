@@ -13,7 +13,7 @@
  * (or, for a single row, its columns) and run every group on their band.
  */
 import { attrInt } from '../kernel.js';
-import type { KernelMemory, KernelVariant, StepArgs, StepShapes } from '../variant.js';
+import { splitRun, type KernelMemory, type KernelVariant, type StepArgs, type StepShapes } from '../variant.js';
 import { align64, band, convInputOf, inputSource, prepareConvInput, preparedBytes, type ConvInput } from './conv-input.js';
 
 const tileM = 6;
@@ -85,8 +85,7 @@ export const convGrouped: KernelVariant = {
   ...common,
   id: 'wasm.Conv.grouped',
   layoutVersion: 1,
-  run: (memory, args) => { prelude(memory, args); part(memory, args, false, 0, 1); },
-  parallel: { prelude, part: (memory, args, lane, lanes) => part(memory, args, false, lane, lanes) },
+  ...splitRun({ prelude, part: (memory, args, lane, lanes) => part(memory, args, false, lane, lanes) }),
 };
 
 export const convGroupedPacked: KernelVariant = {
@@ -106,7 +105,6 @@ export const convGroupedPacked: KernelVariant = {
       }
     },
   },
-  run: (memory, args) => { prelude(memory, args); part(memory, args, true, 0, 1); },
-  parallel: { prelude, part: (memory, args, lane, lanes) => part(memory, args, true, lane, lanes) },
+  ...splitRun({ prelude, part: (memory, args, lane, lanes) => part(memory, args, true, lane, lanes) }),
 };
 

@@ -11,7 +11,7 @@
  * is touched (the rest stays unused: scratchBytes does not know the lane count).
  */
 import { attrInt } from '../kernel.js';
-import type { KernelMemory, KernelVariant, StepArgs, StepShapes } from '../variant.js';
+import { splitRun, type KernelMemory, type KernelVariant, type StepArgs, type StepShapes } from '../variant.js';
 import { windowGeometry } from '../ref/window.js';
 import { align64, band } from './conv-input.js';
 
@@ -108,7 +108,6 @@ export const convIm2colSgemm: KernelVariant = {
       memory.wasm!.packA(raw, g.K * 4, g.M, g.K, packed);
     },
   },
-  run: (memory, args) => { prelude(memory, args); part(memory, args, 0, 1); },
-  parallel: { prelude, part },
+  ...splitRun({ prelude, part }),
 };
 

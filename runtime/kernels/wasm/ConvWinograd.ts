@@ -12,7 +12,7 @@
  * with F(4,3) or F(6,3): one panel) runs on one lane.
  */
 import { attrInt, attrInts } from '../kernel.js';
-import type { KernelMemory, KernelVariant, StepArgs, StepShapes } from '../variant.js';
+import { splitRun, type KernelMemory, type KernelVariant, type StepArgs, type StepShapes } from '../variant.js';
 import { windowGeometry } from '../ref/window.js';
 import { align64, band } from './conv-input.js';
 
@@ -120,11 +120,10 @@ function winograd(m: 2 | 4 | 6): KernelVariant {
         memory.wasm!.winogradTransformWeights(m, raw, M, C, packed);
       },
     },
-    run: (memory, args) => { prelude(m, memory, args); part(m, memory, args, 0, 1); },
-    parallel: {
+    ...splitRun({
       prelude: (memory, args) => prelude(m, memory, args),
       part: (memory, args, lane, lanes) => part(m, memory, args, lane, lanes),
-    },
+    }),
   };
 }
 
