@@ -10,6 +10,7 @@ import { activationArgs } from '../../runtime/kernels/activation-codes.js';
 import type { Attributes } from '../../runtime/kernels/kernel.js';
 import { referenceKernel } from '../../runtime/kernels/ref/registry.js';
 import type { KernelVariant } from '../../runtime/kernels/variant.js';
+import { instantiateKernels, kernelStaticBytes } from '../../runtime/kernels/wasm/module.js';
 import assert from 'node:assert/strict';
 import { fromNumbers, sizeOf, type Tensor } from '../../runtime/tensor/tensor.js';
 
@@ -77,4 +78,24 @@ export function guarded(variant: KernelVariant): KernelVariant {
       regions.forEach(([at, n], i) => assert.deepEqual(bytes.slice(at, at + n), before[i], `${variant.id} wrote outside its output and scratch, at ${at}`));
     },
   };
+}
+
+/**
+ * A variant's packed weights (input `transform.input`), transformed in a fresh memory filled with
+ * garbage; asserts the transform writes nothing past its `packedBytes`.
+ */
+export function packedWeights(variant: KernelVariant, attrs: Attributes, inputs: readonly (Tensor | undefined)[]): Uint8Array {
+  const shapes = shapesOf(variant.op, attrs, inputs);
+  const transform = variant.transform!;
+  const weights = inputs[transform.input]!;
+  const raw = kernelStaticBytes;
+  const packed = raw + Math.ceil(weights.data.byteLength / 64) * 64;
+  const bytes = transform.packedBytes(shapes);
+  const guardBytes = 256;
+  const { memory, exports } = instantiateKernels(packed + bytes + guardBytes);
+  new Uint8Array(memory.buffer).fill(0xff, kernelStaticBytes);
+  new Uint8Array(memory.buffer).set(new Uint8Array(weights.data.buffer, weights.data.byteOffset, weights.data.byteLength), raw);
+  transform.run({ buffer: memory.buffer, wasm: exports }, shapes, raw, packed);
+  assert.ok(new Uint8Array(memory.buffer, packed + bytes, guardBytes).every((b) => b === 0xff), `${variant.id} wrote past packedBytes`);
+  return new Uint8Array(memory.buffer.slice(packed, packed + bytes));
 }

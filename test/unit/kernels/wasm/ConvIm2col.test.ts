@@ -7,10 +7,9 @@
 import assert from 'node:assert/strict';
 import { convIm2colSgemm } from '../../../../runtime/kernels/wasm/ConvIm2col.js';
 import type { KernelVariant } from '../../../../runtime/kernels/variant.js';
-import { instantiateKernels, kernelStaticBytes } from '../../../../runtime/kernels/wasm/module.js';
 import { randomTensor, seededRandom } from '../../../../compiler/random.js';
 import { compareTensors } from '../../../support/compare.js';
-import { referenceOutputs, runVariant, shapesOf, type FusedSpec, fusedActivations, inLanes } from '../../../support/variant-harness.js';
+import { referenceOutputs, runVariant, shapesOf, type FusedSpec, fusedActivations, inLanes, packedWeights } from '../../../support/variant-harness.js';
 
 interface ConvCase {
   C: number; H: number; W: number; M: number; KH: number; KW: number;
@@ -47,22 +46,6 @@ function checkCase(variant: KernelVariant, c: ConvCase, random: () => number, fu
   const actual = runVariant(variant, attrsOf(c), inputs, fused)[0];
   const mismatch = compareTensors(actual, expected, 1e-4, 1e-5);
   assert.equal(mismatch, undefined, `${variant.id} ${label} ${JSON.stringify(c)} ${fused?.op ?? ''}: ${mismatch?.reason}`);
-}
-
-/** Packed weights of a variant, transformed in a fresh memory filled with garbage. */
-function packedWeights(variant: KernelVariant, c: ConvCase, inputs: ReturnType<typeof tensors>): Uint8Array {
-  const shapes = shapesOf('Conv', attrsOf(c), inputs);
-  const transform = variant.transform!;
-  const raw = kernelStaticBytes;
-  const packed = raw + Math.ceil(inputs[1]!.data.byteLength / 64) * 64;
-  const bytes = transform.packedBytes(shapes);
-  const guardBytes = 256;
-  const { memory, exports } = instantiateKernels(packed + bytes + guardBytes);
-  new Uint8Array(memory.buffer).fill(0xff, kernelStaticBytes);
-  new Uint8Array(memory.buffer).set(new Uint8Array(inputs[1]!.data.buffer), raw);
-  transform.run({ buffer: memory.buffer, wasm: exports }, shapes, raw, packed);
-  assert.ok(new Uint8Array(memory.buffer, packed + bytes, guardBytes).every((b) => b === 0xff), `${variant.id} wrote past packedBytes`);
-  return new Uint8Array(memory.buffer.slice(packed, packed + bytes));
 }
 
 describe('wasm.Conv.im2col-sgemm against the reference', () => {
@@ -109,6 +92,6 @@ describe('wasm.Conv.im2col-sgemm against the reference', () => {
     const random = seededRandom(5);
     const c: ConvCase = { C: 5, H: 9, W: 9, M: 7, KH: 3, KW: 3, stride: [1, 1], dilation: [1, 1], pads: [1, 1, 1, 1], bias: true };
     const inputs = tensors(random, c);
-    assert.deepEqual(packedWeights(convIm2colSgemm, c, inputs), packedWeights(convIm2colSgemm, c, inputs));
+    assert.deepEqual(packedWeights(convIm2colSgemm, attrsOf(c), inputs), packedWeights(convIm2colSgemm, attrsOf(c), inputs));
   });
 });

@@ -12,10 +12,9 @@
 import assert from 'node:assert/strict';
 import { convWinogradF23, convWinogradF43, convWinogradF63 } from '../../../../runtime/kernels/wasm/ConvWinograd.js';
 import type { KernelVariant } from '../../../../runtime/kernels/variant.js';
-import { instantiateKernels, kernelStaticBytes } from '../../../../runtime/kernels/wasm/module.js';
 import { randomTensor, seededRandom } from '../../../../compiler/random.js';
 import { compareTensors, maxRelativeError } from '../../../support/compare.js';
-import { referenceOutputs, runVariant, shapesOf, type FusedSpec, fusedActivations, inLanes } from '../../../support/variant-harness.js';
+import { referenceOutputs, runVariant, shapesOf, type FusedSpec, fusedActivations, inLanes, packedWeights } from '../../../support/variant-harness.js';
 
 interface ConvCase { C: number; H: number; W: number; M: number; pads: [number, number, number, number]; bias: boolean }
 
@@ -53,22 +52,6 @@ function checkCase(variant: KernelVariant, tolerance: { rtol: number; atol: numb
   const mismatch = compareTensors(actual, expected, tolerance.rtol, tolerance.atol);
   assert.equal(mismatch, undefined, `${variant.id} ${label} ${JSON.stringify(c)} ${fused?.op ?? ''}: ${mismatch?.reason}`);
   return maxRelativeError(actual.data as Float32Array, expected.data as Float32Array);
-}
-
-/** Packed weights of a variant, transformed in a fresh memory filled with garbage. */
-function packedWeights(variant: KernelVariant, c: ConvCase, inputs: ReturnType<typeof tensors>): Uint8Array {
-  const shapes = shapesOf('Conv', attrsOf(c), inputs);
-  const transform = variant.transform!;
-  const raw = kernelStaticBytes;
-  const packed = raw + Math.ceil(inputs[1]!.data.byteLength / 64) * 64;
-  const bytes = transform.packedBytes(shapes);
-  const guardBytes = 256;
-  const { memory, exports } = instantiateKernels(packed + bytes + guardBytes);
-  new Uint8Array(memory.buffer).fill(0xff, kernelStaticBytes);
-  new Uint8Array(memory.buffer).set(new Uint8Array(inputs[1]!.data.buffer), raw);
-  transform.run({ buffer: memory.buffer, wasm: exports }, shapes, raw, packed);
-  assert.ok(new Uint8Array(memory.buffer, packed + bytes, guardBytes).every((b) => b === 0xff), `${variant.id} wrote past packedBytes`);
-  return new Uint8Array(memory.buffer.slice(packed, packed + bytes));
 }
 
 describe('wasm Winograd Conv variants against the reference', () => {
@@ -131,7 +114,7 @@ describe('wasm Winograd Conv variants against the reference', () => {
         for (const [C, M] of [[5, 7], [1, 1], [13, 12]]) {
           const c: ConvCase = { C, H: 9, W: 9, M, pads: [1, 1, 1, 1], bias: true };
           const inputs = tensors(random, c);
-          assert.deepEqual(packedWeights(variant, c, inputs), packedWeights(variant, c, inputs));
+          assert.deepEqual(packedWeights(variant, attrsOf(c), inputs), packedWeights(variant, attrsOf(c), inputs));
         }
       });
 
