@@ -26,7 +26,7 @@ import { LanePool } from './lanes/lane-pool.js';
 import { compileKernelModule } from './kernels/wasm/module.js';
 import { debugLevel } from './debug.js';
 import { chromeTrace, createLoadTrace, loadSpans, now, type TraceSpan } from './trace/trace.js';
-import { sizeOf, type Tensor } from './tensor/tensor.js';
+import { isDataOf, sizeOf, type Tensor } from './tensor/tensor.js';
 
 export interface SessionOptions {
   /**
@@ -217,8 +217,16 @@ function printStepTimes(plan: Plan, stepTimes: Float64Array): void {
 function checkedFeed(spec: TensorSpec, tensor: Tensor | undefined): Tensor {
   if (!tensor) throw new FeedError(spec.name, 'missing from the feeds');
   if (tensor.dtype !== spec.dtype) throw new FeedError(spec.name, `dtype ${tensor.dtype}, expected ${spec.dtype}`);
+  if (!isDataOf(spec.dtype, tensor.data)) {
+    throw new FeedError(spec.name, `data must be a ${spec.dtype} typed array, got ${describeValue(tensor.data)}`);
+  }
   const sameDims = tensor.dims.length === spec.dims.length && tensor.dims.every((d, i) => d === spec.dims[i]);
   if (!sameDims) throw new FeedError(spec.name, `dims [${tensor.dims.join(',')}], expected [${spec.dims.join(',')}]`);
   if (tensor.data.length !== sizeOf(spec.dims)) throw new FeedError(spec.name, `${tensor.data.length} elements, expected ${sizeOf(spec.dims)}`);
   return tensor;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  return typeof value === 'object' ? (value.constructor?.name ?? 'an object') : typeof value;
 }

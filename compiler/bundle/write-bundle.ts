@@ -1,7 +1,8 @@
 /**
  * The bundle writer: takes the lowered model and the identities of its inputs, gives a bundle
- * directory (`manifest.json`, `schedule.json`, `plan.msgpack`, `weights.bin`, and with a device
- * profile `timeline.json`, the predicted timeline that `nncc explain` reads). Writing is
+ * directory (`manifest.json`, `schedule.json`, `plan.msgpack`, `weights.bin`, the typed entry
+ * module `index.mjs` + `index.d.mts`, and with a device profile `timeline.json`, the predicted
+ * timeline that `nncc explain` reads). Writing is
  * atomic: files go to a temporary directory beside the target, which is renamed into place only
  * when complete, so a killed compile leaves either the old bundle or the new one, never half of
  * one. The same inputs give byte-identical files.
@@ -17,6 +18,7 @@ import { CompileError, codes } from '../diagnostics.js';
 import type { LoweredModel } from '../lower/lower.js';
 import type { Stage } from '../search/simulate.js';
 import { nnccVersion } from '../version.js';
+import { generateEntryModule } from './entry-module.js';
 import { renderSchedule } from './schedule-text.js';
 
 /** Not in the runtime's `bundleFileNames`: only review tools read it, the runtime never does. */
@@ -65,20 +67,24 @@ export function writeBundle(outDir: string, lowered: LoweredModel, identity: Bun
   ];
   const timeline = identity.prediction?.timeline;
   if (timeline) contents.push([timelineFileName, new TextEncoder().encode(renderTimeline(timeline))]);
-  const files: BundleFileEntry[] = contents.map(([path, bytes]) => ({ path, bytes: bytes.length, sha256: sha256(bytes) }));
   const spec = (v: number) => {
     const value = lowered.plan.values[v];
     return { name: value.name, dtype: value.dtype, dims: [...value.dims] };
   };
+  const model = { name: identity.modelName, sha256: identity.modelSha256, opset: identity.opset };
+  const inputs = lowered.plan.inputs.map(spec);
+  const outputs = lowered.plan.outputs.map(spec);
+  for (const [name, text] of generateEntryModule({ model, inputs, outputs })) contents.push([name, new TextEncoder().encode(text)]);
+  const files: BundleFileEntry[] = contents.map(([path, bytes]) => ({ path, bytes: bytes.length, sha256: sha256(bytes) }));
   const manifest: Manifest = {
     format: { ...bundleFormat },
     nnccVersion,
     kernelAbi: kernelAbi(),
     requiredFeatures: requiredFeatures(lowered.plan.steps.map((s) => s.kernel)),
-    model: { name: identity.modelName, sha256: identity.modelSha256, opset: identity.opset },
+    model,
     profile: identity.profile ?? null,
-    inputs: lowered.plan.inputs.map(spec),
-    outputs: lowered.plan.outputs.map(spec),
+    inputs,
+    outputs,
     files,
     predicted: identity.prediction?.summary ?? null,
   };

@@ -51,6 +51,11 @@ export function sizeOf(dims: readonly number[]): number {
   return n;
 }
 
+/** Whether `data` is the typed array that holds `dtype` (Uint8Array for bool). */
+export function isDataOf(dtype: DType, data: unknown): data is TypedArray {
+  return data instanceof arrayTypes[dtype];
+}
+
 export function allocData(dtype: DType, length: number): TypedArray {
   return new arrayTypes[dtype](length);
 }

@@ -18,7 +18,7 @@ import { BundleError } from '../../../runtime/errors/errors.js';
 import { Session } from '../../../runtime/session.js';
 import { expectCompileError } from '../../support/diagnostics.js';
 
-const bundleFiles = ['manifest.json', 'plan.msgpack', 'schedule.json', 'weights.bin'];
+const bundleFiles = ['index.d.mts', 'index.mjs', 'manifest.json', 'plan.msgpack', 'schedule.json', 'weights.bin'];
 const tinyCnnPath = join(fixtureModelDir, 'tiny-cnn.onnx');
 const fireBlockPath = join(fixtureModelDir, 'fire-block.onnx');
 
