@@ -5,6 +5,7 @@
  * model); the device's lanes, storage (warm page cache) and fixed costs.
  */
 import { variantsFor } from '../../runtime/kernels/catalogue.js';
+import { segmentAlignment } from '../../runtime/plan/plan.js';
 import type { KernelVariant } from '../../runtime/kernels/variant.js';
 import { bytesPerElement, sizeOf } from '../../runtime/tensor/tensor.js';
 import type { Graph, Node } from '../ir/graph.js';
@@ -47,7 +48,8 @@ function candidateStep(graph: Graph, node: Node, profile: DeviceProfile): Candid
   const shapes = stepShapes(graph, node);
   const signature = signatureOf(node.op, shapes);
   const features = featuresOf(node.op, shapes);
-  const constantBytes = node.inputs.reduce((sum, name) => sum + (graph.constants.get(name)?.data.byteLength ?? 0), 0);
+  // Sizes as the weights file stores them (each segment 64-byte aligned), so byte budgets hold for the file.
+  const constantBytes = node.inputs.reduce((sum, name) => sum + segmentBytes(graph.constants.get(name)?.data.byteLength ?? 0), 0);
   const options: StepOption[] = [];
   const variants: KernelVariant[] = [];
   for (const variant of variantsFor(node.op)) {
@@ -61,8 +63,8 @@ function candidateStep(graph: Graph, node: Node, profile: DeviceProfile): Candid
       variants.push(variant);
       continue;
     }
-    const rawBytes = graph.constants.get(transformed)!.data.byteLength;
-    const packedBytes = variant.transform.packedBytes(shapes);
+    const rawBytes = segmentBytes(graph.constants.get(transformed)!.data.byteLength);
+    const packedBytes = segmentBytes(variant.transform.packedBytes(shapes));
     const stored = constantBytes - rawBytes + packedBytes;
     options.push({ ...base, source: 'stored-transformed', readBytes: stored, storedBytes: stored, loadTimeBytes: 0, transformMs: 0 });
     options.push({ ...base, source: 'transform-at-load', readBytes: constantBytes, storedBytes: constantBytes, loadTimeBytes: packedBytes, transformMs: cost.transformMs });
@@ -75,4 +77,8 @@ function candidateStep(graph: Graph, node: Node, profile: DeviceProfile): Candid
     variants.push(reference);
   }
   return { name: node.name, node, options, variants };
+}
+
+function segmentBytes(bytes: number): number {
+  return Math.ceil(bytes / segmentAlignment) * segmentAlignment;
 }

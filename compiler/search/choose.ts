@@ -10,7 +10,7 @@ import type { DeviceProfile } from '../profile/profile.js';
 import type { KernelChoice } from '../select/select-kernels.js';
 import type { KernelVariant } from '../../runtime/kernels/variant.js';
 import { buildProblem, type CandidateProblem } from './candidates.js';
-import { bundleBytes, type Budgets, type Decision } from './problem.js';
+import { bundleBytes, weightMemoryBytes, withinBudgets, type Budgets, type Decision } from './problem.js';
 import { conventionalPlan, lowerBound, search } from './search.js';
 import { simulate, type Stage } from './simulate.js';
 
@@ -60,12 +60,10 @@ export function chooseKernels(graph: Graph, profile: DeviceProfile, objective: O
   const warmChoices = new Map<Node, KernelVariant>();
   problem.steps.forEach((step, i) => {
     loaders.set(step.node, decisions[i].loader);
-    // Continuous inference: switch to the warm-fastest kernel after the first run, when it differs.
-    const warmest = step.options.reduce((b, o, j) => (o.executeWarmMs < step.options[b].executeWarmMs ? j : b), 0);
-    if (step.variants[warmest] !== step.variants[decisions[i].option]) warmChoices.set(step.node, step.variants[warmest]);
     const option = step.options[decisions[i].option];
     choices.set(step.node, { variant: step.variants[decisions[i].option], bypass: option.source === 'stored-transformed' });
   });
+  for (const { step, option } of continuousInference(problem, decisions, budgets)) warmChoices.set(problem.steps[step].node, problem.steps[step].variants[option]);
   const simulation = simulate(problem, decisions);
   const lower = lowerBound(problem);
   return {
@@ -83,7 +81,7 @@ export function chooseKernels(graph: Graph, profile: DeviceProfile, objective: O
       gapPct: ((simulation.totalMs - lower) / lower) * 100,
       bundleBytes: bundleBytes(problem, decisions),
       breakdown: breakdownOf(simulation.tasks, simulation.totalMs),
-      steps: explainSteps(problem, decisions, simulation.totalMs),
+      steps: explainSteps(problem, decisions, simulation.totalMs, budgets),
     },
   };
 }
@@ -96,13 +94,44 @@ export function breakdownOf(tasks: readonly { stage: Stage; startMs: number; end
   };
 }
 
-function explainSteps(problem: CandidateProblem, decisions: readonly Decision[], totalMs: number): StepExplanation[] {
+/**
+ * Continuous inference: per step whose warm-fastest kernel differs from its cold choice, switch to
+ * it after the first run — within the budgets, which also cover what it adds: raw weights the
+ * cold plan does not store (its choice reads them packed) are stored at the end of the bundle,
+ * and read and packed in memory in the background. Steps that gain the most warm time go first.
+ */
+export function continuousInference(problem: CandidateProblem, decisions: readonly Decision[], budgets: Budgets): { step: number; option: number }[] {
+  const candidates = problem.steps.flatMap((step, i) => {
+    const chosen = step.options[decisions[i].option];
+    const warmest = step.options.reduce((b, o, j) => (o.executeWarmMs < step.options[b].executeWarmMs ? j : b), 0);
+    if (step.variants[warmest] === step.variants[decisions[i].option]) return [];
+    const rawBytes = step.options.find((o) => o.source !== 'stored-transformed')?.readBytes ?? 0;
+    const extraBundleBytes = chosen.source === 'stored-transformed' ? rawBytes : 0;
+    const warmPackedBytes = step.options.find((o) => o.kernel === step.options[warmest].kernel && o.source === 'transform-at-load')?.loadTimeBytes ?? 0;
+    return [{ step: i, option: warmest, gainMs: chosen.executeWarmMs - step.options[warmest].executeWarmMs, extraBundleBytes, extraMemoryBytes: extraBundleBytes + warmPackedBytes }];
+  });
+  let bundle = bundleBytes(problem, decisions);
+  let memory = weightMemoryBytes(problem, decisions);
+  const taken: { step: number; option: number }[] = [];
+  for (const c of candidates.sort((a, b) => b.gainMs - a.gainMs || a.step - b.step)) {
+    if (budgets.maxBundleBytes !== undefined && bundle + c.extraBundleBytes > budgets.maxBundleBytes) continue;
+    if (budgets.maxMemoryBytes !== undefined && memory + c.extraMemoryBytes > budgets.maxMemoryBytes) continue;
+    bundle += c.extraBundleBytes;
+    memory += c.extraMemoryBytes;
+    taken.push({ step: c.step, option: c.option });
+  }
+  return taken.sort((a, b) => a.step - b.step);
+}
+
+/** Per step, the chosen option and the best other one within the budgets (the runner-up), with its cost. */
+function explainSteps(problem: CandidateProblem, decisions: readonly Decision[], totalMs: number, budgets: Budgets): StepExplanation[] {
   return problem.steps.map((step, i) => {
     const chosen = step.options[decisions[i].option];
     let runnerUp: StepExplanation['runnerUp'];
     step.options.forEach((o, option) => {
       if (option === decisions[i].option) return;
       const alternative = decisions.map((d, j) => (j === i ? { ...d, option } : d));
+      if (!withinBudgets(problem, alternative, budgets)) return;
       const deltaMs = simulate(problem, alternative, false).totalMs - totalMs;
       if (!runnerUp || deltaMs < runnerUp.deltaMs) runnerUp = { kernel: o.kernel, source: o.source, deltaMs };
     });
@@ -119,7 +148,7 @@ export function formatReport(report: SearchReport): string {
     `search (${report.objective}) for ${report.profile}: predicted cold ${report.predictedMs.toFixed(2)} ms, lower bound ${report.lowerBoundMs.toFixed(2)} ms, gap ${report.gapPct.toFixed(1)}%, bundle ${(report.bundleBytes / 1e6).toFixed(2)} MB`,
     `stages (ms, summed over lanes): start ${b.startMs.toFixed(2)}  read ${b.readMs.toFixed(2)}  alloc ${b.allocMs.toFixed(2)}  prepare ${b.prepareMs.toFixed(2)}  transform ${b.transformMs.toFixed(2)}  execute ${b.executeMs.toFixed(2)}  wait ${b.waitMs.toFixed(2)}`,
     ...report.steps.map((s) => `  ${s.node}: ${s.kernel} ${s.source} loader ${s.loader} execute ${s.executeFirstMs.toFixed(3)} ms` +
-      (s.runnerUp ? `; runner-up ${s.runnerUp.kernel} ${s.runnerUp.source} +${s.runnerUp.deltaMs.toFixed(3)} ms` : '')),
+      (s.runnerUp ? `; runner-up ${s.runnerUp.kernel} ${s.runnerUp.source} ${s.runnerUp.deltaMs >= 0 ? '+' : ''}${s.runnerUp.deltaMs.toFixed(3)} ms` : '')),
   ];
   return `${lines.join('\n')}\n`;
 }

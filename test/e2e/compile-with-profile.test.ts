@@ -5,7 +5,7 @@
  * kept or refused with a coded error.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileModel } from '../../compiler/compile.js';
@@ -77,7 +77,7 @@ describe('compile with a device profile', () => {
     assert.equal(compareTensors(later, first, 1e-3, 1e-4), undefined);
   });
 
-  it('keeps a bundle byte budget, and refuses one no plan fits', () => {
+  it('keeps a bundle byte budget in the written weights file, and refuses one no plan fits', () => {
     // A device with one lane and very fast storage: storing transformed weights beats transforming at load.
     const device = JSON.parse(readFileSync(profile('pixel5-cpu'), 'utf8'));
     device.lanes = device.lanes.slice(0, 1);
@@ -95,6 +95,9 @@ describe('compile with a device profile', () => {
     const budget = Math.floor((free.bundleBytes + smallest.bundleBytes) / 2);
     const tight = compileModel(convModel, join(work, 'tight.nnb'), { profile: fastStorage, budgets: { maxBundleBytes: budget } }).search!;
     assert.ok(tight.bundleBytes <= budget && tight.predictedMs >= free.predictedMs - 1e-9);
+    // The file itself keeps the budget, with its alignment and continuous inference's warm-only weights.
+    const written = statSync(join(work, 'tight.nnb', 'weights.bin')).size;
+    assert.ok(written <= budget, `weights.bin holds ${written} bytes, over the ${budget}-byte budget`);
     assert.throws(() => compileModel(convModel, join(work, 'none.nnb'), { profile: fastStorage, budgets: { maxBundleBytes: 10 } }),
       (error: unknown) => error instanceof CompileError && error.code === 'NNCC150');
   });
