@@ -31,6 +31,11 @@ export interface CompileOptions extends ImportOptions, LowerOptions {
   profile?: string;
   /** With a profile: `cold` (default) searches for the least cold latency; `warm` is the conventional plan. */
   objective?: Objective;
+  /**
+   * Without a profile: lanes for every step whose kernel can split (default 1). With a profile:
+   * the most lanes the search may split one step across (default: the profile's executing lanes).
+   */
+  lanes?: number;
   /** With a profile: plan a switch to the warm-fastest kernels after the first run (default true). */
   continuous?: boolean;
   budgets?: Budgets;
@@ -84,12 +89,12 @@ export function compileModel(modelPath: string, outDir: string, options: Compile
     options.onStage?.('search');
     const profile = loadProfile(options.profile);
     profileIdentity = { name: profile.device.name, sha256: createHash('sha256').update(readFileSync(options.profile)).digest('hex') };
-    search = chooseKernels(graph, profile, options.objective ?? 'cold', options.budgets);
+    search = chooseKernels(graph, profile, options.objective ?? 'cold', options.budgets, options.lanes);
     dump('03.search.txt', formatReport(search.report));
   }
   options.onStage?.('lower');
   const warmChoices = options.continuous === false ? undefined : search?.warmChoices;
-  const lowered = lowerGraph(graph, { ...options, choices: search?.choices, loaders: search?.loaders, warmChoices });
+  const lowered = lowerGraph(graph, { ...options, choices: search?.choices, loaders: search?.loaders, stepLanes: search?.stepLanes, warmChoices });
   const modelSha256 = createHash('sha256').update(readFileSync(modelPath)).digest('hex');
   const prediction = search ? predictionOf(search) : undefined;
   const identity = { modelName: graph.name, modelSha256, opset: graph.opset, profile: profileIdentity, prediction };

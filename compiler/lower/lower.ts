@@ -35,6 +35,8 @@ export interface LowerOptions {
   bypass?: boolean;
   /** Lanes for every step whose kernel can split its work (default 1). */
   lanes?: number;
+  /** Lanes per step, as the search chose them (intra-op); overrides `lanes` for those steps. */
+  stepLanes?: Map<Node, number>;
 }
 
 export interface LoweredModel {
@@ -210,7 +212,7 @@ export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredMod
     ...(d.fused ? { fused: d.fused } : {}),
     scratchOffset: d.scratchBytes > 0 ? scratchOffset : 0,
     scratchBytes: d.scratchBytes,
-    lanes: d.variant.parallel ? lanes : 1,
+    lanes: d.variant.parallel ? (options.stepLanes?.get(d.node) ?? lanes) : 1,
     loader: options.loaders?.get(d.node) ?? 0,
     weightsRange: d.weightsRange,
     transforms: d.ownTransforms,

@@ -8,7 +8,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { importOnnxFile } from '../import/onnx.js';
 import { runPasses } from '../passes/pipeline.js';
 import { fitCostModel } from './cost-model.js';
-import { measureFixedCosts, measureStorage } from './measure-fixed.js';
+import { measureFixedCosts, measureSplitting, measureStorage } from './measure-fixed.js';
 import { kernelJobs, measureKernels } from './measure-kernels.js';
 import { profileFormat, type DeviceProfile } from './profile.js';
 
@@ -28,7 +28,10 @@ export function profileMachine(modelPaths: readonly string[], options: ProfileOp
   const graphs = modelPaths.map((path) => runPasses(importOnnxFile(path)));
   const resume = options.resume;
   say('fixed costs');
-  const fixedCosts = resume?.fixedCosts ?? measureFixedCosts(options.quick ? 2 : 5);
+  // A resumed profile keeps its fixed costs; one from before intra-op splitting was measured gains it.
+  const fixedCosts = resume
+    ? { ...resume.fixedCosts, ...(resume.fixedCosts.parallelEfficiency ? {} : measureSplitting(options.quick ? 2 : 5)) }
+    : measureFixedCosts(options.quick ? 2 : 5);
   say('storage');
   const storage = resume?.storage ?? measureStorage(options.quick ? 2 : 5);
   const known = new Set((resume?.kernels ?? []).map((k) => `${k.signature}@${k.kernel}`));

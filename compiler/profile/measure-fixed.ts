@@ -1,18 +1,20 @@
 /**
  * Measures the machine's fixed cold-start costs and its storage: process start (`node -e 0`),
  * runtime import, wasm compile and instantiate, worker start and memory allocation (each in
- * fresh processes, `fixed-costs-child.ts`), and file read throughput and latency with the page
+ * fresh processes, `fixed-costs-child.ts`), how a step splits across two lanes (`split-child.ts`),
+ * and file read throughput and latency with the page
  * cache warm and, where the OS lets us evict a file's pages (`dd iflag=nocache`, checked with
  * `fincore` when present), cold.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, fsyncSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sampleOf, type DeviceProfile, type ReadCost, type Sample } from './profile.js';
 
 const childScript = fileURLToPath(new URL('./fixed-costs-child.js', import.meta.url));
+const splitChildScript = fileURLToPath(new URL('./split-child.js', import.meta.url));
 const runtimeEntry = fileURLToPath(new URL('../../bundle/runtime.js', import.meta.url));
 
 function wallMs(args: readonly string[]): number {
@@ -39,6 +41,24 @@ export function measureFixedCosts(repetitions: number): DeviceProfile['fixedCost
     wasmInstantiateMs: pick('wasmInstantiateMs'),
     workerStartMs: pick('workerStartMs'),
     allocMsPerMB: pick('allocMsPerMB'),
+    ...measureSplitting(repetitions),
+  };
+}
+
+/**
+ * Intra-op splitting across two executing lanes (`split-child.ts`, fresh processes): nothing when
+ * the machine has a single core, since then no step can be split.
+ */
+export function measureSplitting(repetitions: number): Pick<DeviceProfile['fixedCosts'], 'parallelEfficiency' | 'laneSyncMs'> {
+  if (availableParallelism() < 2) return {};
+  const children = Array.from({ length: repetitions }, () => {
+    const result = spawnSync(process.execPath, [splitChildScript], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`intra-op split probe failed: ${result.stderr}`);
+    return JSON.parse(result.stdout) as { parallelEfficiency: number; laneSyncMs: number };
+  });
+  return {
+    parallelEfficiency: sampleOf(children.map((c) => c.parallelEfficiency)),
+    laneSyncMs: sampleOf(children.map((c) => c.laneSyncMs)),
   };
 }
 

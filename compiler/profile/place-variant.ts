@@ -16,6 +16,9 @@ export interface PlacedVariant {
   readonly variant: KernelVariant;
   readonly shapes: StepShapes;
   readonly memory: KernelMemory;
+  /** The shared wasm memory behind `memory` (for lanes on other threads) and the run's arguments. */
+  readonly wasmMemory: WebAssembly.Memory;
+  readonly args: StepArgs;
   /** Bytes the transform writes (0 without one). */
   readonly packedBytes: number;
   transform(): void;
@@ -67,6 +70,8 @@ export function placeVariant(variant: KernelVariant, attrs: Attributes, inputs: 
     variant,
     shapes,
     memory,
+    wasmMemory,
+    args,
     packedBytes,
     transform: () => transform?.run(memory, shapes, inputOffsets[transform.input], packedOffset),
     run: () => variant.run(memory, args),

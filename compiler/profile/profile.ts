@@ -67,6 +67,9 @@ export interface DeviceProfile {
     wasmInstantiateMs: Sample;
     workerStartMs: Sample;
     allocMsPerMB: Sample;
+    /** Intra-op splitting (both or neither; without them no step is split). */
+    parallelEfficiency?: Sample;
+    laneSyncMs?: Sample;
   };
   kernels: KernelCost[];
   costModel: Record<string, FamilyModel>;

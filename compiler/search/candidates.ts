@@ -25,7 +25,8 @@ export interface CandidateProblem extends Problem {
   readonly steps: readonly CandidateStep[];
 }
 
-export function buildProblem(graph: Graph, profile: DeviceProfile): CandidateProblem {
+/** `maxLanes`: the most executing lanes one step may be split across (default: as many as the profile has). */
+export function buildProblem(graph: Graph, profile: DeviceProfile, maxLanes = profile.lanes.filter((l) => l.canExecute).length): CandidateProblem {
   const steps = graph.nodes.map((node) => candidateStep(graph, node, profile));
   const f = profile.fixedCosts;
   const largestActivations = [...graph.values.values()].map((v) => sizeOf(v.dims) * bytesPerElement(v.dtype)).sort((a, b) => b - a);
@@ -41,6 +42,9 @@ export function buildProblem(graph: Graph, profile: DeviceProfile): CandidatePro
       allocMs: f.allocMsPerMB.median * activationMB,
       firstTouchMsPerByte: f.allocMsPerMB.median / 1e6,
     },
+    ...(f.parallelEfficiency && f.laneSyncMs && maxLanes > 1
+      ? { parallel: { efficiency: Math.max(0, f.parallelEfficiency.median), syncMs: Math.max(0, f.laneSyncMs.median), maxLanes } }
+      : {}),
   };
 }
 
@@ -57,7 +61,7 @@ function candidateStep(graph: Graph, node: Node, profile: DeviceProfile): Candid
     if (!variant.appliesTo(shapes) || (transformed !== undefined && !graph.constants.has(transformed))) continue;
     const cost = predict(profile, variant.id, signature, features);
     if (!cost) continue;
-    const base = { kernel: variant.id, executeFirstMs: cost.executeFirstMs, executeWarmMs: cost.executeWarmMs };
+    const base = { kernel: variant.id, executeFirstMs: cost.executeFirstMs, executeWarmMs: cost.executeWarmMs, splittable: variant.parallel !== undefined };
     if (!variant.transform || transformed === undefined) {
       options.push({ ...base, source: 'raw', readBytes: constantBytes, storedBytes: constantBytes, loadTimeBytes: 0, transformMs: 0 });
       variants.push(variant);

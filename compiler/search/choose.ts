@@ -51,15 +51,23 @@ export interface SearchReport {
   steps: StepExplanation[];
 }
 
-export function chooseKernels(graph: Graph, profile: DeviceProfile, objective: Objective, budgets: Budgets = {}):
-  { choices: Map<Node, KernelChoice>; loaders: Map<Node, number>; warmChoices: Map<Node, KernelVariant>; report: SearchReport; problem: CandidateProblem; decisions: Decision[] } {
-  const problem = buildProblem(graph, profile);
+/**
+ * `maxLanes`: the most executing lanes one step may be split across (default: every executing
+ * lane of the profile; the conventional plan never splits).
+ */
+export function chooseKernels(graph: Graph, profile: DeviceProfile, objective: Objective, budgets: Budgets = {}, maxLanes?: number): {
+  choices: Map<Node, KernelChoice>; loaders: Map<Node, number>; stepLanes: Map<Node, number>; warmChoices: Map<Node, KernelVariant>;
+  report: SearchReport; problem: CandidateProblem; decisions: Decision[];
+} {
+  const problem = objective === 'warm' ? buildProblem(graph, profile, 1) : buildProblem(graph, profile, maxLanes);
   const decisions = objective === 'warm' ? conventionalPlan(problem) : search(problem, budgets).decisions;
   const choices = new Map<Node, KernelChoice>();
   const loaders = new Map<Node, number>();
+  const stepLanes = new Map<Node, number>();
   const warmChoices = new Map<Node, KernelVariant>();
   problem.steps.forEach((step, i) => {
     loaders.set(step.node, decisions[i].loader);
+    stepLanes.set(step.node, decisions[i].lanes ?? 1);
     const option = step.options[decisions[i].option];
     choices.set(step.node, { variant: step.variants[decisions[i].option], bypass: option.source === 'stored-transformed' });
   });
@@ -69,6 +77,7 @@ export function chooseKernels(graph: Graph, profile: DeviceProfile, objective: O
   return {
     choices,
     loaders,
+    stepLanes,
     warmChoices,
     problem,
     decisions,

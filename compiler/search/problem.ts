@@ -23,6 +23,8 @@ export interface StepOption {
   /** First (cold) execution on a lane of relative speed 1. */
   readonly executeFirstMs: number;
   readonly executeWarmMs: number;
+  /** The kernel can split a step's work across several executing lanes (intra-op). */
+  readonly splittable?: boolean;
 }
 
 export interface ProblemStep {
@@ -48,12 +50,39 @@ export interface Problem {
   readonly lanes: readonly Lane[];
   readonly storage: ReadCost;
   readonly fixed: FixedCosts;
+  readonly parallel?: Parallelism;
+}
+
+/** Lanes a step actually uses under a decision: 1 unless its option splits and the problem allows it. */
+export function stepLanes(problem: Problem, step: number, decision: Decision): number {
+  const lanes = decision.lanes ?? 1;
+  if (lanes <= 1 || !problem.parallel || !problem.steps[step].options[decision.option].splittable) return 1;
+  return Math.min(lanes, problem.parallel.maxLanes, executingLanes(problem).length);
+}
+
+/** Lanes that may execute, the executing lane 0 first. */
+export function executingLanes(problem: Problem): number[] {
+  return problem.lanes.filter((l) => l.canExecute || l.id === 0).map((l) => l.id).sort((a, b) => a - b);
 }
 
 /** A choice per step: which option, and which lane loads (reads and transforms) its weights. */
 export interface Decision {
   readonly option: number;
   readonly loader: number;
+  /** Executing lanes the step's work is split across (1 when absent; only splittable options split). */
+  readonly lanes?: number;
+}
+
+/**
+ * How a step split across k executing lanes runs, from the profile: the work takes
+ * 1 / (1 + efficiency·(k − 1)) of its one-lane time, plus `syncMs` to hand out the parts and
+ * wait for them. Absent when the profile did not measure it: then no step is split.
+ */
+export interface Parallelism {
+  readonly efficiency: number;
+  readonly syncMs: number;
+  /** Most lanes one step may use (the executing lanes, or fewer if the user caps it). */
+  readonly maxLanes: number;
 }
 
 export interface Budgets {

@@ -4,13 +4,14 @@
  * (execute on lane 0; per step the option cheapest cold on its own; loads spread over the loader
  * lanes by earliest finish) and from two other corners (fastest execution, fewest bytes), and
  * improves each by local search on the simulator: change one step's option or loader, move every
- * step that can to one kernel and weight source, or swap two steps' loaders (and, on small
+ * step that can to one kernel and weight source, split a step across more or fewer executing
+ * lanes (intra-op, when the profile measured splitting), or swap two steps' loaders (and, on small
  * problems, change any two steps at once); keep any improvement, until a full pass finds none. With several
- * loader lanes it also starts from the best plan for one lane fewer, so adding lanes never makes
- * the plan worse. Deterministic. `lowerBound` bounds any plan from below.
+ * loader lanes it also starts from the best plan for one lane fewer, and with splitting from the
+ * best plan without, so adding lanes or allowing splits never makes the plan worse. Deterministic. `lowerBound` bounds any plan from below.
  */
 import { CompileError, codes } from '../diagnostics.js';
-import { withinBudgets, type Budgets, type Decision, type Problem } from './problem.js';
+import { executingLanes, stepLanes, withinBudgets, type Budgets, type Decision, type Problem } from './problem.js';
 import { simulate } from './simulate.js';
 
 export interface SearchResult {
@@ -117,8 +118,13 @@ function improve(problem: Problem, start: Decision[], budgets: Budgets, lanes: r
       for (let option = 0; option < problem.steps[step].options.length; option++) {
         for (const loader of lanes) {
           if (option === best[step].option && loader === best[step].loader) continue;
-          if (accept(withSteps(new Map([[step, { option, loader }]])))) improved = true;
+          if (accept(withSteps(new Map([[step, { option, loader, lanes: best[step].lanes }]])))) improved = true;
         }
+      }
+      // Intra-op: split the step across more or fewer executing lanes.
+      for (let split = 1; split <= maxSplit(problem); split++) {
+        if (split === stepLanes(problem, step, best[step]) || stepLanes(problem, step, { ...best[step], lanes: split }) !== split) continue;
+        if (accept(withSteps(new Map([[step, { ...best[step], lanes: split }]])))) improved = true;
       }
     }
     // Moving every step that can to one kernel and weight source at once: kernels share their
@@ -150,7 +156,7 @@ function improve(problem: Problem, start: Decision[], budgets: Budgets, lanes: r
           for (const la of lanes) {
             for (let ob = 0; ob < problem.steps[b].options.length; ob++) {
               for (const lb of lanes) {
-                if (accept(withSteps(new Map([[a, { option: oa, loader: la }], [b, { option: ob, loader: lb }]])))) return true;
+                if (accept(withSteps(new Map([[a, { option: oa, loader: la, lanes: best[a].lanes }], [b, { option: ob, loader: lb, lanes: best[b].lanes }]])))) return true;
               }
             }
           }
@@ -165,7 +171,20 @@ function improve(problem: Problem, start: Decision[], budgets: Budgets, lanes: r
 const maxChoicesForPairs = 64;
 
 function choiceCount(problem: Problem, lanes: readonly number[]): number {
-  return problem.steps.reduce((n, s) => n + s.options.length * lanes.length, 0);
+  return problem.steps.reduce((n, s) => n + s.options.length * lanes.length, 0) * maxSplit(problem);
+}
+
+/** The most executing lanes a step may be split across (1: no intra-op splitting). */
+export function maxSplit(problem: Problem): number {
+  return problem.parallel ? Math.min(problem.parallel.maxLanes, executingLanes(problem).length) : 1;
+}
+
+/** Decisions as the plan states them: `lanes` only where a step really splits. */
+function normalised(problem: Problem, decisions: readonly Decision[]): Decision[] {
+  return decisions.map((d, step) => {
+    const split = stepLanes(problem, step, d);
+    return split > 1 ? { option: d.option, loader: d.loader, lanes: split } : { option: d.option, loader: d.loader };
+  });
 }
 
 export function search(problem: Problem, budgets: Budgets = {}): SearchResult {
@@ -175,9 +194,17 @@ export function search(problem: Problem, budgets: Budgets = {}): SearchResult {
   const order = lanes.length === 0 ? [0] : [...lanes].sort((a, b) => a - b);
   let best: Decision[] | undefined;
   let bestMs = Infinity;
+  if (maxSplit(problem) > 1) {
+    // Start from the best plan without splitting, so that allowing splits never makes it worse.
+    best = search({ ...problem, parallel: undefined }, budgets).decisions;
+    bestMs = simulate(problem, best, false).totalMs;
+  }
   for (let count = 1; count <= order.length; count++) {
     const usable = order.slice(0, count);
-    const starts = [heuristic(problem, budgets, usable), ...alternativeStarts(problem, usable), ...(best ? [best] : [])];
+    const heuristicStart = heuristic(problem, budgets, usable);
+    // And the same split across every executing lane wherever a kernel can split.
+    const splitStart = maxSplit(problem) > 1 ? [heuristicStart.map((d) => ({ ...d, lanes: maxSplit(problem) }))] : [];
+    const starts = [heuristicStart, ...splitStart, ...alternativeStarts(problem, usable), ...(best ? [best] : [])];
     for (const start of starts) {
       if (!withinBudgets(problem, start, budgets)) continue;
       const result = improve(problem, start, budgets, usable, counter);
@@ -191,7 +218,7 @@ export function search(problem: Problem, budgets: Budgets = {}): SearchResult {
   }
   if (!best) throw new CompileError(codes.badOption, 'no plan fits the byte budgets: even the smallest kernels exceed them', {}, 'raise --max-bundle-bytes or --max-memory-bytes');
   const lowerBoundMs = lowerBound(problem);
-  return { decisions: best, predictedMs: bestMs, lowerBoundMs, gapPct: ((bestMs - lowerBoundMs) / lowerBoundMs) * 100, evaluations: counter.evaluations };
+  return { decisions: normalised(problem, best), predictedMs: bestMs, lowerBoundMs, gapPct: ((bestMs - lowerBoundMs) / lowerBoundMs) * 100, evaluations: counter.evaluations };
 }
 
 /**
@@ -201,8 +228,10 @@ export function search(problem: Problem, budgets: Budgets = {}): SearchResult {
  */
 export function lowerBound(problem: Problem): number {
   const { fixed, steps } = problem;
-  // Any step may run on a kernel already compiled, so its warm cost bounds it from below.
-  const minExecute = steps.map((s) => Math.min(...s.options.map((o) => Math.min(o.executeFirstMs, o.executeWarmMs))));
+  // Any step may run on a kernel already compiled, so its warm cost bounds it from below; a
+  // splittable one may be split across every executing lane (each at most at speed 1).
+  const fastestSplit = problem.parallel ? 1 + problem.parallel.efficiency * (maxSplit(problem) - 1) : 1;
+  const minExecute = steps.map((s) => Math.min(...s.options.map((o) => Math.min(o.executeFirstMs, o.executeWarmMs) / (o.splittable ? fastestSplit : 1))));
   const execChain = fixed.startMs + fixed.prepareMs + fixed.allocMs + minExecute.reduce((a, b) => a + b, 0);
   const hasWorkers = problem.lanes.some((l) => l.canLoad && l.id !== 0);
   const firstRead = fixed.startMs + Math.min(fixed.prepareMs + fixed.allocMs, hasWorkers ? fixed.workerStartMs : Infinity);

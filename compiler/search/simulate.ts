@@ -7,9 +7,12 @@
  * order; the executing lane runs the steps in order, each once its weights are ready, loading
  * itself whatever it was assigned just before it needs it. A kernel's first execution pays its
  * first-call cost (lazy compile, tier-up); later steps on the same kernel run at its warm cost,
- * since its code is compiled by then. Returns every task and the total.
+ * since its code is compiled by then. A step split across k executing lanes (intra-op) runs
+ * equal parts on lane 0 and lanes 1…k−1, each part starting when its lane is free (started, done
+ * loading, done with its previous part); the step ends with the last part plus the hand-out cost.
+ * Returns every task and the total.
  */
-import type { Decision, Problem } from './problem.js';
+import { executingLanes, stepLanes, type Decision, type Problem } from './problem.js';
 
 export type Stage = 'start' | 'prepare' | 'alloc' | 'read' | 'transform' | 'execute' | 'wait';
 
@@ -80,6 +83,9 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
     laneClock.set(lane, end);
     ready[step] = end;
   }
+  // A lane helps execute split steps once it has started and loaded all its own steps (a lane
+  // loads first, then takes parts), and after its previous part.
+  const helperFree = new Map<number, number>(executingLanes(problem).slice(1).map((lane) => [lane, laneClock.get(lane) ?? fixed.startMs + fixed.workerStartMs]));
   const compiled = new Set<string>();
   for (let step = 0; step < steps.length; step++) {
     const d = decisions[step];
@@ -92,8 +98,27 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
     const option = steps[step].options[d.option];
     const executeMs = compiled.has(option.kernel) ? option.executeWarmMs : option.executeFirstMs;
     compiled.add(option.kernel);
-    execClock = start + executeMs / speed(0);
-    record(0, 'execute', step, start, execClock);
+    const lanesUsed = stepLanes(problem, step, d);
+    if (lanesUsed === 1) {
+      execClock = start + executeMs / speed(0);
+      record(0, 'execute', step, start, execClock);
+      continue;
+    }
+    // Equal parts, each taking the split's share of the work at that lane's speed.
+    const { efficiency, syncMs } = problem.parallel!;
+    const partMs = executeMs / (1 + efficiency * (lanesUsed - 1));
+    const ownEnd = start + partMs / speed(0);
+    record(0, 'execute', step, start, ownEnd);
+    let end = ownEnd;
+    for (const lane of executingLanes(problem).slice(1, lanesUsed)) {
+      const partStart = Math.max(start, helperFree.get(lane)!);
+      const partEnd = partStart + partMs / speed(lane);
+      record(lane, 'execute', step, partStart, partEnd);
+      helperFree.set(lane, partEnd);
+      end = Math.max(end, partEnd);
+    }
+    execClock = end + syncMs;
+    record(0, 'wait', step, ownEnd, execClock);
   }
   return { totalMs: execClock, tasks };
 }

@@ -19,15 +19,48 @@ const valueKinds = ['input', 'constant', 'packed', 'activation'];
 /** More lanes than this is a corrupt plan, not a bigger machine. */
 const maxLanes = 256;
 
+/**
+ * The fields each plan object may have: a damaged field name (`fused` → `gused`) must not make
+ * the runtime silently skip what the field said (and compute a wrong answer).
+ */
+const planKeys = {
+  plan: ['format', 'values', 'inputs', 'outputs', 'steps', 'transforms', 'warmTransforms', 'segments', 'weightsBytes', 'weightsOffset', 'memoryBytes', 'usesWasm', 'lanes'],
+  value: ['name', 'dtype', 'dims', 'kind', 'offset', 'bytes', 'segment', 'packedFor'],
+  step: ['node', 'op', 'kernel', 'inputs', 'outputs', 'attrs', 'fused', 'scratchOffset', 'scratchBytes', 'lanes', 'loader', 'weightsRange', 'transforms', 'warm'],
+  fused: ['op', 'kernel', 'attrs', 'inputs', 'code', 'p0', 'p1'],
+  warm: ['kernel', 'inputs', 'scratchOffset', 'scratchBytes', 'transforms', 'weightsRange'],
+  transform: ['kernel', 'step', 'from', 'to', 'rawStep'],
+  segment: ['offset', 'bytes'],
+} as const;
+
+function checkKeys(object: object, kind: keyof typeof planKeys, fail: Fail): void {
+  const allowed: readonly string[] = planKeys[kind];
+  const unknown = Object.keys(object).find((key) => !allowed.includes(key));
+  if (unknown !== undefined) fail(`a ${kind} has an unknown field '${unknown}'`, allowed.join(', '), unknown);
+}
+
 export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
   const fail: Fail = (detail, expected, actual) => {
     throw new BundleError(runtimeCodes.planInvalid, file, detail, expected, actual);
   };
   if (typeof plan !== 'object' || plan === null) fail('not a plan object');
   if (plan.format !== planFormatVersion) fail('plan format differs', String(planFormatVersion), String(plan.format));
+  checkKeys(plan, 'plan', fail);
   for (const key of ['values', 'inputs', 'outputs', 'steps', 'segments', 'transforms', 'warmTransforms'] as const) {
     if (!Array.isArray(plan[key])) fail(`'${key}' must be a list`);
   }
+  const objects = (list: readonly unknown[], kind: keyof typeof planKeys): void => {
+    for (const item of list) {
+      if (typeof item !== 'object' || item === null) fail(`a ${kind} must be an object`);
+      checkKeys(item as object, kind, fail);
+    }
+  };
+  objects(plan.values, 'value');
+  objects(plan.steps, 'step');
+  objects(plan.steps.flatMap((s) => (s.fused ? [s.fused] : [])), 'fused');
+  objects(plan.steps.flatMap((s) => (s.warm ? [s.warm] : [])), 'warm');
+  objects([...plan.transforms, ...plan.warmTransforms], 'transform');
+  objects(plan.segments, 'segment');
   if (!Number.isInteger(plan.lanes) || plan.lanes < 1 || plan.lanes > maxLanes) fail(`'lanes' must be 1 to ${maxLanes}`);
   for (const key of ['weightsBytes', 'weightsOffset', 'memoryBytes'] as const) {
     if (!Number.isSafeInteger(plan[key]) || plan[key] < 0) fail(`'${key}' must be a byte count`);

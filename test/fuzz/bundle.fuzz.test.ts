@@ -1,6 +1,6 @@
 /**
- * Property-based fuzzing of the runtime's bundle reading: tiny-cnn compiled without a profile, for
- * pixel5-cpu with two lanes and with a loader lane, and a model whose pixel5 plan switches to warm
+ * Property-based fuzzing of the runtime's bundle reading: tiny-cnn compiled without a profile, also
+ * on two lanes and with a loader lane, and a model whose pixel5 plan switches to warm
  * kernels (`support/bundles.ts`); every bundle file truncated at any offset or with
  * any byte flipped. `Session.create` + `run` must refuse with an error naming the bundle, or give
  * the undamaged outputs bit for bit, also when plan.msgpack is damaged and the manifest re-signed
@@ -46,9 +46,9 @@ describe('fuzz: bundles', function () {
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it('covers one lane, a worker lane, a loader lane with transforms at load, and warm kernels', () => {
-    const [plain, pixel5, loader, warm] = bundles;
+    const [plain, twoLanes, loader, warm] = bundles;
     assert.equal(plain.plan.lanes, 1);
-    assert.ok(pixel5.plan.lanes > 1, 'the pixel5 plan starts a worker lane');
+    assert.ok(twoLanes.plan.lanes > 1, 'the two-lane plan starts a worker lane');
     assert.ok(warm.plan.steps.some((s) => s.warm && s.warm.weightsRange.bytes > 0), 'a plan reads weights for a warm kernel');
     assert.ok(loader.plan.steps.some((s) => s.loader > 0 && s.weightsRange.bytes > 0), 'a loader lane reads weights');
     assert.ok(loader.plan.transforms.length > 0, 'some weights are transformed at load');
@@ -124,8 +124,8 @@ describe('fuzz: bundles', function () {
   it('refuses plan.msgpack swapped in from another bundle (NNCC206, hash mismatch)', async () => {
     const fireBlock = join(root, 'fire-block.nnb');
     compileModel(join(fixtureModelDir, 'fire-block.onnx'), fireBlock);
-    const [plain, pixel5] = bundles;
-    for (const [into, from] of [[plain.goodDir, pixel5.goodDir], [pixel5.goodDir, plain.goodDir], [plain.goodDir, fireBlock]] as const) {
+    const [plain, twoLanes] = bundles;
+    for (const [into, from] of [[plain.goodDir, twoLanes.goodDir], [twoLanes.goodDir, plain.goodDir], [plain.goodDir, fireBlock]] as const) {
       const dir = join(root, `swap-${counter++}`, 'bundle.nnb');
       cpSync(into, dir, { recursive: true });
       copyFileSync(join(from, 'plan.msgpack'), join(dir, 'plan.msgpack'));
@@ -139,8 +139,8 @@ describe('fuzz: bundles', function () {
   });
 
   it('refuses manifest.json and plan.msgpack swapped in together over other weights', async () => {
-    const [plain, pixel5] = bundles;
-    for (const [into, from] of [[plain, pixel5], [pixel5, plain]] as const) {
+    const [plain, twoLanes] = bundles;
+    for (const [into, from] of [[plain, twoLanes], [twoLanes, plain]] as const) {
       const dir = freshCopy(into);
       for (const file of ['manifest.json', 'plan.msgpack']) copyFileSync(join(from.goodDir, file), join(dir, file));
       for (const verify of [false, true]) {

@@ -14,7 +14,7 @@ export interface CompileArgs {
   batch: number;
   kernels: 'fast' | 'reference';
   bypass: boolean;
-  lanes: number;
+  lanes?: number;
   profile?: string;
   objective: 'cold' | 'warm';
   continuous: boolean;
@@ -25,7 +25,7 @@ export interface CompileArgs {
 }
 
 export function compileCommand(args: CompileArgs): void {
-  if (!Number.isInteger(args.lanes) || args.lanes < 1 || args.lanes > 64) {
+  if (args.lanes !== undefined && (!Number.isInteger(args.lanes) || args.lanes < 1 || args.lanes > 64)) {
     throw new CompileError(codes.badOption, `--lanes ${args.lanes} must be a whole number from 1 to 64`, {}, 'use the number of cores the device gives the model');
   }
   const outDir = args.output ?? args.model.replace(/\.onnx$/i, '') + '.nnb';

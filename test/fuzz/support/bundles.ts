@@ -1,7 +1,7 @@
 /**
- * The bundles the bundle fuzzing damages: tiny-cnn compiled without a profile (one lane), for the
- * pixel5-cpu profile with two lanes (a worker lane), and lowered with every other step loaded by
- * a loader lane and transformed at load; and three 3×3 convs for pixel5-cpu, where the plan
+ * The bundles the bundle fuzzing damages: tiny-cnn compiled without a profile (one lane), with
+ * every splittable step on two lanes (a worker lane) and raw weights, and lowered with every other
+ * step loaded by a loader lane and transformed at load; and three 3×3 convs for pixel5-cpu, where the plan
  * switches to warm kernels after the first run (tiny-cnn has none there). Each comes with a working copy to
  * damage, the fixture's feeds and the undamaged bundle's outputs to compare against.
  */
@@ -40,8 +40,8 @@ export const pixel5Profile = join(repoRoot, 'fixtures', 'profiles', 'pixel5-cpu.
 
 const tinyCnnPath = join(fixtureModelDir, 'tiny-cnn.onnx');
 
-export type FuzzBundleKind = 'plain' | 'pixel5' | 'loader' | 'warm';
-export const fuzzBundleKinds: readonly FuzzBundleKind[] = ['plain', 'pixel5', 'loader', 'warm'];
+export type FuzzBundleKind = 'plain' | 'two-lanes' | 'loader' | 'warm';
+export const fuzzBundleKinds: readonly FuzzBundleKind[] = ['plain', 'two-lanes', 'loader', 'warm'];
 
 const warmInputDims = [1, 32, 28, 28];
 
@@ -65,7 +65,7 @@ function compileKind(kind: FuzzBundleKind, dir: string, root: string): void {
     writeFileSync(model, warmSwitchModel());
     compileModel(model, dir, { profile: pixel5Profile });
   }
-  else if (kind === 'pixel5') compileModel(tinyCnnPath, dir, { profile: pixel5Profile, lanes: 2 });
+  else if (kind === 'two-lanes') compileModel(tinyCnnPath, dir, { lanes: 2, bypass: false });
   else {
     const graph = runPasses(importOnnxFile(tinyCnnPath));
     const loaders = new Map<Node, number>(graph.nodes.map((n, i) => [n, i % 2]));

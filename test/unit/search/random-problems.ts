@@ -36,8 +36,27 @@ export function randomProblem(seed: number, maxSteps = 8, maxOptions = 3): Probl
   };
 }
 
-/** (options × lanes)^steps, the number of plans brute force visits. */
+/**
+ * The same problem (same seed, same costs) where loader lanes may also execute and some kernels
+ * split across them (intra-op), with a measured-like split efficiency and hand-out cost. Drawn
+ * from a second stream, so the problem without splitting stays what `randomProblem` gives.
+ */
+export function randomSplitProblem(seed: number, maxSteps = 8, maxOptions = 3): Problem {
+  const base = randomProblem(seed, maxSteps, maxOptions);
+  const random = seededRandom(seed + 1_000_003);
+  const between = (lo: number, hi: number): number => lo + random() * (hi - lo);
+  const splittableKernels = new Set(['raw', 'winograd', 'packed'].filter(() => random() < 0.6));
+  return {
+    ...base,
+    lanes: base.lanes.map((l) => (l.id === 0 ? l : { ...l, canExecute: random() < 0.7 })),
+    steps: base.steps.map((step) => ({ ...step, options: step.options.map((o) => ({ ...o, splittable: splittableKernels.has(o.kernel) })) })),
+    parallel: { efficiency: between(0.3, 0.95), syncMs: between(0.005, 0.5), maxLanes: 1 + Math.floor(random() * 3) },
+  };
+}
+
+/** (options × lanes × splits)^steps, the number of plans brute force visits. */
 export function planCount(problem: Problem): number {
   const lanes = problem.lanes.filter((l) => l.canLoad).length;
-  return problem.steps.reduce((n, s) => n * s.options.length * lanes, 1);
+  const splits = problem.parallel ? Math.min(problem.parallel.maxLanes, problem.lanes.filter((l) => l.canExecute || l.id === 0).length) : 1;
+  return problem.steps.reduce((n, s) => n * s.options.reduce((c, o) => c + (o.splittable ? splits : 1), 0) * lanes, 1);
 }

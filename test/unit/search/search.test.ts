@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { bruteForce } from '../../../compiler/search/brute-force.js';
-import { bundleBytes, type Problem } from '../../../compiler/search/problem.js';
-import { lowerBound, search } from '../../../compiler/search/search.js';
+import { bundleBytes, stepLanes, type Problem } from '../../../compiler/search/problem.js';
+import { lowerBound, maxSplit, search } from '../../../compiler/search/search.js';
 import { simulate } from '../../../compiler/search/simulate.js';
-import { planCount, randomProblem } from './random-problems.js';
+import { planCount, randomProblem, randomSplitProblem } from './random-problems.js';
 
 const maxPlans = 300_000;
 
@@ -33,6 +33,32 @@ describe('search', () => {
       assert.ok(found.predictedMs <= optimum * 1.02 + 1e-9, `case ${i}: search ${found.predictedMs} vs optimum ${optimum}`);
       assert.ok(found.predictedMs >= optimum - 1e-9);
       assert.ok(lowerBound(problem) <= optimum + 1e-9, `case ${i}: lower bound above the optimum`);
+    }
+  });
+
+  it('with intra-op splitting: stays within 2% of brute force over options, loaders and splits (24 seeded problems)', () => {
+    const splitCases: Problem[] = [];
+    for (let seed = 1; splitCases.length < 24; seed++) {
+      const problem = randomSplitProblem(seed);
+      if (planCount(problem) <= maxPlans && maxSplit(problem) > 1) splitCases.push(problem);
+    }
+    let split = 0;
+    for (const [i, problem] of splitCases.entries()) {
+      const optimum = bruteForce(problem);
+      const found = search(problem);
+      assert.ok(found.predictedMs <= optimum.totalMs * 1.02 + 1e-9, `case ${i}: search ${found.predictedMs} vs optimum ${optimum.totalMs}`);
+      assert.ok(found.predictedMs >= optimum.totalMs - 1e-9);
+      assert.ok(lowerBound(problem) <= optimum.totalMs + 1e-9, `case ${i}: lower bound above the optimum`);
+      if (optimum.decisions.some((d, step) => stepLanes(problem, step, d) > 1)) split++;
+    }
+    assert.ok(split >= 5, `the optimum splits a step in only ${split} of 24 cases: the cases do not exercise splitting`);
+  });
+
+  it('never gets slower with more executing lanes to split across (60 seeded problems)', () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const problem = randomSplitProblem(seed);
+      const noSplit = { ...problem, parallel: { ...problem.parallel!, maxLanes: 1 } };
+      assert.ok(search(problem).predictedMs <= search(noSplit).predictedMs + 1e-9, `seed ${seed}`);
     }
   });
 
