@@ -41,8 +41,9 @@ async function oneAndTwoLanes(placed: PlacedVariant): Promise<{ oneMs: number; t
     parallel.part(placed.memory, placed.args, 0, 2);
     while (Atomics.load(slots, 1) < 1) Atomics.wait(slots, 1, 0, 1000);
   };
+  // Warm-up long enough for the lane's own code to tier up too (V8 tiers wasm up per thread).
   const time = (run: () => void): number => {
-    for (let i = 0; i < 3; i++) run();
+    for (let i = 0; i < 20; i++) run();
     return sampleOf(Array.from({ length: repetitions }, () => {
       const start = performance.now();
       run();

@@ -77,6 +77,40 @@ describe('compile with a device profile', () => {
     assert.equal(compareTensors(later, first, 1e-3, 1e-4), undefined);
   });
 
+  it('splits steps across executing lanes where the profile says it pays, and the outputs stay correct', async () => {
+    // This machine's profile with splitting measured as nearly perfect and cheap to hand out.
+    const device = JSON.parse(readFileSync(profile('epyc-zen4-2core-node20'), 'utf8'));
+    device.fixedCosts.parallelEfficiency = { median: 0.9, spread: 0, samples: 0 };
+    device.fixedCosts.laneSyncMs = { median: 0.02, spread: 0, samples: 0 };
+    device.fixedCosts.workerStartMs = { median: 1, spread: 0, samples: 0 };
+    const splitting = join(work, 'splitting.json');
+    writeFileSync(splitting, JSON.stringify(device));
+    const b = new OnnxModelBuilder('wide-convs', 13);
+    const random = seededRandom(21);
+    let x = b.input('x', 'float32', [1, 32, 56, 56]);
+    for (let i = 0; i < 3; i++) {
+      const w = b.initializer(`w${i}`, randomTensor(random, [32, 32, 3, 3], 0.08));
+      x = b.op('Relu', [b.op('Conv', [x, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] })]);
+    }
+    b.output(x);
+    const wide = join(work, 'wide-convs.onnx');
+    writeFileSync(wide, b.toBytes());
+    const bundle = join(work, 'split.nnb');
+    compileModel(wide, bundle, { profile: splitting });
+    const schedule = JSON.parse(readFileSync(join(bundle, 'schedule.json'), 'utf8')) as { steps: { lanes: number }[] };
+    assert.ok(schedule.steps.some((s) => s.lanes === 2), `no step is split: ${schedule.steps.map((s) => s.lanes).join(',')}`);
+    const capped = join(work, 'capped.nnb');
+    compileModel(wide, capped, { profile: splitting, lanes: 1 });
+    const cappedSchedule = JSON.parse(readFileSync(join(capped, 'schedule.json'), 'utf8')) as { steps: { lanes: number }[] };
+    assert.ok(cappedSchedule.steps.every((s) => s.lanes === 1), '--lanes 1 still splits');
+    const feeds = { x: randomTensor(seededRandom(5), [1, 32, 56, 56]) };
+    const expected = Object.values(executeGraph(importOnnxFile(wide), feeds))[0];
+    const session = await Session.create(bundle);
+    const actual = Object.values(await session.run(feeds))[0];
+    session.dispose();
+    assert.equal(compareTensors(actual, expected, 1e-3, 1e-4), undefined);
+  });
+
   it('keeps a bundle byte budget in the written weights file, and refuses one no plan fits', () => {
     // A device with one lane and very fast storage: storing transformed weights beats transforming at load.
     const device = JSON.parse(readFileSync(profile('pixel5-cpu'), 'utf8'));
