@@ -32,6 +32,8 @@ export interface StepExplanation {
   kernel: string;
   source: string;
   loader: number;
+  /** Executing lanes the step is split across (intra-op). */
+  lanes: number;
   executeFirstMs: number;
   executeWarmMs: number;
   /** The best other option for this step, and how much later the run would end with it. */
@@ -145,7 +147,7 @@ function explainSteps(problem: CandidateProblem, decisions: readonly Decision[],
       if (!runnerUp || deltaMs < runnerUp.deltaMs) runnerUp = { kernel: o.kernel, source: o.source, deltaMs };
     });
     return {
-      node: step.name, kernel: chosen.kernel, source: chosen.source, loader: decisions[i].loader,
+      node: step.name, kernel: chosen.kernel, source: chosen.source, loader: decisions[i].loader, lanes: decisions[i].lanes ?? 1,
       executeFirstMs: chosen.executeFirstMs, executeWarmMs: chosen.executeWarmMs, ...(runnerUp ? { runnerUp } : {}),
     };
   });
@@ -156,7 +158,7 @@ export function formatReport(report: SearchReport): string {
   const lines = [
     `search (${report.objective}) for ${report.profile}: predicted cold ${report.predictedMs.toFixed(2)} ms, lower bound ${report.lowerBoundMs.toFixed(2)} ms, gap ${report.gapPct.toFixed(1)}%, bundle ${(report.bundleBytes / 1e6).toFixed(2)} MB`,
     `stages (ms, summed over lanes): start ${b.startMs.toFixed(2)}  read ${b.readMs.toFixed(2)}  alloc ${b.allocMs.toFixed(2)}  prepare ${b.prepareMs.toFixed(2)}  transform ${b.transformMs.toFixed(2)}  execute ${b.executeMs.toFixed(2)}  wait ${b.waitMs.toFixed(2)}`,
-    ...report.steps.map((s) => `  ${s.node}: ${s.kernel} ${s.source} loader ${s.loader} execute ${s.executeFirstMs.toFixed(3)} ms` +
+    ...report.steps.map((s) => `  ${s.node}: ${s.kernel} ${s.source} loader ${s.loader}${s.lanes > 1 ? ` split across ${s.lanes} lanes` : ''} execute ${s.executeFirstMs.toFixed(3)} ms` +
       (s.runnerUp ? `; runner-up ${s.runnerUp.kernel} ${s.runnerUp.source} ${s.runnerUp.deltaMs >= 0 ? '+' : ''}${s.runnerUp.deltaMs.toFixed(3)} ms` : '')),
   ];
   return `${lines.join('\n')}\n`;
