@@ -1,14 +1,16 @@
 /**
- * The search: chooses, per step, an option (kernel and weight source) and the lane that loads it,
- * minimising the simulated cold latency under the byte budgets. It starts from NNV12's heuristic
- * (execute on lane 0; per step the option cheapest cold on its own; loads spread over the loader
- * lanes by earliest finish) and from two other corners (fastest execution, fewest bytes), and
- * improves each by local search on the simulator: change one step's option or loader, move every
- * step that can to one kernel and weight source, split a step across more or fewer executing
- * lanes (intra-op, when the profile measured splitting), or swap two steps' loaders (and, on small
- * problems, change any two steps at once); keep any improvement, until a full pass finds none. With several
- * loader lanes it also starts from the best plan for one lane fewer, and with splitting from the
- * best plan without, so adding lanes or allowing splits never makes the plan worse. Deterministic. `lowerBound` bounds any plan from below.
+ * The search: chooses, per step, an option (kernel and weight source), the lane that loads it and
+ * how many executing lanes split it, minimising the simulated cold latency under the byte
+ * budgets. It starts from NNV12's heuristic (execute on lane 0; per step the option cheapest cold
+ * on its own; loads spread over the loader lanes by earliest finish), from the same split across
+ * every executing lane, and from two other corners (fastest execution, fewest bytes), and
+ * improves each by local search on the simulator: change one step's option or loader, split a
+ * step across more or fewer executing lanes (intra-op, when the profile measured splitting), move
+ * every step that can to one kernel and weight source, or swap two steps' loaders (and, on small
+ * problems, change any two steps at once); keep any improvement, until a full pass finds none.
+ * With several loader lanes it also starts from the best plan for one lane fewer, and with
+ * splitting from the best plan without, so adding lanes or allowing splits never makes the plan
+ * worse. Deterministic. `lowerBound` bounds any plan from below.
  */
 import { CompileError, codes } from '../diagnostics.js';
 import { executingLanes, stepLanes, withinBudgets, type Budgets, type Decision, type Problem } from './problem.js';
