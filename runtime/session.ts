@@ -16,7 +16,7 @@ import { openWeights, readManifest, readPlan, readVerifiedWeights } from './bund
 import type { Manifest, TensorSpec } from './bundle/manifest.js';
 import { BundleError, FeedError, runtimeCodes } from './errors/errors.js';
 import {
-  createMemory, executePlan, prepareSteps, prepareTransforms, runTransforms, type PlannedMemory, type PreparedStep, type PreparedTransform,
+  createMemory, executePlan, prepareSteps, prepareTransforms, runTransforms, type PlannedMemory, type PreparedStep, type PreparedTransform, type StepClock,
 } from './execute/executor.js';
 import { loaded, readRange } from './load/load-steps.js';
 import { StreamingLoader } from './load/streaming-loader.js';
@@ -50,6 +50,8 @@ export class Session {
   /** Stage times of the latest `run`; the first run also reads, transforms and waits for weights. */
   lastRunTimings: StageTimings = emptyTimings();
   private disposed = false;
+  /** The lane failure that ended this session's lanes; later runs throw it again. */
+  private laneFailure: BundleError | undefined;
   private runs = 0;
   /** Continuous inference: steps whose warm kernel is prepared (later runs use it). */
   private readonly warmReady: Uint8Array;
@@ -101,7 +103,7 @@ export class Session {
         const onWait = (step: number, startMs: number, endMs: number): void => {
           spans.push({ lane: 0, name: plan.steps[step].node, stage: 'wait', startMs, endMs });
         };
-        loader = new StreamingLoader(plan, memory, transforms, ready, loadTrace, weights.fd, weights.file, onWait);
+        loader = new StreamingLoader(plan, memory, transforms, ready, loadTrace, weights.fd, weights.file, lanes, onWait);
       } else {
         timed(timings, 'readMs', () => readVerifiedWeights(manifest, bundleDir, new Uint8Array(memory.buffer, plan.weightsOffset, plan.weightsBytes)));
         timed(timings, 'transformMs', () => runTransforms(memory, transforms));
@@ -157,6 +159,7 @@ export class Session {
 
   runSync(feeds: Feeds, options: RunOptions = {}): Outputs {
     if (this.disposed) throw new BundleError(runtimeCodes.disposed, this.bundleDir, 'the session was disposed');
+    if (this.laneFailure) throw this.laneFailure;
     const ordered = this.manifest.inputs.map((spec) => checkedFeed(spec, feeds[spec.name]));
     const timings = emptyTimings();
     const loader = this.loader && !this.loader.done ? this.loader : undefined;
@@ -165,7 +168,7 @@ export class Session {
       ? { starts: new Float64Array(this.steps.length), durations: options.stepTimes ?? new Float64Array(this.steps.length) }
       : undefined;
     const before = loader ? { ...loader.times } : undefined;
-    const results = timed(timings, 'totalMs', () => executePlan(this.plan, this.memory, this.steps, ordered, this.lanes, clock, loader, this.warmReady));
+    const results = timed(timings, 'totalMs', () => this.execute(ordered, clock, loader));
     if (loader && before) {
       timings.readMs = loader.times.readMs - before.readMs;
       timings.transformMs = loader.times.transformMs - before.transformMs;
@@ -184,6 +187,20 @@ export class Session {
     const outputs: Outputs = {};
     this.manifest.outputs.forEach((spec, i) => { outputs[spec.name] = results[i]; });
     return outputs;
+  }
+
+  /** Runs the plan; a failed lane ends all lanes (no worker outlives a session that cannot run). */
+  private execute(feeds: readonly Tensor[], clock: StepClock | undefined, loader: StreamingLoader | undefined): Tensor[] {
+    try {
+      return executePlan(this.plan, this.memory, this.steps, feeds, this.lanes, clock, loader, this.warmReady);
+    } catch (error) {
+      if (error instanceof BundleError && error.code === runtimeCodes.laneFailed) {
+        this.laneFailure = error;
+        this.loader?.close();
+        this.lanes?.close();
+      }
+      throw error;
+    }
   }
 
   private readWarmWeights(range: { offset: number; bytes: number }): void {
