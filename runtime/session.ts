@@ -12,9 +12,10 @@
  * planned warm kernels are prepared in the background and later runs switch to them.
  */
 import { closeSync } from 'node:fs';
+import { join } from 'node:path';
 import { openWeights, readManifest, readPlan, readVerifiedWeights } from './bundle/read-bundle.js';
-import type { Manifest, TensorSpec } from './bundle/manifest.js';
-import { BundleError, FeedError, runtimeCodes } from './errors/errors.js';
+import { bundleFileNames, type Manifest, type TensorSpec } from './bundle/manifest.js';
+import { BundleError, FeedError, KernelError, runtimeCodes } from './errors/errors.js';
 import {
   createMemory, executePlan, prepareSteps, prepareTransforms, runTransforms, type PlannedMemory, type PreparedStep, type PreparedTransform, type StepClock,
 } from './execute/executor.js';
@@ -113,7 +114,7 @@ export class Session {
       return new Session(bundleDir, manifest, plan, steps, memory, lanes, loader, timings, spans, loadTrace, warmTransforms);
     } catch (error) {
       // Nothing half-started survives a failed load: no lanes, no open file.
-      lanes?.close();
+      void lanes?.close();
       if (weights) closeSync(weights.fd);
       throw error;
     }
@@ -194,10 +195,14 @@ export class Session {
     try {
       return executePlan(this.plan, this.memory, this.steps, feeds, this.lanes, clock, loader, this.warmReady);
     } catch (error) {
+      // The plan's checks passed, yet a kernel refused what the plan gave it: the plan is at fault.
+      if (error instanceof KernelError) {
+        throw new BundleError(runtimeCodes.planInvalid, join(this.bundleDir, bundleFileNames.plan), `a kernel refused the plan: ${error.message}`);
+      }
       if (error instanceof BundleError && error.code === runtimeCodes.laneFailed) {
         this.laneFailure = error;
         this.loader?.close();
-        this.lanes?.close();
+        void this.lanes?.close();
       }
       throw error;
     }
@@ -219,10 +224,16 @@ export class Session {
     return chromeTrace([...this.spans, ...loadSpans(this.loadTrace, this.plan.steps.map((s) => s.node))]);
   }
 
-  dispose(): void {
+  /**
+   * Ends the session: closes the weights file and stops the lanes at once. The promise resolves
+   * when the lanes' threads have ended (awaiting it is optional; a process that creates and
+   * disposes many sessions should, so each session's memory can be freed, see README "Many
+   * sessions in one process").
+   */
+  dispose(): Promise<void> {
     this.disposed = true;
     this.loader?.close();
-    this.lanes?.close();
+    return this.lanes?.close() ?? Promise.resolve();
   }
 }
 

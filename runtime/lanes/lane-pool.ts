@@ -36,6 +36,7 @@ export class LanePool {
   private readonly lanes: Lane[];
   private ready = false;
   private closed = false;
+  private closing: Promise<void> = Promise.resolve();
 
   /**
    * Starts lanes 1…extraLanes. With `weightsFile`, each starts loading the steps the plan gives
@@ -142,15 +143,20 @@ export class LanePool {
     Atomics.store(this.health, lane * health.slotsPerLane + health.exited, 1);
   }
 
-  close(): void {
-    if (this.closed) return;
+  /**
+   * Stops the lanes. Resolves when their threads have ended: a terminated worker's isolate (which
+   * holds the shared memory) is freed only when this thread's event loop sees its exit.
+   */
+  close(): Promise<void> {
+    if (this.closed) return this.closing;
     this.closed = true;
     Atomics.store(this.slots, control.generation, -1);
     Atomics.notify(this.slots, control.generation);
-    for (const { worker, reports } of this.lanes) {
-      void worker.terminate();
+    this.closing = Promise.all(this.lanes.map(async ({ worker, reports }) => {
       reports.close();
-    }
+      await worker.terminate();
+    })).then(() => undefined);
+    return this.closing;
   }
 }
 

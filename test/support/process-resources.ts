@@ -3,14 +3,23 @@
  * thread is one) and open file descriptors; and a poll for tests that wait for workers to end
  * (`worker.terminate` completes asynchronously).
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 
 export function threadCount(): number {
   return readdirSync('/proc/self/task').length;
 }
 
-export function openFdCount(): number {
-  return readdirSync('/proc/self/fd').length;
+/** Open file descriptors; with `under`, only those open on files under that directory. */
+export function openFdCount(under?: string): number {
+  const fds = readdirSync('/proc/self/fd');
+  if (under === undefined) return fds.length;
+  return fds.filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`).startsWith(under);
+    } catch {
+      return false;
+    }
+  }).length;
 }
 
 /** Polls `condition` every 10 ms until it holds (true) or `timeoutMs` pass (false). */
