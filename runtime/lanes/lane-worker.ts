@@ -23,10 +23,11 @@ const own = startup.plan.steps.map((s, i) => (s.loader === startup.lane ? i : -1
 const report = (message: LaneMessage): void => startup.reports.postMessage(message);
 
 healthSlots[startup.lane * health.slotsPerLane + health.thread] = osThreadId();
+// The report goes first: whoever sees the flags set next must find the reason already posted.
 process.on('exit', (code) => {
-  for (const step of own) if (Atomics.load(ready, step) !== loaded) publish(ready, step, failed);
-  Atomics.store(healthSlots, startup.lane * health.slotsPerLane + health.exited, 1);
   report({ kind: 'exited', lane: startup.lane, code });
+  Atomics.store(healthSlots, startup.lane * health.slotsPerLane + health.exited, 1);
+  for (const step of own) if (Atomics.load(ready, step) !== loaded) publish(ready, step, failed);
   for (const slot of [control.ready, control.done]) Atomics.notify(slots, slot);
 });
 
@@ -59,8 +60,8 @@ function loadOwnSteps(weightsFile: string): void {
       loadStep(startup.plan, step, fd, memory, transforms, ready, times, trace, startup.lane);
       publish(ready, step, loaded);
     } catch (error) {
-      for (const rest of own.filter((s) => s >= step)) publish(ready, rest, failed);
       report({ kind: 'load-failed', lane: startup.lane, step, message: (error as Error).message });
+      for (const rest of own.filter((s) => s >= step)) publish(ready, rest, failed);
       break;
     }
   }
@@ -89,8 +90,8 @@ for (;;) {
     const { variant, args } = steps[stepIndex];
     variant.parallel!.part(memory, args, startup.lane, lanes);
   } catch (error) {
-    Atomics.store(slots, control.failed, 1);
     report({ kind: 'failed', lane: startup.lane, step: stepIndex, message: (error as Error).message });
+    Atomics.store(slots, control.failed, 1);
   }
   Atomics.add(slots, control.done, 1);
   Atomics.notify(slots, control.done);
