@@ -75,12 +75,22 @@ export class Session {
     this.warmReady = new Uint8Array(plan.steps.length);
   }
 
+  /** Loads a bundle. A failed load rejects once the lanes it started have ended. */
   static async create(bundleDir: string, options: SessionOptions = {}): Promise<Session> {
-    return Session.createSync(bundleDir, options);
+    const loaded = Session.load(bundleDir, options);
+    if ('session' in loaded) return loaded.session;
+    await loaded.lanesClosed;
+    throw loaded.error;
   }
 
   /** The same as `create`, blocking; for scripts that measure one cold run. */
   static createSync(bundleDir: string, options: SessionOptions = {}): Session {
+    const loaded = Session.load(bundleDir, options);
+    if ('session' in loaded) return loaded.session;
+    throw loaded.error;
+  }
+
+  private static load(bundleDir: string, options: SessionOptions): { session: Session } | { error: unknown; lanesClosed: Promise<void> } {
     const timings = emptyTimings();
     const start = performance.now();
     const manifest = timed(timings, 'readMs', () => readManifest(bundleDir));
@@ -111,12 +121,11 @@ export class Session {
         ready.fill(loaded);
       }
       timings.totalMs = performance.now() - start;
-      return new Session(bundleDir, manifest, plan, steps, memory, lanes, loader, timings, spans, loadTrace, warmTransforms);
+      return { session: new Session(bundleDir, manifest, plan, steps, memory, lanes, loader, timings, spans, loadTrace, warmTransforms) };
     } catch (error) {
       // Nothing half-started survives a failed load: no lanes, no open file.
-      void lanes?.close();
       if (weights) closeSync(weights.fd);
-      throw error;
+      return { error, lanesClosed: lanes?.close() ?? Promise.resolve() };
     }
   }
 
