@@ -12,11 +12,12 @@
  * planned warm kernels are prepared in the background and later runs switch to them.
  */
 import { closeSync } from 'node:fs';
+import { join } from 'node:path';
 import { openWeights, readManifest, readPlan, readVerifiedWeights } from './bundle/read-bundle.js';
-import type { Manifest, TensorSpec } from './bundle/manifest.js';
-import { BundleError, FeedError, runtimeCodes } from './errors/errors.js';
+import { bundleFileNames, type Manifest, type TensorSpec } from './bundle/manifest.js';
+import { BundleError, FeedError, KernelError, runtimeCodes } from './errors/errors.js';
 import {
-  createMemory, executePlan, prepareSteps, prepareTransforms, runTransforms, type PlannedMemory, type PreparedStep, type PreparedTransform,
+  createMemory, executePlan, prepareSteps, prepareTransforms, runTransforms, type PlannedMemory, type PreparedStep, type PreparedTransform, type StepClock,
 } from './execute/executor.js';
 import { loaded, readRange } from './load/load-steps.js';
 import { StreamingLoader } from './load/streaming-loader.js';
@@ -50,6 +51,8 @@ export class Session {
   /** Stage times of the latest `run`; the first run also reads, transforms and waits for weights. */
   lastRunTimings: StageTimings = emptyTimings();
   private disposed = false;
+  /** The lane failure that ended this session's lanes; later runs throw it again. */
+  private laneFailure: BundleError | undefined;
   private runs = 0;
   /** Continuous inference: steps whose warm kernel is prepared (later runs use it). */
   private readonly warmReady: Uint8Array;
@@ -72,12 +75,22 @@ export class Session {
     this.warmReady = new Uint8Array(plan.steps.length);
   }
 
+  /** Loads a bundle. A failed load rejects once the lanes it started have ended. */
   static async create(bundleDir: string, options: SessionOptions = {}): Promise<Session> {
-    return Session.createSync(bundleDir, options);
+    const loaded = Session.load(bundleDir, options);
+    if ('session' in loaded) return loaded.session;
+    await loaded.lanesClosed;
+    throw loaded.error;
   }
 
   /** The same as `create`, blocking; for scripts that measure one cold run. */
   static createSync(bundleDir: string, options: SessionOptions = {}): Session {
+    const loaded = Session.load(bundleDir, options);
+    if ('session' in loaded) return loaded.session;
+    throw loaded.error;
+  }
+
+  private static load(bundleDir: string, options: SessionOptions): { session: Session } | { error: unknown; lanesClosed: Promise<void> } {
     const timings = emptyTimings();
     const start = performance.now();
     const manifest = timed(timings, 'readMs', () => readManifest(bundleDir));
@@ -101,19 +114,18 @@ export class Session {
         const onWait = (step: number, startMs: number, endMs: number): void => {
           spans.push({ lane: 0, name: plan.steps[step].node, stage: 'wait', startMs, endMs });
         };
-        loader = new StreamingLoader(plan, memory, transforms, ready, loadTrace, weights.fd, weights.file, onWait);
+        loader = new StreamingLoader(plan, memory, transforms, ready, loadTrace, weights.fd, weights.file, lanes, onWait);
       } else {
         timed(timings, 'readMs', () => readVerifiedWeights(manifest, bundleDir, new Uint8Array(memory.buffer, plan.weightsOffset, plan.weightsBytes)));
         timed(timings, 'transformMs', () => runTransforms(memory, transforms));
         ready.fill(loaded);
       }
       timings.totalMs = performance.now() - start;
-      return new Session(bundleDir, manifest, plan, steps, memory, lanes, loader, timings, spans, loadTrace, warmTransforms);
+      return { session: new Session(bundleDir, manifest, plan, steps, memory, lanes, loader, timings, spans, loadTrace, warmTransforms) };
     } catch (error) {
       // Nothing half-started survives a failed load: no lanes, no open file.
-      lanes?.close();
       if (weights) closeSync(weights.fd);
-      throw error;
+      return { error, lanesClosed: lanes?.close() ?? Promise.resolve() };
     }
   }
 
@@ -157,6 +169,7 @@ export class Session {
 
   runSync(feeds: Feeds, options: RunOptions = {}): Outputs {
     if (this.disposed) throw new BundleError(runtimeCodes.disposed, this.bundleDir, 'the session was disposed');
+    if (this.laneFailure) throw this.laneFailure;
     const ordered = this.manifest.inputs.map((spec) => checkedFeed(spec, feeds[spec.name]));
     const timings = emptyTimings();
     const loader = this.loader && !this.loader.done ? this.loader : undefined;
@@ -165,7 +178,7 @@ export class Session {
       ? { starts: new Float64Array(this.steps.length), durations: options.stepTimes ?? new Float64Array(this.steps.length) }
       : undefined;
     const before = loader ? { ...loader.times } : undefined;
-    const results = timed(timings, 'totalMs', () => executePlan(this.plan, this.memory, this.steps, ordered, this.lanes, clock, loader, this.warmReady));
+    const results = timed(timings, 'totalMs', () => this.execute(ordered, clock, loader));
     if (loader && before) {
       timings.readMs = loader.times.readMs - before.readMs;
       timings.transformMs = loader.times.transformMs - before.transformMs;
@@ -186,6 +199,24 @@ export class Session {
     return outputs;
   }
 
+  /** Runs the plan; a failed lane ends all lanes (no worker outlives a session that cannot run). */
+  private execute(feeds: readonly Tensor[], clock: StepClock | undefined, loader: StreamingLoader | undefined): Tensor[] {
+    try {
+      return executePlan(this.plan, this.memory, this.steps, feeds, this.lanes, clock, loader, this.warmReady);
+    } catch (error) {
+      // The plan's checks passed, yet a kernel refused what the plan gave it: the plan is at fault.
+      if (error instanceof KernelError) {
+        throw new BundleError(runtimeCodes.planInvalid, join(this.bundleDir, bundleFileNames.plan), `a kernel refused the plan: ${error.message}`);
+      }
+      if (error instanceof BundleError && error.code === runtimeCodes.laneFailed) {
+        this.laneFailure = error;
+        this.loader?.close();
+        void this.lanes?.close();
+      }
+      throw error;
+    }
+  }
+
   private readWarmWeights(range: { offset: number; bytes: number }): void {
     const { fd, file } = openWeights(this.manifest, this.bundleDir, this.plan.weightsBytes);
     try {
@@ -202,10 +233,16 @@ export class Session {
     return chromeTrace([...this.spans, ...loadSpans(this.loadTrace, this.plan.steps.map((s) => s.node))]);
   }
 
-  dispose(): void {
+  /**
+   * Ends the session: closes the weights file and stops the lanes at once. The promise resolves
+   * when the lanes' threads have ended (awaiting it is optional; a process that creates and
+   * disposes many sessions should, so each session's memory can be freed, see README "Many
+   * sessions in one process").
+   */
+  dispose(): Promise<void> {
     this.disposed = true;
     this.loader?.close();
-    this.lanes?.close();
+    return this.lanes?.close() ?? Promise.resolve();
   }
 }
 

@@ -4,22 +4,27 @@
  * module `index.mjs` + `index.d.mts`, and with a device profile `timeline.json`, the predicted
  * timeline that `nncc explain` reads). Writing is
  * atomic: files go to a temporary directory beside the target, which is renamed into place only
- * when complete, so a killed compile leaves either the old bundle or the new one, never half of
- * one. The same inputs give byte-identical files.
+ * when complete, so a killed compile leaves the old bundle, the new one, or (killed between the
+ * two renames of a replacement) none, never half of one; the temporary directories a kill leaves
+ * are removed by the next compile to that target (`temp-dirs.ts`). A write that fails (disk
+ * full…) removes its temporary directory and throws NNCC160 naming the path and the cause.
+ * The same inputs give byte-identical files.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Packr } from 'msgpackr';
 import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest, type PredictedCold } from '../../runtime/bundle/manifest.js';
 import { sha256 } from '../../runtime/bundle/read-bundle.js';
 import { kernelAbi, requiredFeatures } from '../../runtime/kernels/catalogue.js';
 import type { Plan } from '../../runtime/plan/plan.js';
 import { CompileError, codes } from '../diagnostics.js';
+import { describeWriteFailure } from '../write-failure.js';
 import type { LoweredModel } from '../lower/lower.js';
 import type { Stage } from '../search/simulate.js';
 import { nnccVersion } from '../version.js';
 import { generateEntryModule } from './entry-module.js';
 import { renderSchedule } from './schedule-text.js';
+import { removeStaleTempDirs, tempDirFor } from './temp-dirs.js';
 
 /** Not in the runtime's `bundleFileNames`: only review tools read it, the runtime never does. */
 export const timelineFileName = 'timeline.json';
@@ -120,13 +125,19 @@ function refuseNonBundle(target: string): void {
 
 function writeAtomically(target: string, contents: readonly [string, Uint8Array][]): void {
   const parent = dirname(target);
-  const temp = join(parent, `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
+  const temp = tempDirFor(target);
+  const old = `${temp}.old`;
+  let writing = '';
   try {
     mkdirSync(parent, { recursive: true });
+    removeStaleTempDirs(target);
     mkdirSync(temp);
-    for (const [name, bytes] of contents) writeFileSync(join(temp, name), bytes);
+    for (const [name, bytes] of contents) {
+      writing = ` writing ${name}`;
+      writeFileSync(join(temp, name), bytes);
+    }
+    writing = '';
     if (existsSync(target)) {
-      const old = `${temp}.old`;
       renameSync(target, old);
       renameSync(temp, target);
       rmSync(old, { recursive: true, force: true });
@@ -135,8 +146,10 @@ function writeAtomically(target: string, contents: readonly [string, Uint8Array]
     }
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });
+    if (existsSync(old) && !existsSync(target)) renameSync(old, target);
     if (error instanceof CompileError) throw error;
-    throw new CompileError(codes.bundleWrite, `cannot write the bundle (${(error as Error).message})`, { file: target },
-      'check free disk space and permissions of the output directory');
+    const failure = describeWriteFailure(error, target);
+    throw new CompileError(codes.bundleWrite, `cannot write the bundle${writing}: ${failure ? `${failure.what} (${failure.code})` : (error as Error).message}`,
+      { file: target }, failure?.hint ?? 'check free disk space and permissions of the output directory');
   }
 }

@@ -7,7 +7,8 @@
  */
 import { BundleError, runtimeCodes } from '../errors/errors.js';
 import { referenceKernel } from '../kernels/ref/registry.js';
-import { planFormatVersion, segmentAlignment, type Plan } from '../plan/plan.js';
+import { planFormatVersion, segmentAlignment, type Plan, type PlanActivation } from '../plan/plan.js';
+import { activationArgs } from '../kernels/activation-codes.js';
 import { bytesPerElement, sizeOf, type DType } from '../tensor/tensor.js';
 import type { Manifest, TensorSpec } from './manifest.js';
 
@@ -75,6 +76,7 @@ export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
       || (step.fused !== undefined && (typeof step.fused !== 'object' || step.fused === null || !Array.isArray(step.fused.inputs)))) {
       fail('a step must be an object with lists of inputs and outputs');
     }
+    if (step.fused) checkFused(step.fused, step.node, fail);
     const indices = [...step.inputs, ...step.outputs, ...(step.fused?.inputs ?? [])];
     if (!indices.every((v) => isIndex(v, true))) fail(`step '${step.node}' names a value that does not exist`);
     if (step.outputs.some((v) => v >= 0 && plan.values[v].kind !== 'activation')) fail(`step '${step.node}' writes a value that is not an activation`);
@@ -170,4 +172,17 @@ function checkSpecs(plan: Plan, indices: readonly number[], specs: readonly Tens
   const actual = indices.map((v) => `${plan.values[v].name}:${plan.values[v].dtype}[${plan.values[v].dims.join(',')}]`).join(' ');
   const expected = specs.map((s) => `${s.name}:${s.dtype}[${s.dims.join(',')}]`).join(' ');
   if (actual !== expected) fail(`${what} differ from the manifest`, expected, actual);
+}
+
+/** A fused activation's epilogue code must be its op's: a kernel that fuses it reads only the code. */
+function checkFused(fused: PlanActivation, node: string, fail: Fail): void {
+  let expected: number | undefined;
+  try {
+    expected = typeof fused.op === 'string' ? activationArgs(fused.op, fused.attrs ?? {}).code : undefined;
+  } catch {
+    expected = undefined;
+  }
+  if (expected === undefined || fused.code !== expected || typeof fused.p0 !== 'number' || typeof fused.p1 !== 'number') {
+    fail(`step '${node}' has a fused activation whose op and epilogue code disagree`, `${String(fused.op)} code ${String(expected)}`, `code ${String(fused.code)}`);
+  }
 }

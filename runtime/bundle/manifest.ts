@@ -5,6 +5,11 @@
  */
 import type { DType } from '../tensor/tensor.js';
 
+/**
+ * The format this runtime reads and the compiler writes. The compatibility rule (which majors,
+ * minors, kernel ABIs and plan formats a runtime accepts) is stated once, in the README's
+ * "Bundle format" section; `checkManifest` and `checkPlan` enforce it.
+ */
 export const bundleFormat = { name: 'nncc-bundle', major: 1, minor: 0 } as const;
 
 export const bundleFileNames = {

@@ -54,6 +54,7 @@ export function readManifest(dir: string): Manifest {
   return manifest;
 }
 
+/** Enforces the compatibility rule stated in the README's "Bundle format" section, then the manifest's shape. */
 function checkManifest(m: Manifest, file: string): void {
   if (typeof m !== 'object' || m === null || typeof m.format !== 'object' || m.format === null) {
     throw new BundleError(runtimeCodes.manifestInvalid, file, 'no format section', bundleFormat.name, typeof m);

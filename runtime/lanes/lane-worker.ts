@@ -2,20 +2,46 @@
  * A lane: a worker thread that instantiates the kernels on the session's shared memory, binds
  * the plan's steps like the executing thread does, loads the weights of the steps the plan gives
  * it (in order, publishing each as ready), and then runs its part of each parallel step when the
- * control block's job counter moves.
+ * control block's job counter moves. Whatever stops it, it says so before it goes: a failed load
+ * or start-up is reported on its port, and its exit handler marks it exited in the health block
+ * and its unloaded steps failed, so the executing thread never waits for a lane that is gone.
  */
-import { closeSync, openSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
-import { prepareSteps, prepareTransforms } from '../execute/executor.js';
+import { closeSync, openSync, readlinkSync } from 'node:fs';
+import { workerData } from 'node:worker_threads';
+import { prepareSteps, prepareTransforms, type PreparedStep } from '../execute/executor.js';
 import { failed, loaded, loadStep, publish } from '../load/load-steps.js';
 import type { KernelExports } from '../kernels/wasm/exports.js';
-import { control, type LaneMessage, type LaneStartup } from './messages.js';
+import type { KernelMemory } from '../kernels/variant.js';
+import { failAsInjected } from './lane-faults.js';
+import { control, health, type LaneMessage, type LaneStartup } from './messages.js';
 
 const startup = workerData as LaneStartup;
 const slots = new Int32Array(startup.control);
-const instance = new WebAssembly.Instance(startup.module, { env: { memory: startup.memory, abort: () => { throw new Error('wasm kernel aborted'); } } });
-const memory = { buffer: startup.memory.buffer, wasm: instance.exports as unknown as KernelExports };
-const steps = prepareSteps(startup.plan, '(lane)');
+const healthSlots = new Int32Array(startup.health);
+const ready = new Int32Array(startup.ready);
+const own = startup.plan.steps.map((s, i) => (s.loader === startup.lane ? i : -1)).filter((i) => i >= 0);
+const report = (message: LaneMessage): void => startup.reports.postMessage(message);
+
+healthSlots[startup.lane * health.slotsPerLane + health.thread] = osThreadId();
+// The report goes first: whoever sees the flags set next must find the reason already posted.
+process.on('exit', (code) => {
+  report({ kind: 'exited', lane: startup.lane, code });
+  Atomics.store(healthSlots, startup.lane * health.slotsPerLane + health.exited, 1);
+  for (const step of own) if (Atomics.load(ready, step) !== loaded) publish(ready, step, failed);
+  for (const slot of [control.ready, control.done]) Atomics.notify(slots, slot);
+});
+
+let memory: KernelMemory;
+let steps: PreparedStep[];
+try {
+  if (startup.fault?.atLoad === -1) failAsInjected(startup.fault);
+  const instance = new WebAssembly.Instance(startup.module, { env: { memory: startup.memory, abort: () => { throw new Error('wasm kernel aborted'); } } });
+  memory = { buffer: startup.memory.buffer, wasm: instance.exports as unknown as KernelExports };
+  steps = prepareSteps(startup.plan, '(lane)');
+} catch (error) {
+  report({ kind: 'start-failed', lane: startup.lane, message: (error as Error).message });
+  process.exit(1);
+}
 
 Atomics.add(slots, control.ready, 1);
 Atomics.notify(slots, control.ready);
@@ -23,25 +49,32 @@ Atomics.notify(slots, control.ready);
 if (startup.weightsFile) loadOwnSteps(startup.weightsFile);
 
 function loadOwnSteps(weightsFile: string): void {
-  const ready = new Int32Array(startup.ready);
   const trace = new Float64Array(startup.trace);
-  const own = startup.plan.steps.map((s, i) => (s.loader === startup.lane ? i : -1)).filter((i) => i >= 0);
   const transforms = prepareTransforms(startup.plan, '(lane)');
   const times = { readMs: 0, transformMs: 0, waitMs: 0 };
   let fd = -1;
-  for (const step of own) {
+  for (const [index, step] of own.entries()) {
     try {
+      if (startup.fault?.atLoad === index) failAsInjected(startup.fault);
       if (fd < 0) fd = openSync(weightsFile, 'r');
       loadStep(startup.plan, step, fd, memory, transforms, ready, times, trace, startup.lane);
       publish(ready, step, loaded);
     } catch (error) {
+      report({ kind: 'load-failed', lane: startup.lane, step, message: (error as Error).message });
       for (const rest of own.filter((s) => s >= step)) publish(ready, rest, failed);
-      const message: LaneMessage = { kind: 'load-failed', lane: startup.lane, step, message: (error as Error).message };
-      parentPort?.postMessage(message);
       break;
     }
   }
   if (fd >= 0) closeSync(fd);
+}
+
+/** The OS thread id (Linux: /proc/thread-self), or 0 where the platform does not tell. */
+function osThreadId(): number {
+  try {
+    return Number(readlinkSync('/proc/thread-self').split('/').pop()) || 0;
+  } catch {
+    return 0;
+  }
 }
 
 let seen = 0;
@@ -57,9 +90,8 @@ for (;;) {
     const { variant, args } = steps[stepIndex];
     variant.parallel!.part(memory, args, startup.lane, lanes);
   } catch (error) {
+    report({ kind: 'failed', lane: startup.lane, step: stepIndex, message: (error as Error).message });
     Atomics.store(slots, control.failed, 1);
-    const message: LaneMessage = { kind: 'failed', lane: startup.lane, step: stepIndex, message: (error as Error).message };
-    parentPort?.postMessage(message);
   }
   Atomics.add(slots, control.done, 1);
   Atomics.notify(slots, control.done);

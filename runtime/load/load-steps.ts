@@ -23,9 +23,9 @@ export interface LoadTimes {
   waitMs: number;
 }
 
-/** Loads one step on lane `lane`, recording its spans in `trace`. */
+/** Loads one step on lane `lane`, recording its spans in `trace`; `check` as for `waitUntilLoaded`. */
 export function loadStep(plan: Plan, step: number, fd: number, memory: KernelMemory, transforms: readonly PreparedTransform[],
-  ready: Int32Array, times: LoadTimes, trace: Float64Array, lane: number): void {
+  ready: Int32Array, times: LoadTimes, trace: Float64Array, lane: number, check?: () => void): void {
   const { weightsRange } = plan.steps[step];
   const traceStart = now();
   let start = performance.now();
@@ -34,7 +34,7 @@ export function loadStep(plan: Plan, step: number, fd: number, memory: KernelMem
   const readEnd = now();
   for (const index of plan.steps[step].transforms) {
     const rawStep = plan.transforms[index].rawStep;
-    if (rawStep !== step) times.waitMs += waitUntilLoaded(ready, rawStep);
+    if (rawStep !== step) times.waitMs += waitUntilLoaded(ready, rawStep, check);
     start = performance.now();
     const t = transforms[index];
     t.variant.transform!.run(memory, t.shapes, t.raw, t.packed);
@@ -58,13 +58,17 @@ export function publish(ready: Int32Array, step: number, state: number): void {
   Atomics.notify(ready, step);
 }
 
-/** Blocks until step `step` is loaded; returns the ms waited. Throws if its lane failed or hung. */
-export function waitUntilLoaded(ready: Int32Array, step: number): number {
+/**
+ * Blocks until step `step` is loaded; returns the ms waited. Throws if its lane failed or hung,
+ * or if `check` (called whenever a wait times out) throws: the executing lane passes one that
+ * sees a lane that stopped without publishing its steps.
+ */
+export function waitUntilLoaded(ready: Int32Array, step: number, check?: () => void): number {
   const start = performance.now();
   for (let state = Atomics.load(ready, step); state !== loaded; state = Atomics.load(ready, step)) {
     if (state === failed) throw new Error(`the lane loading step ${step} failed`);
     if (performance.now() - start > waitTimeoutMs) throw new Error(`step ${step} was not loaded within ${waitTimeoutMs} ms`);
-    Atomics.wait(ready, step, state, 50);
+    if (Atomics.wait(ready, step, state, 20) === 'timed-out') check?.();
   }
   return performance.now() - start;
 }

@@ -12,6 +12,7 @@
 import type { Attributes } from '../kernels/kernel.js';
 import type { DType } from '../tensor/tensor.js';
 
+/** A runtime reads only its own plan format (rule: README, "Bundle format"; checked in bundle/check-plan.ts). */
 export const planFormatVersion = 3;
 
 /**

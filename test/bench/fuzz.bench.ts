@@ -4,7 +4,10 @@
  * uncoded exception or an allocation over the limit), a hang (over 2 s) or a wrong answer (a
  * compile with an over-limit tensor, or bundle outputs that differ from the undamaged bundle's).
  * "changed, caught" counts weights.bin flips that change the output without verify and that
- * verify refuses (allowed). Prints a table and the first failures of each category.
+ * verify refuses (allowed). Prints a table and the first failures of each category, and the
+ * process's memory every 1000 bundle cases: each case awaits `dispose` (so its lanes' threads,
+ * which hold the session's memory, have ended) and a full GC runs every 25 cases, which is what
+ * keeps thousands of sessions in one process inside its address space.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +22,7 @@ import { importCase, mutatedBundleCase, resignedPlanCase, type CaseResult, type 
 import { fixtureModelDir } from '../support/paths.js';
 import { parseFlags } from './support/options.js';
 import { formatTable } from './support/table.js';
+import { collectGarbage, processMemory } from './support/process-memory.js';
 
 const usage = `Usage: node dist/test/bench/fuzz.bench.js [options]
 
@@ -59,7 +63,24 @@ function record(category: string, result: CaseResult, label: () => string): void
   }
 }
 
-const maxResignedRuns = 400;
+const gcEveryCases = 25;
+const memoryReportEveryCases = 1000;
+let bundleCases = 0;
+const peak = { rssBytes: 0, addressSpaceBytes: 0 };
+const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
+const gb = (bytes: number): string => (bytes / 2 ** 30).toFixed(0);
+
+/** After each bundle case: collect now and then, track the peak, report progress. */
+function afterBundleCase(): void {
+  bundleCases++;
+  if (bundleCases % gcEveryCases === 0) collectGarbage();
+  const now = processMemory();
+  peak.rssBytes = Math.max(peak.rssBytes, now.rssBytes);
+  peak.addressSpaceBytes = Math.max(peak.addressSpaceBytes, now.addressSpaceBytes);
+  if (bundleCases % memoryReportEveryCases === 0) {
+    process.stderr.write(`fuzz: ${bundleCases} bundle cases, rss ${mb(now.rssBytes)} MiB, address space ${gb(now.addressSpaceBytes)} GiB\n`);
+  }
+}
 
 const sample = <T>(arb: fc.Arbitrary<T>, offset = 0): T[] => fc.sample(arb, { seed: seed + offset, numRuns: runs });
 
@@ -94,18 +115,17 @@ async function fuzzBundles(bundles: FuzzBundle[]): Promise<void> {
         // Under verify every change to weights.bin must be refused (NNCC206, or NNCC205 when truncated).
         const verdict = verify && file === 'weights.bin' && result.verdict === 'correct' && bytes.length !== bundle.files[file].length ? 'wrong' : result.verdict;
         record(category, { ...result, verdict }, () => `${bundle.label} ${JSON.stringify(mutation)}`);
+        afterBundleCase();
       }
     }
   }
-  // Capped: each case creates sessions (planned memory, worker lanes); a --runs 2000 run of all
-  // categories ran out of memory (virtual address space), so this, the slowest to find
-  // anything new, stays small. Cause not yet found: see the report of the fuzzing work.
-  const resigned = fc.sample(fc.tuple(fc.nat({ max: bundles.length - 1 }), byteMutationsArb), { seed: seed + offset++, numRuns: Math.min(runs, maxResignedRuns) });
+  const resigned = fc.sample(fc.tuple(fc.nat({ max: bundles.length - 1 }), byteMutationsArb), { seed: seed + offset++, numRuns: runs });
   for (const [which, mutations] of resigned) {
     const bundle = bundles[which];
     const bytes = applyByteMutations(bundle.files['plan.msgpack'], mutations);
     const result = await resignedPlanCase(bundle.goodDir, bundle.workDir, bytes, bundle.feeds, bundle.expected, false);
     record('bundle: plan.msgpack re-signed', result, () => `${bundle.label} ${JSON.stringify(mutations)}`);
+    afterBundleCase();
   }
 }
 
@@ -121,7 +141,8 @@ try {
     category, String(t.tried), String(t.counts['clear-error']), String(t.counts.correct), String(t.counts['changed-caught']),
     String(t.counts.crash), String(t.counts.hang), String(t.counts.wrong), (t.ms / t.tried).toFixed(2),
   ]);
-  process.stdout.write(`fuzz: ${runs} inputs per category, seed ${seed}, bundles ${fuzzBundleKinds.join(', ')} (${((performance.now() - start) / 1000).toFixed(1)} s)\n\n`);
+  process.stdout.write(`fuzz: ${runs} inputs per category, seed ${seed}, bundles ${fuzzBundleKinds.join(', ')} (${((performance.now() - start) / 1000).toFixed(1)} s; `
+    + `${bundleCases} bundle cases, peak rss ${mb(peak.rssBytes)} MiB, peak address space ${gb(peak.addressSpaceBytes)} GiB)\n\n`);
   process.stdout.write(`${formatTable(headers, rows)}\n`);
   const failures = [...tallies].filter(([, t]) => t.failures.length > 0);
   for (const [category, t] of failures) process.stdout.write(`\n${category}:\n  ${t.failures.join('\n  ')}\n`);

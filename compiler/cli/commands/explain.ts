@@ -4,7 +4,7 @@
  * (or JSON), and writes it as an SVG Gantt chart (`review/timeline-svg.ts`) or a Chrome trace on
  * request. A bundle compiled without a device profile has no timeline: that is an error (exit 1).
  */
-import { writeFileSync } from 'node:fs';
+import { writeOutputFile } from '../../write-failure.js';
 import { chromeTrace } from '../../../runtime/trace/trace.js';
 import { explain, readTimeline, renderExplainText, timelineSpans } from '../../review/explain.js';
 import { timelineSvg } from '../../review/timeline-svg.js';
@@ -20,11 +20,11 @@ export function explainCommand(args: ExplainArgs): void {
   const explanation = explain(readTimeline(args.bundle));
   const written: string[] = [];
   if (args.svg) {
-    writeFileSync(args.svg, timelineSvg(explanation.timeline));
+    writeOutputFile(args.svg, timelineSvg(explanation.timeline));
     written.push(`wrote the timeline as SVG to ${args.svg}`);
   }
   if (args.trace) {
-    writeFileSync(args.trace, `${JSON.stringify(chromeTrace(timelineSpans(explanation.timeline)))}\n`);
+    writeOutputFile(args.trace, `${JSON.stringify(chromeTrace(timelineSpans(explanation.timeline)))}\n`);
     written.push(`wrote the timeline as a Chrome trace to ${args.trace}`);
   }
   if (args.json) {

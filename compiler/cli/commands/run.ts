@@ -3,7 +3,7 @@
  * inference on the given input files, writes or summarises the outputs, with --timings prints
  * the cold-start stage breakdown, and with --trace writes what every lane did as a Chrome trace.
  */
-import { writeFileSync } from 'node:fs';
+import { writeOutputFile } from '../../write-failure.js';
 import type * as Runtime from '../../../runtime/index.js';
 import type { StageTimings } from '../../../runtime/execute/timings.js';
 import type { Tensor } from '../../../runtime/tensor/tensor.js';
@@ -42,7 +42,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
   const outputFiles = parseFileBindings(args.output, session.outputs.map((o) => o.name), '--output');
   for (const [name, file] of outputFiles) writeTensorFile(file, outputs[name]);
   const cold = coldBreakdown(session.loadTimings, session.lastRunTimings, sinceProcessStartMs);
-  if (args.trace) writeFileSync(args.trace, `${JSON.stringify(session.trace())}\n`);
+  if (args.trace) writeOutputFile(args.trace, `${JSON.stringify(session.trace())}\n`);
   session.dispose();
   if (args.json) {
     process.stdout.write(`${JSON.stringify({ ok: true, outputs: summarise(outputs), timings: cold })}\n`);

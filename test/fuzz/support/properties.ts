@@ -106,7 +106,7 @@ export async function bundleCase(dir: string, feeds: Feeds, expected: ExpectedOu
     }
     return timedVerdict(start, { verdict: 'crash', detail: describeError(error) });
   } finally {
-    session?.dispose();
+    await session?.dispose();
   }
 }
 
