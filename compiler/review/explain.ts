@@ -74,7 +74,7 @@ export function taskName(timeline: PredictedTimeline, task: TimelineTask): strin
 }
 
 export function laneName(lane: number): string {
-  return lane === 0 ? 'lane 0 (executing)' : `lane ${lane} (loader)`;
+  return lane === 0 ? 'lane 0 (executing)' : `lane ${lane} (worker)`;
 }
 
 export function renderExplainText(explanation: Explanation): string {

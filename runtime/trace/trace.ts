@@ -49,7 +49,7 @@ export function chromeTrace(spans: readonly TraceSpan[]): object {
   return {
     displayTimeUnit: 'ms',
     traceEvents: [
-      ...lanes.map((lane) => ({ ph: 'M', name: 'thread_name', pid: 1, tid: lane, args: { name: lane === 0 ? 'lane 0 (executing)' : `lane ${lane} (loader)` } })),
+      ...lanes.map((lane) => ({ ph: 'M', name: 'thread_name', pid: 1, tid: lane, args: { name: lane === 0 ? 'lane 0 (executing)' : `lane ${lane} (worker)` } })),
       ...spans.map((s) => ({
         ph: 'X', name: s.name, cat: s.stage, pid: 1, tid: s.lane,
         ts: Math.round((s.startMs - origin) * 1000), dur: Math.max(1, Math.round((s.endMs - s.startMs) * 1000)),

@@ -51,7 +51,7 @@ describe('timeline SVG', () => {
   it('draws one row per lane, labelled', () => {
     const rows = [...svg.matchAll(/<g class="lane" data-lane="(\d+)">/g)].map((m) => Number(m[1]));
     assert.deepEqual(rows, [0, 1]);
-    assert.ok(svg.includes('lane 0 (executing)') && svg.includes('lane 1 (loader)'));
+    assert.ok(svg.includes('lane 0 (executing)') && svg.includes('lane 1 (worker)'));
   });
 
   it('draws one rect per task, in its lane, coloured by stage, with a title naming step, stage and ms', () => {
