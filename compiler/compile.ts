@@ -95,7 +95,7 @@ export function compileModel(modelPath: string, outDir: string, options: Compile
   }
   options.onStage?.('lower');
   const warmChoices = options.continuous === false ? undefined : search?.warmChoices;
-  const lowered = lowerGraph(graph, { ...options, choices: search?.choices, loaders: search?.loaders, stepLanes: search?.stepLanes, warmChoices });
+  const lowered = lowerGraph(graph, { ...options, choices: search?.choices, loaders: search?.loaders, stepLanes: search?.stepLanes, warmChoices, warmPreparer: search?.warmPreparer });
   const modelSha256 = createHash('sha256').update(readFileSync(modelPath)).digest('hex');
   const prediction = search ? predictionOf(search) : undefined;
   const identity = { modelName: graph.name, modelSha256, opset: graph.opset, profile: profileIdentity, prediction };

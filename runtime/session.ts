@@ -55,7 +55,7 @@ export class Session {
   private laneFailure: BundleError | undefined;
   private runs = 0;
   /** Continuous inference: steps whose warm kernel is prepared (later runs use it). */
-  private readonly warmReady: Uint8Array;
+  private readonly warmReady: Int32Array;
 
   private constructor(
     readonly bundleDir: string,
@@ -70,9 +70,11 @@ export class Session {
     private readonly spans: TraceSpan[],
     private readonly loadTrace: Float64Array,
     private readonly warmTransforms: readonly PreparedTransform[],
+    /** Per step: 1 when its warm kernel is prepared, -1 when preparing it failed (shared with the lanes). */
+    warmReady: Int32Array,
   ) {
     this.loadTimings = loadTimings;
-    this.warmReady = new Uint8Array(plan.steps.length);
+    this.warmReady = warmReady;
   }
 
   /** Loads a bundle. A failed load rejects once the lanes it started have ended. */
@@ -98,12 +100,13 @@ export class Session {
     const memory = timed(timings, plan.usesWasm ? 'prepareMs' : 'allocMs', () => createMemory(plan));
     const weights = options.verify ? undefined : timed(timings, 'readMs', () => openWeights(manifest, bundleDir, plan.weightsBytes));
     const ready = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));
+    const warmReady = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));
     const loadTrace = createLoadTrace(plan.steps.length);
     let lanes: LanePool | undefined;
     try {
       lanes = plan.lanes > 1
         ? timed(timings, 'prepareMs', () => new LanePool(plan.lanes - 1, memory.memory, compileKernelModule(), plan, bundleDir,
-          ready.buffer as SharedArrayBuffer, loadTrace.buffer as SharedArrayBuffer, weights?.file))
+          ready.buffer as SharedArrayBuffer, warmReady.buffer as SharedArrayBuffer, loadTrace.buffer as SharedArrayBuffer, weights?.file))
         : undefined;
       const steps = timed(timings, 'prepareMs', () => prepareSteps(plan, bundleDir));
       const transforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, bundleDir));
@@ -121,7 +124,7 @@ export class Session {
         ready.fill(loaded);
       }
       timings.totalMs = performance.now() - start;
-      return { session: new Session(bundleDir, manifest, plan, steps, memory, lanes, loader, timings, spans, loadTrace, warmTransforms) };
+      return { session: new Session(bundleDir, manifest, plan, steps, memory, lanes, loader, timings, spans, loadTrace, warmTransforms, warmReady) };
     } catch (error) {
       // Nothing half-started survives a failed load: no lanes, no open file.
       if (weights) closeSync(weights.fd);
@@ -143,27 +146,43 @@ export class Session {
 
   /** Steps now running on their warm kernel (continuous inference). */
   get warmSteps(): number {
-    return this.warmReady.reduce((n, v) => n + v, 0);
+    return this.warmReady.reduce((n, v) => n + (v === 1 ? 1 : 0), 0);
   }
 
   /**
-   * Continuous inference: after the first run, prepares each planned warm kernel's weights in
-   * the background, one step per event-loop turn, and switches that step over when done.
-   * Returns when all are switched (callers need not wait).
+   * Continuous inference: after the first run, the planned warm kernels are prepared in the
+   * background — by the lane the plan names (`warm.preparer`): a worker lane between its parts of
+   * split steps, or this thread, one step per event-loop turn — and each step switches over when
+   * its weights are ready. Starts the preparation if the first run has not; resolves when every
+   * planned warm kernel is ready or has failed (callers need not wait).
    */
   async prepareWarmKernels(): Promise<void> {
+    this.lanes?.prepareWarm();
     for (let i = 0; i < this.plan.steps.length; i++) {
       const warm = this.plan.steps[i].warm;
-      if (!warm || this.warmReady[i]) continue;
+      if (!warm || warm.preparer !== 0 || Atomics.load(this.warmReady, i) !== 0) continue;
       await new Promise((resolve) => setImmediate(resolve));
       if (this.disposed) return;
-      if (this.warmReady[i]) continue;
-      if (warm.weightsRange.bytes > 0) this.readWarmWeights(warm.weightsRange);
-      for (const index of warm.transforms) {
-        const t = this.warmTransforms[index];
-        t.variant.transform!.run(this.memory, t.shapes, t.raw, t.packed);
+      if (Atomics.load(this.warmReady, i) !== 0) continue;
+      try {
+        if (warm.weightsRange.bytes > 0) this.readWarmWeights(warm.weightsRange);
+        for (const index of warm.transforms) {
+          const t = this.warmTransforms[index];
+          t.variant.transform!.run(this.memory, t.shapes, t.raw, t.packed);
+        }
+        Atomics.store(this.warmReady, i, 1);
+      } catch (error) {
+        Atomics.store(this.warmReady, i, -1);
+        if (debugLevel >= 1) process.stderr.write(`nncc: warm kernel of step '${this.plan.steps[i].node}' not prepared: ${(error as Error).message}\n`);
       }
-      this.warmReady[i] = 1;
+    }
+    // Steps a lane prepares: wait for their flags without blocking this thread.
+    for (let i = 0; i < this.plan.steps.length; i++) {
+      if (!this.plan.steps[i].warm || this.plan.steps[i].warm!.preparer === 0) continue;
+      while (Atomics.load(this.warmReady, i) === 0 && !this.disposed) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (this.lanes?.failureOf(this.plan.steps[i].warm!.preparer) !== undefined) return;
+      }
     }
   }
 

@@ -55,6 +55,7 @@ function renderStep(step: PlanStep, index: number, plan: Plan, nameOf: (v: numbe
     ['op', step.op],
     ['kernel', step.kernel],
     ['warmKernel', step.warm?.kernel ?? null],
+    ['warmPreparer', step.warm?.preparer ?? null],
     ['fused', step.fused?.op ?? null],
     ['lanes', step.lanes],
     ['loader', step.loader],

@@ -30,6 +30,8 @@ export interface LowerOptions {
   loaders?: Map<Node, number>;
   /** Continuous inference: the warm-fastest variant of nodes whose cold choice differs. */
   warmChoices?: Map<Node, KernelVariant>;
+  /** The lane that prepares every warm kernel after the first run (default 0, the executing thread). */
+  warmPreparer?: number;
   kernels?: KernelStrategy;
   /** Store transformed weights packed in the bundle (true, default) or raw with a load-time transform. */
   bypass?: boolean;
@@ -126,6 +128,7 @@ export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredMod
       scratchBytes: align64(variant.scratchBytes(shapes)),
       transforms: [] as number[],
       weightsRange: { offset: 0, bytes: 0 },
+      preparer: options.warmPreparer ?? 0,
     };
     const available = (name: string): number => {
       const known = indexOf.get(name);
@@ -234,7 +237,7 @@ export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredMod
     weightsOffset,
     memoryBytes: scratchOffset + scratchBytes,
     usesWasm: drafts.some((d) => d.variant.usesWasm),
-    lanes: Math.max(1, ...steps.map((s) => Math.max(s.lanes, s.loader + 1))),
+    lanes: Math.max(1, ...steps.map((s) => Math.max(s.lanes, s.loader + 1, (s.warm?.preparer ?? 0) + 1))),
   };
   return { plan, weights: weightsFile(fileChunks, segments, weightsBytes) };
 }

@@ -10,7 +10,7 @@ import type { DeviceProfile } from '../profile/profile.js';
 import type { KernelChoice } from '../select/select-kernels.js';
 import type { KernelVariant } from '../../runtime/kernels/variant.js';
 import { buildProblem, type CandidateProblem } from './candidates.js';
-import { bundleBytes, weightMemoryBytes, withinBudgets, type Budgets, type Decision } from './problem.js';
+import { bundleBytes, executingLanes, weightMemoryBytes, withinBudgets, type Budgets, type Decision } from './problem.js';
 import { conventionalPlan, lowerBound, search } from './search.js';
 import { simulate, type Stage } from './simulate.js';
 
@@ -58,7 +58,7 @@ export interface SearchReport {
  * lane of the profile; the conventional plan never splits).
  */
 export function chooseKernels(graph: Graph, profile: DeviceProfile, objective: Objective, budgets: Budgets = {}, maxLanes?: number): {
-  choices: Map<Node, KernelChoice>; loaders: Map<Node, number>; stepLanes: Map<Node, number>; warmChoices: Map<Node, KernelVariant>;
+  choices: Map<Node, KernelChoice>; loaders: Map<Node, number>; stepLanes: Map<Node, number>; warmChoices: Map<Node, KernelVariant>; warmPreparer: number;
   report: SearchReport; problem: CandidateProblem; decisions: Decision[];
 } {
   const problem = objective === 'warm' ? buildProblem(graph, profile, 1) : buildProblem(graph, profile, maxLanes);
@@ -74,6 +74,7 @@ export function chooseKernels(graph: Graph, profile: DeviceProfile, objective: O
     choices.set(step.node, { variant: step.variants[decisions[i].option], bypass: option.source === 'stored-transformed' });
   });
   for (const { step, option } of continuousInference(problem, decisions, budgets)) warmChoices.set(problem.steps[step].node, problem.steps[step].variants[option]);
+  const warmPreparer = warmPreparerOf(problem, decisions);
   const simulation = simulate(problem, decisions);
   const lower = lowerBound(problem);
   return {
@@ -81,6 +82,7 @@ export function chooseKernels(graph: Graph, profile: DeviceProfile, objective: O
     loaders,
     stepLanes,
     warmChoices,
+    warmPreparer,
     problem,
     decisions,
     report: {
@@ -132,6 +134,24 @@ export function continuousInference(problem: CandidateProblem, decisions: readon
     taken.push({ step: c.step, option: c.option });
   }
   return taken.sort((a, b) => a.step - b.step);
+}
+
+/**
+ * The lane that prepares the warm kernels after the first run: a worker lane the plan starts
+ * anyway (to load or to run parts), the one with the least load work, so the executing thread
+ * stays free for the application; the executing thread itself (between runs) when there is none.
+ * One lane for all, so warm kernels sharing weights never race.
+ */
+function warmPreparerOf(problem: CandidateProblem, decisions: readonly Decision[]): number {
+  const work = new Map<number, number>();
+  decisions.forEach((d, i) => {
+    const o = problem.steps[i].options[d.option];
+    const loadMs = o.readBytes / problem.storage.bytesPerMs + (o.source === 'transform-at-load' ? o.transformMs : 0);
+    if (d.loader > 0) work.set(d.loader, (work.get(d.loader) ?? 0) + loadMs);
+    for (const lane of executingLanes(problem).slice(1, d.lanes ?? 1)) work.set(lane, work.get(lane) ?? 0);
+  });
+  const workers = [...work.keys()].sort((a, b) => work.get(a)! - work.get(b)! || a - b);
+  return workers[0] ?? 0;
 }
 
 /** Per step, the chosen option and the best other one within the budgets (the runner-up), with its cost. */

@@ -29,7 +29,7 @@ const planKeys = {
   value: ['name', 'dtype', 'dims', 'kind', 'offset', 'bytes', 'segment', 'packedFor'],
   step: ['node', 'op', 'kernel', 'inputs', 'outputs', 'attrs', 'fused', 'scratchOffset', 'scratchBytes', 'lanes', 'loader', 'weightsRange', 'transforms', 'warm'],
   fused: ['op', 'kernel', 'attrs', 'inputs', 'code', 'p0', 'p1'],
-  warm: ['kernel', 'inputs', 'scratchOffset', 'scratchBytes', 'transforms', 'weightsRange'],
+  warm: ['kernel', 'inputs', 'scratchOffset', 'scratchBytes', 'transforms', 'weightsRange', 'preparer'],
   transform: ['kernel', 'step', 'from', 'to', 'rawStep'],
   segment: ['offset', 'bytes'],
 } as const;
@@ -141,6 +141,9 @@ function checkWarm(plan: Plan, step: Plan['steps'][number], isIndex: (v: unknown
   if (!Number.isSafeInteger(warm.scratchBytes) || warm.scratchBytes < 0
     || (warm.scratchBytes > 0 && (warm.scratchOffset < plan.weightsOffset || warm.scratchOffset + warm.scratchBytes > plan.memoryBytes))) {
     fail(`step '${step.node}' has warm scratch outside the planned memory`);
+  }
+  if (!Number.isInteger(warm.preparer) || warm.preparer < 0 || warm.preparer >= plan.lanes) {
+    fail(`step '${step.node}' has its warm kernel prepared by lane ${warm.preparer}; the plan starts ${plan.lanes}`);
   }
 }
 

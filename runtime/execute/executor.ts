@@ -128,13 +128,15 @@ export interface StepClock {
 }
 
 export function executePlan(plan: Plan, memory: KernelMemory, steps: readonly PreparedStep[], feeds: readonly Tensor[], lanes?: LanePool,
-  clock?: StepClock, loader?: { before(step: number): void }, warmReady?: Uint8Array): Tensor[] {
+  clock?: StepClock, loader?: { before(step: number): void }, warmReady?: Int32Array): Tensor[] {
   plan.inputs.forEach((v, i) => {
     const data = feeds[i].data;
     new Uint8Array(memory.buffer, plan.values[v].offset, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   });
   steps.forEach((prepared, index) => {
-    const chosen = prepared.warm && warmReady?.[index] ? prepared.warm : prepared;
+    // A warm kernel is used once its flag says its weights are ready (they may be made on a lane).
+    const onWarm = prepared.warm !== undefined && warmReady !== undefined && Atomics.load(warmReady, index) === 1;
+    const chosen = onWarm ? prepared.warm! : prepared;
     const { step } = prepared;
     const { variant, args, after } = chosen;
     loader?.before(index);
@@ -143,7 +145,7 @@ export function executePlan(plan: Plan, memory: KernelMemory, steps: readonly Pr
     if (step.lanes > 1 && variant.parallel && lanes) {
       const parallel = variant.parallel;
       parallel.prelude(memory, args);
-      lanes.runParts(index, step.lanes, () => parallel.part(memory, args, 0, step.lanes));
+      lanes.runParts(index, step.lanes, onWarm, () => parallel.part(memory, args, 0, step.lanes));
     } else {
       variant.run(memory, args);
     }

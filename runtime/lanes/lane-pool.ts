@@ -43,7 +43,7 @@ export class LanePool {
    * it at once, publishing them in `ready`.
    */
   constructor(readonly extraLanes: number, memory: WebAssembly.Memory, module: WebAssembly.Module, private readonly plan: Plan,
-    private readonly file: string, ready: SharedArrayBuffer, trace: SharedArrayBuffer, weightsFile?: string) {
+    private readonly file: string, ready: SharedArrayBuffer, warmReady: SharedArrayBuffer, trace: SharedArrayBuffer, weightsFile?: string) {
     const block = new SharedArrayBuffer(control.slots * 4);
     this.slots = new Int32Array(block);
     this.health = new Int32Array(new SharedArrayBuffer((extraLanes + 1) * health.slotsPerLane * 4));
@@ -52,7 +52,7 @@ export class LanePool {
       const { port1, port2 } = new MessageChannel();
       const fault = injectedLaneFault(lane);
       const startup: LaneStartup = {
-        lane, memory, module, plan, control: block, ready, trace, weightsFile, reports: port2, health: this.health.buffer as SharedArrayBuffer,
+        lane, memory, module, plan, control: block, ready, warmReady, trace, weightsFile, reports: port2, health: this.health.buffer as SharedArrayBuffer,
         ...(fault ? { fault } : {}),
       };
       const worker = new Worker(workerUrl, {
@@ -69,7 +69,7 @@ export class LanePool {
   }
 
   /** Runs `own` (lane 0's part) while lanes 1…lanes−1 run theirs of step `step`. */
-  runParts(step: number, lanes: number, own: () => void): void {
+  runParts(step: number, lanes: number, warm: boolean, own: () => void): void {
     if (this.closed) throw new BundleError(runtimeCodes.disposed, this.file, 'the session was disposed');
     this.waitUntilReady();
     const s = this.slots;
@@ -77,6 +77,7 @@ export class LanePool {
     Atomics.store(s, control.failed, 0);
     Atomics.store(s, control.step, step);
     Atomics.store(s, control.lanes, lanes);
+    Atomics.store(s, control.warm, warm ? 1 : 0);
     Atomics.add(s, control.generation, 1);
     Atomics.notify(s, control.generation);
     own();
@@ -147,6 +148,13 @@ export class LanePool {
    * Stops the lanes. Resolves when their threads have ended: a terminated worker's isolate (which
    * holds the shared memory) is freed only when this thread's event loop sees its exit.
    */
+  /** Continuous inference: lanes start preparing the warm kernels the plan gives them. */
+  prepareWarm(): void {
+    if (this.closed) return;
+    Atomics.store(this.slots, control.prepareWarm, 1);
+    Atomics.notify(this.slots, control.generation);
+  }
+
   close(): Promise<void> {
     if (this.closed) return this.closing;
     this.closed = true;

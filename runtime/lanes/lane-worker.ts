@@ -2,14 +2,15 @@
  * A lane: a worker thread that instantiates the kernels on the session's shared memory, binds
  * the plan's steps like the executing thread does, loads the weights of the steps the plan gives
  * it (in order, publishing each as ready), and then runs its part of each parallel step when the
- * control block's job counter moves. Whatever stops it, it says so before it goes: a failed load
+ * control block's job counter moves; after the first run, between parts, it prepares the warm
+ * kernels the plan gives it (continuous inference). Whatever stops it, it says so before it goes: a failed load
  * or start-up is reported on its port, and its exit handler marks it exited in the health block
  * and its unloaded steps failed, so the executing thread never waits for a lane that is gone.
  */
 import { closeSync, openSync, readlinkSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
-import { prepareSteps, prepareTransforms, type PreparedStep } from '../execute/executor.js';
-import { failed, loaded, loadStep, publish } from '../load/load-steps.js';
+import { prepareSteps, prepareTransforms, type PreparedStep, type PreparedTransform } from '../execute/executor.js';
+import { failed, loaded, loadStep, publish, readRange } from '../load/load-steps.js';
 import type { KernelExports } from '../kernels/wasm/exports.js';
 import type { KernelMemory } from '../kernels/variant.js';
 import { failAsInjected } from './lane-faults.js';
@@ -33,11 +34,13 @@ process.on('exit', (code) => {
 
 let memory: KernelMemory;
 let steps: PreparedStep[];
+let warmTransforms: PreparedTransform[];
 try {
   if (startup.fault?.atLoad === -1) failAsInjected(startup.fault);
   const instance = new WebAssembly.Instance(startup.module, { env: { memory: startup.memory, abort: () => { throw new Error('wasm kernel aborted'); } } });
   memory = { buffer: startup.memory.buffer, wasm: instance.exports as unknown as KernelExports };
   steps = prepareSteps(startup.plan, '(lane)');
+  warmTransforms = prepareTransforms(startup.plan, '(lane)', startup.plan.warmTransforms);
 } catch (error) {
   report({ kind: 'start-failed', lane: startup.lane, message: (error as Error).message });
   process.exit(1);
@@ -77,17 +80,30 @@ function osThreadId(): number {
   }
 }
 
+// Continuous inference: the warm kernels this lane prepares once the first run is done, in order.
+const warmQueue = startup.plan.steps.map((s, i) => (s.warm?.preparer === startup.lane ? i : -1)).filter((i) => i >= 0);
+
+// Parts of split steps come first; between them, one warm kernel at a time once told to start.
 let seen = 0;
 for (;;) {
-  Atomics.wait(slots, control.generation, seen);
+  const preparing = warmQueue.length > 0 && Atomics.load(slots, control.prepareWarm) === 1;
+  if (Atomics.load(slots, control.generation) === seen) {
+    if (preparing) {
+      prepareWarm(warmQueue.shift()!);
+      continue;
+    }
+    Atomics.wait(slots, control.generation, seen);
+  }
   const generation = Atomics.load(slots, control.generation);
   if (generation < 0) break;
+  if (generation === seen) continue;
   seen = generation;
   const lanes = Atomics.load(slots, control.lanes);
   if (startup.lane >= lanes) continue;
   const stepIndex = Atomics.load(slots, control.step);
   try {
-    const { variant, args } = steps[stepIndex];
+    const prepared = steps[stepIndex];
+    const { variant, args } = Atomics.load(slots, control.warm) === 1 && prepared.warm ? prepared.warm : prepared;
     variant.parallel!.part(memory, args, startup.lane, lanes);
   } catch (error) {
     report({ kind: 'failed', lane: startup.lane, step: stepIndex, message: (error as Error).message });
@@ -95,4 +111,31 @@ for (;;) {
   }
   Atomics.add(slots, control.done, 1);
   Atomics.notify(slots, control.done);
+}
+
+/**
+ * Reads the warm kernel's own weights (when the file is streamed) and runs its transforms, then
+ * publishes the step's flag; the executing thread switches the step over at its next run. A
+ * failure leaves the step on its cold kernel (flag -1): the answers stay right, only slower.
+ */
+function prepareWarm(step: number): void {
+  const warm = startup.plan.steps[step].warm!;
+  const flags = new Int32Array(startup.warmReady);
+  try {
+    if (startup.weightsFile && warm.weightsRange.bytes > 0) {
+      const fd = openSync(startup.weightsFile, 'r');
+      try {
+        readRange(fd, startup.plan, memory, warm.weightsRange);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    for (const index of warm.transforms) {
+      const t = warmTransforms[index];
+      t.variant.transform!.run(memory, t.shapes, t.raw, t.packed);
+    }
+    Atomics.store(flags, step, 1);
+  } catch {
+    Atomics.store(flags, step, -1);
+  }
 }

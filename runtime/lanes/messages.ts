@@ -18,6 +18,8 @@ export interface LaneStartup {
   readonly control: SharedArrayBuffer;
   /** Per-step load flags (runtime/load/load-steps.ts). */
   readonly ready: SharedArrayBuffer;
+  /** Per-step warm-kernel flags (continuous inference): 1 prepared, -1 failed, 0 not yet. */
+  readonly warmReady: SharedArrayBuffer;
   /** Per-step load spans (runtime/trace/trace.ts). */
   readonly trace: SharedArrayBuffer;
   /** The weights file to load this lane's steps from; absent when everything is loaded already. */
@@ -45,6 +47,10 @@ export const control = {
   done: 3,
   failed: 4,
   ready: 5,
+  /** 1 when the step being split runs on its warm kernel (continuous inference). */
+  warm: 6,
+  /** Set to 1 after the first run: lanes then prepare the warm kernels the plan gives them. */
+  prepareWarm: 7,
   slots: 8,
 } as const;
 

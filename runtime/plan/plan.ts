@@ -13,7 +13,7 @@ import type { Attributes } from '../kernels/kernel.js';
 import type { DType } from '../tensor/tensor.js';
 
 /** A runtime reads only its own plan format (rule: README, "Bundle format"; checked in bundle/check-plan.ts). */
-export const planFormatVersion = 3;
+export const planFormatVersion = 4;
 
 /**
  * input: fed by the caller; constant: bytes from the weights file; packed: written at load time
@@ -90,6 +90,8 @@ export interface PlanStep {
     readonly transforms: readonly number[];
     /** Bytes of the weights file only this warm kernel needs, read in the background first. */
     readonly weightsRange: { readonly offset: number; readonly bytes: number };
+    /** Lane that prepares it after the first run: a worker lane between its parts, or 0 (the executing thread, between runs). */
+    readonly preparer: number;
   };
 }
 

@@ -1,0 +1,106 @@
+/**
+ * Continuous inference with worker lanes: the plan names the lane that prepares the warm kernels
+ * (`warm.preparer`); a worker lane prepares them after the first run, between its parts of split
+ * steps, and the executing thread switches each step over — also steps split across lanes, whose
+ * parts on the worker must then run the warm kernel too. Outputs equal the reference before and
+ * after the switch, with the weights streamed and with `verify` (everything read up front), and
+ * the compiler gives the preparation to a worker lane when the plan starts one.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeBundle } from '../../compiler/bundle/write-bundle.js';
+import { compileModel } from '../../compiler/compile.js';
+import { importOnnx } from '../../compiler/import/onnx.js';
+import { executeGraph } from '../../compiler/ir/execute-graph.js';
+import type { Node } from '../../compiler/ir/graph.js';
+import { lowerGraph } from '../../compiler/lower/lower.js';
+import { runPasses } from '../../compiler/passes/pipeline.js';
+import { randomTensor, seededRandom } from '../../compiler/random.js';
+import { OnnxModelBuilder } from '../../fixtures/builder/onnx-builder.js';
+import { variantById } from '../../runtime/kernels/catalogue.js';
+import { Session } from '../../runtime/session.js';
+import { compareTensors } from '../support/compare.js';
+import { repoRoot } from '../support/paths.js';
+
+const dims = [1, 32, 28, 28];
+
+function threeConvs(): Uint8Array {
+  const b = new OnnxModelBuilder('three-convs', 13);
+  const random = seededRandom(31);
+  let h = b.input('x', 'float32', dims);
+  for (const name of ['a', 'b', 'c']) {
+    const w = b.initializer(`${name}.w`, randomTensor(random, [32, 32, 3, 3], 0.05));
+    h = b.op('Relu', [b.op('Conv', [h, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, name)]);
+  }
+  b.output(h);
+  return b.toBytes();
+}
+
+describe('warm kernels prepared on worker lanes', function () {
+  this.timeout(60_000);
+  let work: string;
+  before(() => { work = mkdtempSync(join(tmpdir(), 'nncc-warm-lanes-')); });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it('a worker lane prepares them; split steps switch too; outputs equal the reference (streamed and verified)', async () => {
+    const bytes = threeConvs();
+    const graph = runPasses(importOnnx(bytes, { name: 'three-convs' }));
+    const direct = variantById('wasm.Conv.direct')!;
+    const winograd = variantById('wasm.Conv.winograd-f43')!;
+    const choices = new Map(graph.nodes.map((n) => [n, { variant: direct, bypass: false }]));
+    const warmChoices = new Map(graph.nodes.map((n) => [n, winograd]));
+    // Step a loads on the worker; steps b and c split across both lanes.
+    const loaders = new Map<Node, number>(graph.nodes.map((n, i) => [n, i === 0 ? 1 : 0]));
+    const stepLanes = new Map<Node, number>(graph.nodes.map((n, i) => [n, i === 0 ? 1 : 2]));
+    const bundle = join(work, 'warm-lanes.nnb');
+    writeBundle(bundle, lowerGraph(graph, { choices, warmChoices, loaders, stepLanes, warmPreparer: 1 }), { modelName: 'three-convs', modelSha256: '0'.repeat(64), opset: 13 });
+
+    const feeds = { x: randomTensor(seededRandom(7), dims) };
+    const expected = Object.values(executeGraph(graph, feeds))[0];
+    for (const verify of [false, true]) {
+      const session = await Session.create(bundle, { verify });
+      assert.ok(session.plan.steps.every((s) => s.warm?.preparer === 1));
+      const first = Object.values(await session.run(feeds))[0];
+      assert.equal(compareTensors(first, expected, 1e-3, 1e-4), undefined, `first run (verify ${verify})`);
+      await session.prepareWarmKernels();
+      assert.equal(session.warmSteps, 3, `warm steps (verify ${verify})`);
+      for (let run = 0; run < 2; run++) {
+        const later = Object.values(await session.run(feeds))[0];
+        assert.equal(compareTensors(later, expected, 1e-3, 1e-4), undefined, `run ${run + 2} on warm kernels (verify ${verify})`);
+      }
+      await session.dispose();
+    }
+  });
+
+  it('the compiler gives the warm kernels to a worker lane when the plan starts one, else to the executing thread', () => {
+    const model = join(work, 'three-convs.onnx');
+    writeFileSync(model, threeConvs());
+    const profile = (name: string): string => join(repoRoot, 'fixtures', 'profiles', `${name}.json`);
+    // Pixel 5: Winograd is too slow to transform cold but fastest warm; with a cheap, efficient split the plan starts a worker.
+    const device = JSON.parse(readFileSync(profile('pixel5-cpu'), 'utf8'));
+    device.fixedCosts.parallelEfficiency = { median: 0.9, spread: 0, samples: 0 };
+    device.fixedCosts.laneSyncMs = { median: 0.01, spread: 0, samples: 0 };
+    device.fixedCosts.workerStartMs = { median: 1, spread: 0, samples: 0 };
+    const splitting = join(work, 'pixel5-splitting.json');
+    writeFileSync(splitting, JSON.stringify(device));
+    type Schedule = { steps: { warmKernel: string | null; warmPreparer: number | null; lanes: number; loader: number }[] };
+    const scheduleOf = (bundle: string): Schedule => JSON.parse(readFileSync(join(bundle, 'schedule.json'), 'utf8')) as Schedule;
+
+    compileModel(model, join(work, 'one-lane.nnb'), { profile: profile('pixel5-cpu') });
+    const oneLane = scheduleOf(join(work, 'one-lane.nnb'));
+    assert.ok(oneLane.steps.some((s) => s.warmKernel !== null), 'the plan has warm kernels');
+    assert.ok(oneLane.steps.every((s) => s.lanes === 1 && s.loader === 0));
+    assert.ok(oneLane.steps.every((s) => s.warmKernel === null || s.warmPreparer === 0), 'no worker: the executing thread prepares');
+
+    compileModel(model, join(work, 'workers.nnb'), { profile: splitting });
+    const workers = scheduleOf(join(work, 'workers.nnb'));
+    assert.ok(workers.steps.some((s) => s.lanes > 1 || s.loader > 0), 'the plan starts a worker');
+    assert.ok(workers.steps.some((s) => s.warmKernel !== null), 'the plan has warm kernels');
+    const preparers = new Set(workers.steps.filter((s) => s.warmKernel !== null).map((s) => s.warmPreparer));
+    assert.equal(preparers.size, 1, 'one lane prepares every warm kernel');
+    const [preparer] = preparers;
+    assert.ok(preparer! > 0 && workers.steps.some((s) => s.loader === preparer || s.lanes > preparer!), `lane ${preparer} is a worker the plan starts anyway`);
+  });
+});
