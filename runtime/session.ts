@@ -108,9 +108,10 @@ export class Session {
         ? timed(timings, 'prepareMs', () => new LanePool(plan.lanes - 1, memory.memory, compileKernelModule(), plan, bundleDir,
           ready.buffer as SharedArrayBuffer, warmReady.buffer as SharedArrayBuffer, loadTrace.buffer as SharedArrayBuffer, weights?.file))
         : undefined;
-      const steps = timed(timings, 'prepareMs', () => prepareSteps(plan, bundleDir));
-      const transforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, bundleDir));
-      const warmTransforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, bundleDir, plan.warmTransforms));
+      const planFile = join(bundleDir, bundleFileNames.plan);
+      const steps = timed(timings, 'prepareMs', () => prepareSteps(plan, planFile));
+      const transforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, planFile));
+      const warmTransforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, planFile, plan.warmTransforms));
       const spans: TraceSpan[] = [{ lane: 0, name: 'load', stage: 'prepare', startMs: performance.timeOrigin + start, endMs: now() }];
       let loader: StreamingLoader | undefined;
       if (weights) {

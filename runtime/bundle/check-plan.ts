@@ -109,17 +109,22 @@ export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
 /**
  * A step's attributes and input shapes must give the output shapes the plan allots: kernels size
  * their loops from attributes, so a plan whose attributes disagree with its values would make a
- * kernel read or write past them. Ops whose output shape depends on an input's value (Reshape,
- * Slice…) cannot be checked before the weights are read, and are skipped.
+ * kernel read or write past them; attributes the operator refuses (a renamed `group`, say) fail
+ * too. Ops whose output shape depends on an input's value (Reshape, Slice…) cannot be checked
+ * before the weights are read, and are skipped when their shapes need it.
  */
+/** Ops whose output shape can depend on an input's value, which a plan does not carry. */
+const valueDependentOps = new Set(['Constant', 'ConstantOfShape', 'Dropout', 'Pad', 'ReduceMean', 'Reshape', 'Slice', 'Split', 'Squeeze', 'Unsqueeze']);
+
 function checkStepShapes(plan: Plan, step: Plan['steps'][number], fail: Fail): void {
   const kernel = referenceKernel(step.op);
   if (!kernel) return fail(`step '${step.node}' has operator '${step.op}', which this runtime does not know`);
   let outputs;
   try {
     outputs = kernel.infer(step.inputs.map((v) => (v < 0 ? undefined : plan.values[v])), step.attrs ?? {});
-  } catch {
-    return;
+  } catch (error) {
+    if (valueDependentOps.has(step.op)) return;
+    return fail(`step '${step.node}' (${step.op}): its attributes and input shapes are invalid (${(error as Error).message})`);
   }
   step.outputs.forEach((v, i) => {
     if (v < 0) return;

@@ -69,6 +69,7 @@ function bind(plan: Plan, step: PlanStep, kernel: string, inputs: readonly numbe
   planFile: string): Omit<PreparedStep, 'step' | 'warm'> {
   const variant = resolve(kernel, step, planFile);
   const shapes = shapesOf(plan, step);
+  checkBinding(plan, step, variant, inputs, shapes, planFile);
   const offsetOf = (v: number): number => (v < 0 ? -1 : plan.values[v].offset);
   const fused = step.fused;
   const args: StepArgs = {
@@ -89,6 +90,26 @@ function bind(plan: Plan, step: PlanStep, kernel: string, inputs: readonly numbe
     activation: noActivation,
   };
   return { variant, args, after: { variant: resolve(fused.kernel, step, planFile), args: afterArgs } };
+}
+
+/**
+ * The plan's kernel must apply to the step as its attributes and shapes say (a damaged plan could
+ * name a depthwise kernel for a step that is not depthwise), and a transformed input must be
+ * exactly as large as the kernel's packed layout; otherwise the kernel would compute from the
+ * wrong geometry or read past its weights.
+ */
+function checkBinding(plan: Plan, step: PlanStep, variant: KernelVariant, inputs: readonly number[], shapes: StepShapes, planFile: string): void {
+  if (!variant.appliesTo(shapes)) {
+    throw new BundleError(runtimeCodes.planInvalid, planFile, `step '${step.node}' names kernel '${variant.id}', which does not apply to its attributes and shapes`);
+  }
+  const transform = variant.transform;
+  if (!transform) return;
+  const packed = inputs[transform.input];
+  const bytes = transform.packedBytes(shapes);
+  if (packed === undefined || packed < 0 || plan.values[packed].packedFor !== variant.id || plan.values[packed].bytes !== bytes) {
+    throw new BundleError(runtimeCodes.planInvalid, planFile, `step '${step.node}': the packed weights of kernel '${variant.id}' are not in its layout`,
+      `${bytes} bytes packed for ${variant.id}`, packed === undefined || packed < 0 ? 'none' : `${plan.values[packed].bytes} bytes packed for ${plan.values[packed].packedFor}`);
+  }
 }
 
 export function prepareTransforms(plan: Plan, planFile: string, transforms = plan.transforms): PreparedTransform[] {
