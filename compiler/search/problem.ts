@@ -60,9 +60,14 @@ export function stepLanes(problem: Problem, step: number, decision: Decision): n
   return Math.min(lanes, problem.parallel.maxLanes, executingLanes(problem).length);
 }
 
-/** Lanes that may execute, the executing lane 0 first. */
+/**
+ * Lanes a split step may run on: lane 0 and the lanes 1, 2, … after it that may execute, up to
+ * the first that may not (the runtime splits a step across lanes 0…k−1).
+ */
 export function executingLanes(problem: Problem): number[] {
-  return problem.lanes.filter((l) => l.canExecute || l.id === 0).map((l) => l.id).sort((a, b) => a - b);
+  const lanes = [0];
+  while (problem.lanes.some((l) => l.id === lanes.length && l.canExecute)) lanes.push(lanes.length);
+  return lanes;
 }
 
 /** A choice per step: which option, and which lane loads (reads and transforms) its weights. */

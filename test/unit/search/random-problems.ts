@@ -5,7 +5,7 @@
  * and fixed costs in realistic ranges.
  */
 import type { Lane } from '../../../compiler/profile/profile.js';
-import type { Problem, StepOption } from '../../../compiler/search/problem.js';
+import { executingLanes, type Problem, type StepOption } from '../../../compiler/search/problem.js';
 import { seededRandom } from '../../../compiler/random.js';
 
 export function randomProblem(seed: number, maxSteps = 8, maxOptions = 3): Problem {
@@ -57,6 +57,6 @@ export function randomSplitProblem(seed: number, maxSteps = 8, maxOptions = 3): 
 /** (options × lanes × splits)^steps, the number of plans brute force visits. */
 export function planCount(problem: Problem): number {
   const lanes = problem.lanes.filter((l) => l.canLoad).length;
-  const splits = problem.parallel ? Math.min(problem.parallel.maxLanes, problem.lanes.filter((l) => l.canExecute || l.id === 0).length) : 1;
+  const splits = problem.parallel ? Math.min(problem.parallel.maxLanes, executingLanes(problem).length) : 1;
   return problem.steps.reduce((n, s) => n * s.options.reduce((c, o) => c + (o.splittable ? splits : 1), 0) * lanes, 1);
 }
