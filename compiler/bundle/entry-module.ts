@@ -101,8 +101,8 @@ function writeEntrySource(source: SourceFile, manifest: EntryManifest): void {
   });
   source.addFunction({
     name: 'dispose', isExported: true, isAsync: true, returnType: 'Promise<void>',
-    docs: ['Frees the session (its memory and lanes); a later `run` loads the bundle again.'],
-    statements: ['const loading = session;', 'session = undefined;', 'if (loading) (await loading.catch(() => undefined))?.dispose();'],
+    docs: ['Frees the session (its memory and lanes, resolving when their threads have ended); a later `run` loads the bundle again.'],
+    statements: ['const loading = session;', 'session = undefined;', 'await (await loading?.catch(() => undefined))?.dispose();'],
   });
 }
 
