@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { bruteForce } from '../../../compiler/search/brute-force.js';
-import { bundleBytes, stepLanes, type Problem } from '../../../compiler/search/problem.js';
+import { bundleBytes, executingLanes, stepLanes, type Problem } from '../../../compiler/search/problem.js';
 import { lowerBound, maxSplit, search } from '../../../compiler/search/search.js';
 import { simulate } from '../../../compiler/search/simulate.js';
 import { planCount, randomProblem, randomSplitProblem } from './random-problems.js';
@@ -60,6 +60,14 @@ describe('search', () => {
       const noSplit = { ...problem, parallel: { ...problem.parallel!, maxLanes: 1 } };
       assert.ok(search(problem).predictedMs <= search(noSplit).predictedMs + 1e-9, `seed ${seed}`);
     }
+  });
+
+  it('splits a step only across lanes 0…k−1 that may all execute (the lanes the runtime splits across)', () => {
+    const base = randomSplitProblem(3);
+    const lane = (id: number, canExecute: boolean) => ({ id, relativeSpeed: 1, canExecute, canLoad: true });
+    assert.deepEqual(executingLanes({ ...base, lanes: [lane(0, true), lane(1, false), lane(2, true)] }), [0]);
+    assert.deepEqual(executingLanes({ ...base, lanes: [lane(0, true), lane(1, true), lane(2, false), lane(3, true)] }), [0, 1]);
+    assert.deepEqual(executingLanes({ ...base, lanes: [lane(2, true), lane(0, true), lane(1, true)] }), [0, 1, 2]);
   });
 
   it('never gets slower with more loader lanes (120 seeded problems)', () => {
