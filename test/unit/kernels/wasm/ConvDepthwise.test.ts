@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import {
-  convDepthwise, convDepthwise3x3s1, convDepthwise3x3s2, convDepthwise5x5s1, convDepthwise5x5s2,
+  convDepthwise, convDepthwise3x3C4, convDepthwise3x3s1, convDepthwise3x3s2, convDepthwise5x5s1, convDepthwise5x5s2,
 } from '../../../../runtime/kernels/wasm/ConvDepthwise.js';
 import type { Attributes } from '../../../../runtime/kernels/kernel.js';
 import type { KernelVariant } from '../../../../runtime/kernels/variant.js';
@@ -84,6 +84,20 @@ describe('wasm depthwise Conv variants against the reference', () => {
     it(`${variant.id}: channels split across 3 lanes`, () => checkVariant(variant, filter, seed + 100, 8, 3));
     it(`${variant.id}: one lane per channel`, () => checkVariant(variant, filter, seed + 300, 8, 'each channel'));
   }
+
+  const strides12 = (random: Random): Filter => ({ kernel: [3, 3], stride: [pick(random, [1, 2]), pick(random, [1, 2])], dilation: [1, 1] });
+  it('wasm.Conv.depthwise-3x3-c4: 64 seeded random convolutions at strides 1 and 2', () => checkVariant(convDepthwise3x3C4, strides12, 31, 64));
+  it('wasm.Conv.depthwise-3x3-c4: channels split across 3 lanes', () => checkVariant(convDepthwise3x3C4, strides12, 32, 12, 3));
+  it('wasm.Conv.depthwise-3x3-c4: one lane per channel', () => checkVariant(convDepthwise3x3C4, strides12, 33, 12, 'each channel'));
+  it('wasm.Conv.depthwise-3x3-c4: applies to 3×3 filters at strides 1–2 on planes up to 32×32', () => {
+    const shapes = (HW: number, stride: number, dilation = 1) => shapesOf('Conv',
+      { group: 8, kernel_shape: [3, 3], strides: [stride, stride], dilations: [dilation, dilation], pads: [1, 1, 1, 1] },
+      [randomTensor(Math.random, [1, 8, HW, HW]), randomTensor(Math.random, [8, 1, 3, 3])]);
+    assert.ok(convDepthwise3x3C4.appliesTo(shapes(7, 1)) && convDepthwise3x3C4.appliesTo(shapes(32, 2)));
+    assert.ok(!convDepthwise3x3C4.appliesTo(shapes(33, 1)), 'plane over 32×32');
+    assert.ok(!convDepthwise3x3C4.appliesTo(shapes(14, 3)), 'stride 3');
+    assert.ok(!convDepthwise3x3C4.appliesTo(shapes(14, 1, 2)), 'dilation 2');
+  });
 
   it('wasm.Conv.depthwise: 120 seeded random kernels, strides, dilations and pads', () => checkVariant(convDepthwise, anyFilter, 25, 120));
   it('wasm.Conv.depthwise: the specialised shapes too', () => {
