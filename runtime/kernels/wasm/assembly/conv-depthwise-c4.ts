@@ -1,9 +1,10 @@
-// Depthwise 3×3 convolution with four channels in a vector, for small planes (MobileNetV2's 14²
-// and 7² stages), where the per-channel row kernels of conv-depthwise.ts spend more on short rows,
-// ring copies and one long FMA chain per step than on arithmetic. Per group of 4 channels: the
-// 4 input planes are transposed into a zero-padded buffer [PH][PW][4 channels], each output is 9
-// FMAs on whole vectors at any stride (outputs are independent, so the core overlaps their
-// chains) into [OH·OW][4 channels], and a transpose writes the 4 output planes back.
+// Depthwise 3×3 convolution with four channels in a vector. The per-channel row kernels of
+// conv-depthwise.ts spend more on short rows, ring copies and one long FMA chain per step than on
+// arithmetic, most of all on small planes (MobileNetV2's 14² and 7² stages). Per group of 4
+// channels and band of output rows: the 4 input planes' rows are transposed into a zero-padded
+// buffer [rows][PW][4 channels], each output is 9 FMAs on whole vectors at stride 1 or 2 (outputs
+// are independent, so the core overlaps their chains) into [rows·OW][4 channels], and a transpose
+// writes the 4 output planes back.
 import { activate4, clamp4, ACT_CLIP, ACT_NONE, ACT_RELU } from './activation';
 
 /** The 4 floats at byte `offset` of 4 channels' filters or biases, as one vector. */
@@ -149,50 +150,68 @@ function convolveRow4s2(padded: usize, pitch: usize, wa: v128, wb: v128, wc: v12
 
 /**
  * Channels [cStart, cEnd) of x[C, H, W] (cStart a multiple of 4) with 3×3 filters w[C, 3, 3] and
- * bias (0 for none) at strides sy, sx into out[C, OH, OW]. The padded buffer holds PH × PW cells
- * of 16 bytes, PH = (OH − 1)·sy + 3 and PW = (OW − 1)·sx + 3; `scratch` (the lane's own) holds it,
- * then OH·OW cells of outputs, then 9 tap vectors, each part 64-byte aligned.
+ * bias (0 for none) at strides sy, sx into out[C, OH, OW], in bands of `bandRows` output rows (so
+ * that a large plane's buffers stay small). The padded buffer holds a band's (bandRows − 1)·sy + 3
+ * rows of PW = (OW − 1)·sx + 3 cells of 16 bytes; `scratch` (the lane's own) holds it, then
+ * bandRows·OW cells of outputs, then 9 tap vectors, each part 64-byte aligned.
  */
 export function depthwise3x3c4(x: usize, w: usize, bias: usize, out: usize, cStart: i32, cEnd: i32, H: i32, W: i32,
-  OH: i32, OW: i32, sy: i32, sx: i32, padTop: i32, padLeft: i32, PH: i32, PW: i32, scratch: usize,
+  OH: i32, OW: i32, sy: i32, sx: i32, padTop: i32, padLeft: i32, bandRows: i32, PW: i32, scratch: usize,
   act: i32, p0: f32, p1: f32): void {
   const pitch = <usize>PW << 4;
-  const paddedBytes = (<usize>PH * pitch + 63) & ~<usize>63;
+  const paddedBytes = (<usize>((bandRows - 1) * sy + 3) * pitch + 63) & ~<usize>63;
   const outputs = scratch + paddedBytes;
-  const taps = outputs + ((<usize>(OH * OW) << 4) + 63 & ~<usize>63);
+  const taps = outputs + ((<usize>(bandRows * OW) << 4) + 63 & ~<usize>63);
   memory.fill(scratch, 0, paddedBytes);
   const clamp = act == ACT_NONE || act == ACT_RELU || act == ACT_CLIP;
   const lo = f32x4.splat(act == ACT_RELU ? 0 : act == ACT_CLIP ? p0 : -Infinity);
   const hi = f32x4.splat(act == ACT_CLIP ? p1 : Infinity);
   const unbounded = f32x4.splat(Infinity);
   const inPlane = <usize>H * <usize>W << 2;
+  const inRowBytes = <usize>W << 2;
   const outPlane = <usize>OH * <usize>OW << 2;
-  const rows = min(H, PH - padTop);
   const cols = min(W, PW - padLeft);
-  const interior = scratch + <usize>padTop * pitch + (<usize>padLeft << 4);
   const last = cEnd - 1;
   for (let c0 = cStart; c0 < cEnd; c0 += 4) {
     // Channels past cEnd re-read the last one; their results are not stored.
     const c1 = min(c0 + 1, last), c2 = min(c0 + 2, last), c3 = min(c0 + 3, last);
-    if (rows > 0 && cols > 0) {
-      interleave4(x + <usize>c0 * inPlane, x + <usize>c1 * inPlane, x + <usize>c2 * inPlane, x + <usize>c3 * inPlane,
-        W, rows, cols, interior, pitch);
-    }
     const f0 = w + <usize>c0 * 36, f1 = w + <usize>c1 * 36, f2 = w + <usize>c2 * 36, f3 = w + <usize>c3 * 36;
     for (let k: usize = 0; k < 9; k++) v128.store(taps + (k << 4), gather4(f0, f1, f2, f3, k << 2));
     const b = bias == 0 ? f32x4.splat(0)
       : gather4(bias + (<usize>c0 << 2), bias + (<usize>c1 << 2), bias + (<usize>c2 << 2), bias + (<usize>c3 << 2), 0);
-    for (let ky: usize = 0; ky < 3; ky++) {
-      const row = taps + ky * 48;
-      const wa = v128.load(row), wb = v128.load(row, 16), wc = v128.load(row, 32);
-      if (sx == 1) convolveRow4s1(scratch + ky * pitch, pitch, wa, wb, wc, ky == 0, b, OH, OW, sy, outputs);
-      else convolveRow4s2(scratch + ky * pitch, pitch, wa, wb, wc, ky == 0, b, OH, OW, sy, outputs);
+    const x0 = x + <usize>c0 * inPlane, x1 = x + <usize>c1 * inPlane, x2 = x + <usize>c2 * inPlane, x3 = x + <usize>c3 * inPlane;
+    for (let oy0 = 0; oy0 < OH; oy0 += bandRows) {
+      const bandOH = min(bandRows, OH - oy0);
+      // Buffer row j is padded row oy0·sy + j, input row oy0·sy + j − padTop; rows outside the
+      // input are zero: as filled above with one band, rewritten with several (an earlier band
+      // may have left input there).
+      const bandIn = (bandOH - 1) * sy + 3;
+      const first = oy0 * sy - padTop;
+      const yStart = max(0, first), yEnd = min(H, first + bandIn);
+      if (bandRows < OH) {
+        for (let j = 0; j < bandIn; j++) {
+          const y = first + j;
+          if (y < 0 || y >= H) memory.fill(scratch + <usize>j * pitch, 0, pitch);
+        }
+      }
+      if (yEnd > yStart && cols > 0) {
+        const at = <usize>yStart * inRowBytes;
+        interleave4(x0 + at, x1 + at, x2 + at, x3 + at, W, yEnd - yStart, cols,
+          scratch + <usize>(yStart - first) * pitch + (<usize>padLeft << 4), pitch);
+      }
+      for (let ky: usize = 0; ky < 3; ky++) {
+        const row = taps + ky * 48;
+        const wa = v128.load(row), wb = v128.load(row, 16), wc = v128.load(row, 32);
+        if (sx == 1) convolveRow4s1(scratch + ky * pitch, pitch, wa, wb, wc, ky == 0, b, bandOH, OW, sy, outputs);
+        else convolveRow4s2(scratch + ky * pitch, pitch, wa, wb, wc, ky == 0, b, bandOH, OW, sy, outputs);
+      }
+      const n = bandOH * OW;
+      if (!clamp) {
+        const end = outputs + (<usize>n << 4);
+        for (let cell = outputs; cell < end; cell += 16) v128.store(cell, activate4(v128.load(cell), act, p0, p1));
+      }
+      deinterleave4(outputs, n, out + <usize>c0 * outPlane + (<usize>(oy0 * OW) << 2), outPlane, min(4, cEnd - c0),
+        clamp ? lo : f32x4.neg(unbounded), clamp ? hi : unbounded);
     }
-    if (!clamp) {
-      const end = outputs + (<usize>(OH * OW) << 4);
-      for (let cell = outputs; cell < end; cell += 16) v128.store(cell, activate4(v128.load(cell), act, p0, p1));
-    }
-    deinterleave4(outputs, OH * OW, out + <usize>c0 * outPlane, outPlane, min(4, cEnd - c0),
-      clamp ? lo : f32x4.neg(unbounded), clamp ? hi : unbounded);
   }
 }

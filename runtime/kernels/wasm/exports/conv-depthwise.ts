@@ -12,11 +12,11 @@ export type DepthwiseKernel = (x: number, w: number, bias: number, out: number, 
 
 /**
  * depthwise3x3c4: channels [cStart, cEnd) (cStart a multiple of 4) four to a vector; `scratch`
- * is the lane's padded PH × PW buffer, outputs and taps (ConvDepthwise.ts gives the sizes).
+ * is the lane's padded band of rows of PW cells, outputs and taps (ConvDepthwise.ts gives the sizes).
  */
 export type Depthwise3x3C4Kernel = (x: number, w: number, bias: number, out: number, cStart: number, cEnd: number,
   H: number, W: number, OH: number, OW: number, sy: number, sx: number, padTop: number, padLeft: number,
-  PH: number, PW: number, scratch: number, act: number, p0: number, p1: number) => void;
+  bandRows: number, PW: number, scratch: number, act: number, p0: number, p1: number) => void;
 
 export interface ConvDepthwiseExports {
   depthwise3x3c4: Depthwise3x3C4Kernel;
