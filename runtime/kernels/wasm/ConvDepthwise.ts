@@ -4,6 +4,10 @@
  *
  * - `wasm.Conv.depthwise-3x3s1`, `-3x3s2`, `-5x5s1`, `-5x5s2`: taps unrolled, dilation 1, any pads.
  * - `wasm.Conv.depthwise`: any kernel size, stride, dilation and pads.
+ * - `wasm.Conv.depthwise-3x3-c4`: 3×3 at strides 1–2, dilation 1, four channels in a vector
+ *   (assembly/conv-depthwise-c4.ts), in bands of rows: whole vectors of independent outputs
+ *   instead of short rows and long FMA chains; 2.1× faster at 7×7, 1.2× at 56×56, even at
+ *   112×112 stride 2 (MobileNetV2's shapes, this machine).
  *
  * The kernels (assembly/conv-depthwise.ts) copy each input row once into a ring of zero-padded,
  * column-phase-split rows in scratch, then compute 4 or 8 outputs per step (3×3: two output rows
@@ -88,6 +92,50 @@ function depthwiseVariant(id: string, kernel: keyof ConvDepthwiseExports, fits: 
     parallel: { prelude: () => {}, part: (memory, args, lane, lanes) => part(kernel, memory, args, lane, lanes) },
   };
 }
+
+/** A band's padded input rows stay within this many bytes (an L1-sized slice of a large plane). */
+const c4BandBytes = 16384;
+
+/** The c4 kernel's band of output rows, padded row width, and one lane's scratch: padded band, output cells, 9 taps. */
+function c4Geometry(g: DepthwiseGeometry): { bandRows: number; PW: number; scratchBytes: number } {
+  const PW = (g.OW - 1) * g.sx + 3;
+  const fitting = Math.floor((c4BandBytes / (PW * 16) - 3) / g.sy) + 1;
+  const bandRows = Math.max(1, Math.min(g.OH, fitting));
+  const align = (n: number) => Math.ceil(n / 64) * 64;
+  return { bandRows, PW, scratchBytes: align(((bandRows - 1) * g.sy + 3) * PW * 16) + align(bandRows * g.OW * 16) + 9 * 16 };
+}
+
+/** Lanes take whole groups of 4 channels; each lane's scratch is its first group's. */
+function partC4(memory: KernelMemory, args: StepArgs, lane: number, lanes: number): void {
+  const g = geometryOf(args.shapes)!;
+  const [cStart, cEnd] = band(g.C, lane, lanes, 4);
+  if (cStart >= cEnd) return;
+  const { bandRows, PW, scratchBytes } = c4Geometry(g);
+  const bias = args.inputs[2];
+  const { code, p0, p1 } = args.activation;
+  memory.wasm!.depthwise3x3c4(args.inputs[0], args.inputs[1], bias === undefined || bias < 0 ? 0 : bias, args.outputs[0],
+    cStart, cEnd, g.H, g.W, g.OH, g.OW, g.sy, g.sx, g.padTop, g.padLeft, bandRows, PW,
+    args.scratch + (cStart / 4) * scratchBytes, code, p0, p1);
+}
+
+export const convDepthwise3x3C4: KernelVariant = {
+  id: 'wasm.Conv.depthwise-3x3-c4',
+  op: 'Conv',
+  layoutVersion: 1,
+  layout: { input: 'NCHW', output: 'NCHW' },
+  fusesActivation: true,
+  usesWasm: true,
+  appliesTo: (shapes) => {
+    const g = geometryOf(shapes);
+    return g !== undefined && g.KH === 3 && g.KW === 3 && g.dy === 1 && g.dx === 1 && g.sy <= 2 && g.sx <= 2;
+  },
+  scratchBytes: (shapes) => {
+    const g = geometryOf(shapes)!;
+    return Math.ceil(g.C / 4) * c4Geometry(g).scratchBytes;
+  },
+  run: (memory, args) => partC4(memory, args, 0, 1),
+  parallel: { prelude: () => {}, part: partC4 },
+};
 
 /** A k×k filter at stride s in both axes, dilation 1. */
 const square = (k: number, s: number) => (g: DepthwiseGeometry): boolean =>

@@ -19,6 +19,16 @@ export const ACT_TANH: i32 = 7;
   return <f32>Math.tanh(<f64>x);
 }
 
+/**
+ * max(v, lo) then min(·, hi) as `pmax`/`pmin`: one instruction each on x64, where f32x4.max and
+ * f32x4.min take eight (they order ±0 and pick NaN lane by lane). NaN passes through as in the
+ * reference; with lo > hi every lane becomes hi, as numpy.clip gives. Only a zero's sign may
+ * differ from the reference's.
+ */
+@inline export function clamp4(v: v128, lo: v128, hi: v128): v128 {
+  return f32x4.pmin(f32x4.pmax(v, lo), hi);
+}
+
 @inline export function activate4(v: v128, act: i32, p0: f32, p1: f32): v128 {
   if (act == ACT_NONE) return v;
   if (act == ACT_RELU) return f32x4.max(v, f32x4.splat(0));

@@ -3,7 +3,8 @@
 // The input is first padded and, for strides > 1, split into column phases so that the 8
 // positions of a tile read 8 consecutive floats for every tap. The offset table gives each
 // tap's byte offset from the tile's base.
-import { TILE_M, TILE_N, tilePackedA, tileRawA } from './tile';
+import { TILE_M, TILE_N, tileRawA } from './tile';
+import { tileRowPackedA } from './tile-row';
 
 /**
  * Pads input x[C, H, W] and splits columns into `sx` phases: out[c, r, p, j] = xpad[c, r, j·sx + p]
@@ -86,15 +87,16 @@ export function convDirect(a: usize, packed: i32, offsets: usize, K: i32, prepar
         const biasRow: usize = bias == 0 ? <usize>0 : bias + (<usize>m0 << 2);
         const weights = a + <usize>m0 * <usize>K * 4;
         const outRow = out + <usize>m0 * ldo + ((<usize>oy * <usize>OW) << 2);
+        if (packed) {
+          tileRowPackedA(weights, offsets, rowBase + (<usize>block << 2), K, outRow + (<usize>block << 2), ldo,
+            validM, blockEnd - block, biasRow, act, p0, p1);
+          continue;
+        }
         for (let ox = block; ox < blockEnd; ox += TILE_N) {
           const validN = min(TILE_N, blockEnd - ox);
           const base = rowBase + (<usize>ox << 2);
           const dst = outRow + (<usize>ox << 2);
-          if (packed) {
-            tilePackedA(weights, offsets, base, K, dst, ldo, validM, validN, biasRow, act, p0, p1);
-          } else {
-            tileRawA(weights, <usize>K << 2, offsets, base, K, dst, ldo, validM, validN, biasRow, act, p0, p1);
-          }
+          tileRawA(weights, <usize>K << 2, offsets, base, K, dst, ldo, validM, validN, biasRow, act, p0, p1);
         }
       }
     }

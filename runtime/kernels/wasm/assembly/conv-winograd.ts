@@ -7,7 +7,7 @@
 // plus bias and the fused activation). Both transforms run in place in their panel's buffer, in
 // two passes (rows, then columns), so they need no scratch of their own.
 import { TILE_M, TILE_N, tilePackedA } from './tile';
-import { activate4 } from './activation';
+import { activate4, clamp4, ACT_CLIP, ACT_NONE, ACT_RELU } from './activation';
 
 // G (α×3) in the structure every Lavin–Gray G has: row 0 = (g, 0, 0), rows 2j+1 and 2j+2 =
 // (e0, ±o1, e2) for the point pairs ±1, ±2 (±1/2), row α−1 = (0, 0, 1). Stored as g, then
@@ -444,10 +444,14 @@ function storeTile(m: i32, src: usize, n: i32, TW: i32, OH: i32, OW: i32, plane:
 /** Bias and activation of slot (y, x) ∈ m×m of one channel of 4 tiles, in place. */
 function epilogue(m: i32, src: usize, b: v128, act: i32, p0: f32, p1: f32): void {
   const rowSlots = <usize>(m + 2) * 32;
+  const clamp = act == ACT_NONE || act == ACT_RELU || act == ACT_CLIP;
+  const lo = f32x4.splat(act == ACT_NONE ? -Infinity : act == ACT_RELU ? 0 : p0);
+  const hi = f32x4.splat(act == ACT_CLIP ? p1 : Infinity);
   for (let y = 0; y < m; y++) {
     let slot = src + <usize>y * rowSlots;
     for (let x = 0; x < m; x++) {
-      v128.store(slot, activate4(add(v128.load(slot), b), act, p0, p1));
+      const v = add(v128.load(slot), b);
+      v128.store(slot, clamp ? clamp4(v, lo, hi) : activate4(v, act, p0, p1));
       slot += 32;
     }
   }

@@ -6,6 +6,7 @@ export { convPrepareInput, convTapOffsets, convDirect } from './conv-direct';
 export * from './conv-im2col';
 export * from './conv-winograd';
 export * from './conv-depthwise';
+export * from './conv-depthwise-c4';
 export * from './pool';
 export * from './elementwise';
 export * from './gemm';

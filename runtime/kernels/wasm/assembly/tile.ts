@@ -10,7 +10,7 @@
 // (L1-resident) tile. Keeping the tile small matters for cold runs: V8 runs a function's first
 // calls on Liftoff code and swaps in TurboFan code only when its background compile finishes,
 // which takes far longer for a function with eight inlined activation paths.
-import { activate4, ACT_CLIP, ACT_NONE, ACT_RELU } from './activation';
+import { activate4, clamp4, ACT_CLIP, ACT_NONE, ACT_RELU } from './activation';
 
 export const TILE_M: i32 = 6;
 export const TILE_N: i32 = 8;
@@ -76,7 +76,7 @@ export function tileEpilogue(out: usize, ldo: usize, validM: i32, validN: i32, b
   return f32x4.splat(bias == 0 ? 0 : load<f32>(bias + (<usize>row << 2)));
 }
 @inline function finish(v: v128, b: v128, lo: v128, hi: v128): v128 {
-  return f32x4.min(f32x4.max(f32x4.add(v, b), lo), hi);
+  return clamp4(f32x4.add(v, b), lo, hi);
 }
 
 @inline function storeTile(out: usize, ldo: usize, validM: i32, validN: i32,

@@ -10,7 +10,16 @@ export type DepthwiseKernel = (x: number, w: number, bias: number, out: number, 
   H: number, W: number, OH: number, OW: number, KH: number, KW: number, sy: number, sx: number, dy: number, dx: number,
   padTop: number, padLeft: number, scratch: number, phaseWidth: number, act: number, p0: number, p1: number) => void;
 
+/**
+ * depthwise3x3c4: channels [cStart, cEnd) (cStart a multiple of 4) four to a vector; `scratch`
+ * is the lane's padded band of rows of PW cells, outputs and taps (ConvDepthwise.ts gives the sizes).
+ */
+export type Depthwise3x3C4Kernel = (x: number, w: number, bias: number, out: number, cStart: number, cEnd: number,
+  H: number, W: number, OH: number, OW: number, sy: number, sx: number, padTop: number, padLeft: number,
+  bandRows: number, PW: number, scratch: number, act: number, p0: number, p1: number) => void;
+
 export interface ConvDepthwiseExports {
+  depthwise3x3c4: Depthwise3x3C4Kernel;
   depthwise3x3s1: DepthwiseKernel;
   depthwise3x3s2: DepthwiseKernel;
   depthwise5x5s1: DepthwiseKernel;

@@ -8,7 +8,7 @@ import { convDirect, convDirectPacked } from '../../../../runtime/kernels/wasm/C
 import type { KernelVariant } from '../../../../runtime/kernels/variant.js';
 import { randomTensor, seededRandom } from '../../../../compiler/random.js';
 import { compareTensors } from '../../../support/compare.js';
-import { referenceOutputs, runVariant, shapesOf, fusedActivations } from '../../../support/variant-harness.js';
+import { referenceOutputs, runVariant, shapesOf, fusedActivations, inLanes, guarded } from '../../../support/variant-harness.js';
 
 interface ConvCase {
   C: number; H: number; W: number; M: number; KH: number; KW: number;
@@ -36,8 +36,9 @@ function tensors(random: () => number, c: ConvCase) {
   ];
 }
 
-function checkVariant(variant: KernelVariant, seed: number, cases: number): void {
+function checkVariant(variant: KernelVariant, seed: number, cases: number, lanes = 1): void {
   const random = seededRandom(seed);
+  const runnable = guarded(lanes > 1 ? inLanes(variant, lanes) : variant);
   let ran = 0;
   for (let i = 0; i < cases; i++) {
     const c = randomCase(random);
@@ -48,7 +49,7 @@ function checkVariant(variant: KernelVariant, seed: number, cases: number): void
     if (!variant.appliesTo(shapesOf('Conv', attrs, inputs))) continue;
     const fused = fusedActivations[i % fusedActivations.length];
     const expected = referenceOutputs('Conv', attrs, inputs, fused)[0];
-    const actual = runVariant(variant, attrs, inputs, fused)[0];
+    const actual = runVariant(runnable, attrs, inputs, fused)[0];
     const mismatch = compareTensors(actual, expected, 1e-4, 1e-5);
     assert.equal(mismatch, undefined, `${variant.id} case ${i} ${JSON.stringify(c)} ${fused?.op ?? ''}: ${mismatch?.reason}`);
     ran++;
@@ -59,7 +60,24 @@ function checkVariant(variant: KernelVariant, seed: number, cases: number): void
 describe('wasm Conv variants against the reference', () => {
   for (const [variant, seed] of [[convDirect, 11], [convDirectPacked, 12]] as const) {
     it(`${variant.id}: 60 seeded random convolutions`, () => checkVariant(variant, seed, 60));
+    it(`${variant.id}: 30 seeded random convolutions on 3 lanes, writing nothing outside the output`, () => checkVariant(variant, seed + 100, 30, 3));
   }
+
+  it('wasm.Conv.direct-packed: 1×1 rows ending in 1 to 7 columns past whole tiles, ragged output channels, every activation', () => {
+    const random = seededRandom(13);
+    for (let cols = 49; cols <= 55; cols++) {
+      for (const M of [1, 5, 6, 16, 13]) {
+        const c: ConvCase = { C: 1 + (cols % 5) * 4, H: 1, W: cols, M, KH: 1, KW: 1, stride: [1, 1], dilation: [1, 1], pads: [0, 0, 0, 0], bias: M % 2 === 0 };
+        const inputs = tensors(random, c);
+        const attrs = { kernel_shape: [1, 1] };
+        const fused = fusedActivations[(cols + M) % fusedActivations.length];
+        const expected = referenceOutputs('Conv', attrs, inputs, fused)[0];
+        const actual = runVariant(guarded(convDirectPacked), attrs, inputs, fused)[0];
+        const mismatch = compareTensors(actual, expected, 1e-4, 1e-5);
+        assert.equal(mismatch, undefined, `cols ${cols} M ${M} ${fused?.op ?? ''}: ${mismatch?.reason}`);
+      }
+    }
+  });
 
   it('wasm.Conv.direct-packed: the transform is deterministic', () => {
     const random = seededRandom(5);

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import {
-  convDepthwise, convDepthwise3x3s1, convDepthwise3x3s2, convDepthwise5x5s1, convDepthwise5x5s2,
+  convDepthwise, convDepthwise3x3C4, convDepthwise3x3s1, convDepthwise3x3s2, convDepthwise5x5s1, convDepthwise5x5s2,
 } from '../../../../runtime/kernels/wasm/ConvDepthwise.js';
 import type { Attributes } from '../../../../runtime/kernels/kernel.js';
 import type { KernelVariant } from '../../../../runtime/kernels/variant.js';
@@ -84,6 +84,39 @@ describe('wasm depthwise Conv variants against the reference', () => {
     it(`${variant.id}: channels split across 3 lanes`, () => checkVariant(variant, filter, seed + 100, 8, 3));
     it(`${variant.id}: one lane per channel`, () => checkVariant(variant, filter, seed + 300, 8, 'each channel'));
   }
+
+  const strides12 = (random: Random): Filter => ({ kernel: [3, 3], stride: [pick(random, [1, 2]), pick(random, [1, 2])], dilation: [1, 1] });
+  it('wasm.Conv.depthwise-3x3-c4: 64 seeded random convolutions at strides 1 and 2', () => checkVariant(convDepthwise3x3C4, strides12, 31, 64));
+  it('wasm.Conv.depthwise-3x3-c4: channels split across 3 lanes', () => checkVariant(convDepthwise3x3C4, strides12, 32, 12, 3));
+  it('wasm.Conv.depthwise-3x3-c4: one lane per channel', () => checkVariant(convDepthwise3x3C4, strides12, 33, 12, 'each channel'));
+  it('wasm.Conv.depthwise-3x3-c4: planes of several bands (32×32, 31×30), pads 0–2, every activation, 1 and 3 lanes', () => {
+    const random = seededRandom(34);
+    let i = 0;
+    for (const [H, W] of [[32, 32], [31, 30]]) {
+      for (const stride of [[1, 1], [2, 2], [1, 2], [2, 1]]) {
+        for (const pad of [0, 1, 2]) {
+          const C = pick(random, [5, 8, 10]);
+          const attrs = { group: C, kernel_shape: [3, 3], strides: stride, pads: [pad, pad, pad, pad] };
+          const inputs = [randomTensor(random, [1, C, H, W]), randomTensor(random, [C, 1, 3, 3], 0.5), randomTensor(random, [C], 0.5)];
+          const fused = fusedActivations[i++ % fusedActivations.length];
+          const expected = referenceOutputs('Conv', attrs, inputs, fused)[0];
+          for (const lanes of [1, 3]) {
+            const actual = runVariant(guarded(lanes > 1 ? inLanes(convDepthwise3x3C4, lanes) : convDepthwise3x3C4), attrs, inputs, fused)[0];
+            const mismatch = compareTensors(actual, expected, 1e-4, 1e-5);
+            assert.equal(mismatch, undefined, `[${H}, ${W}] ${JSON.stringify(attrs)} ${fused?.op ?? ''} ${lanes} lanes: ${mismatch?.reason}`);
+          }
+        }
+      }
+    }
+  });
+  it('wasm.Conv.depthwise-3x3-c4: applies to 3×3 filters at strides 1–2, dilation 1', () => {
+    const shapes = (HW: number, stride: number, dilation = 1) => shapesOf('Conv',
+      { group: 8, kernel_shape: [3, 3], strides: [stride, stride], dilations: [dilation, dilation], pads: [1, 1, 1, 1] },
+      [randomTensor(Math.random, [1, 8, HW, HW]), randomTensor(Math.random, [8, 1, 3, 3])]);
+    assert.ok(convDepthwise3x3C4.appliesTo(shapes(7, 1)) && convDepthwise3x3C4.appliesTo(shapes(112, 2)));
+    assert.ok(!convDepthwise3x3C4.appliesTo(shapes(14, 3)), 'stride 3');
+    assert.ok(!convDepthwise3x3C4.appliesTo(shapes(14, 1, 2)), 'dilation 2');
+  });
 
   it('wasm.Conv.depthwise: 120 seeded random kernels, strides, dilations and pads', () => checkVariant(convDepthwise, anyFilter, 25, 120));
   it('wasm.Conv.depthwise: the specialised shapes too', () => {
