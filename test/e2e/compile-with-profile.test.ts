@@ -18,6 +18,7 @@ import { randomTensor, seededRandom } from '../../compiler/random.js';
 import { Session } from '../../runtime/session.js';
 import { compareTensors } from '../support/compare.js';
 import { fixtureModelDir, repoRoot } from '../support/paths.js';
+import { splittingProfile } from '../support/profiles.js';
 
 const profile = (name: string): string => join(repoRoot, 'fixtures', 'profiles', `${name}.json`);
 
@@ -79,12 +80,7 @@ describe('compile with a device profile', () => {
 
   it('splits steps across executing lanes where the profile says it pays, and the outputs stay correct', async () => {
     // This machine's profile with splitting measured as nearly perfect and cheap to hand out.
-    const device = JSON.parse(readFileSync(profile('epyc-zen4-2core-node20'), 'utf8'));
-    device.fixedCosts.parallelEfficiency = { median: 0.9, spread: 0, samples: 0 };
-    device.fixedCosts.laneSyncMs = { median: 0.02, spread: 0, samples: 0 };
-    device.fixedCosts.workerStartMs = { median: 1, spread: 0, samples: 0 };
-    const splitting = join(work, 'splitting.json');
-    writeFileSync(splitting, JSON.stringify(device));
+    const splitting = splittingProfile('epyc-zen4-2core-node20', work, 0.02);
     const b = new OnnxModelBuilder('wide-convs', 13);
     const random = seededRandom(21);
     let x = b.input('x', 'float32', [1, 32, 56, 56]);

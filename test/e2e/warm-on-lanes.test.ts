@@ -22,7 +22,7 @@ import { OnnxModelBuilder } from '../../fixtures/builder/onnx-builder.js';
 import { variantById } from '../../runtime/kernels/catalogue.js';
 import { Session } from '../../runtime/session.js';
 import { compareTensors } from '../support/compare.js';
-import { repoRoot } from '../support/paths.js';
+import { fixtureProfile, splittingProfile } from '../support/profiles.js';
 
 const dims = [1, 32, 28, 28];
 
@@ -77,18 +77,12 @@ describe('warm kernels prepared on worker lanes', function () {
   it('the compiler gives the warm kernels to a worker lane when the plan starts one, else to the executing thread', () => {
     const model = join(work, 'three-convs.onnx');
     writeFileSync(model, threeConvs());
-    const profile = (name: string): string => join(repoRoot, 'fixtures', 'profiles', `${name}.json`);
     // Pixel 5: Winograd is too slow to transform cold but fastest warm; with a cheap, efficient split the plan starts a worker.
-    const device = JSON.parse(readFileSync(profile('pixel5-cpu'), 'utf8'));
-    device.fixedCosts.parallelEfficiency = { median: 0.9, spread: 0, samples: 0 };
-    device.fixedCosts.laneSyncMs = { median: 0.01, spread: 0, samples: 0 };
-    device.fixedCosts.workerStartMs = { median: 1, spread: 0, samples: 0 };
-    const splitting = join(work, 'pixel5-splitting.json');
-    writeFileSync(splitting, JSON.stringify(device));
+    const splitting = splittingProfile('pixel5-cpu', work, 0.01);
     type Schedule = { steps: { warmKernel: string | null; warmPreparer: number | null; lanes: number; loader: number }[] };
     const scheduleOf = (bundle: string): Schedule => JSON.parse(readFileSync(join(bundle, 'schedule.json'), 'utf8')) as Schedule;
 
-    compileModel(model, join(work, 'one-lane.nnb'), { profile: profile('pixel5-cpu') });
+    compileModel(model, join(work, 'one-lane.nnb'), { profile: fixtureProfile('pixel5-cpu') });
     const oneLane = scheduleOf(join(work, 'one-lane.nnb'));
     assert.ok(oneLane.steps.some((s) => s.warmKernel !== null), 'the plan has warm kernels');
     assert.ok(oneLane.steps.every((s) => s.lanes === 1 && s.loader === 0));
