@@ -34,13 +34,13 @@ process.on('exit', (code) => {
 
 let memory: KernelMemory;
 let steps: PreparedStep[];
-let warmTransforms: PreparedTransform[];
+/** The warm kernels' transforms, bound on first use: a lane that prepares none never binds them. */
+let warmTransforms: PreparedTransform[] | undefined;
 try {
   if (startup.fault?.atLoad === -1) failAsInjected(startup.fault);
   const instance = new WebAssembly.Instance(startup.module, { env: { memory: startup.memory, abort: () => { throw new Error('wasm kernel aborted'); } } });
   memory = { buffer: startup.memory.buffer, wasm: instance.exports as unknown as KernelExports };
   steps = prepareSteps(startup.plan, '(lane)');
-  warmTransforms = prepareTransforms(startup.plan, '(lane)', startup.plan.warmTransforms);
 } catch (error) {
   report({ kind: 'start-failed', lane: startup.lane, message: (error as Error).message });
   process.exit(1);
@@ -131,6 +131,7 @@ function prepareWarm(step: number): void {
       }
     }
     for (const index of warm.transforms) {
+      warmTransforms ??= prepareTransforms(startup.plan, '(lane)', startup.plan.warmTransforms);
       const t = warmTransforms[index];
       t.variant.transform!.run(memory, t.shapes, t.raw, t.packed);
     }

@@ -6,9 +6,8 @@
  * gap to its lower bound and the time both took. The unit tests run 24 of each kind.
  */
 import { bruteForce } from '../../compiler/search/brute-force.js';
-import type { Problem } from '../../compiler/search/problem.js';
 import { lowerBound, maxSplit, search } from '../../compiler/search/search.js';
-import { planCount, randomProblem, randomSplitProblem } from '../unit/search/random-problems.js';
+import { randomProblem, randomSplitProblem, seededProblems } from '../unit/search/random-problems.js';
 import { parseFlags } from './support/options.js';
 import { formatTable } from './support/table.js';
 
@@ -26,19 +25,10 @@ const flags = parseFlags({ cases: { type: 'string', default: '200' }, 'max-plans
 const cases = Number(flags.cases);
 const maxPlans = Number(flags['max-plans']);
 
-function seeded(make: (seed: number) => Problem, wanted: (p: Problem) => boolean): Problem[] {
-  const problems: Problem[] = [];
-  for (let seed = 1; problems.length < cases; seed++) {
-    const problem = make(seed);
-    if (planCount(problem) <= maxPlans && wanted(problem)) problems.push(problem);
-  }
-  return problems;
-}
-
 const rows: string[][] = [];
 for (const [kind, problems] of [
-  ['options × loaders', seeded((s) => randomProblem(s), () => true)],
-  ['options × loaders × splits', seeded((s) => randomSplitProblem(s), (p) => maxSplit(p) > 1)],
+  ['options × loaders', seededProblems(cases, (s) => randomProblem(s), maxPlans)],
+  ['options × loaders × splits', seededProblems(cases, (s) => randomSplitProblem(s), maxPlans, (p) => maxSplit(p) > 1)],
 ] as const) {
   let within = 0;
   let exact = 0;

@@ -18,6 +18,7 @@ import { randomTensor, seededRandom } from '../../compiler/random.js';
 import { Session } from '../../runtime/session.js';
 import { compareTensors } from '../support/compare.js';
 import { fixtureModelDir, repoRoot } from '../support/paths.js';
+import { threeConvsModel } from '../support/models.js';
 import { splittingProfile } from '../support/profiles.js';
 
 const profile = (name: string): string => join(repoRoot, 'fixtures', 'profiles', `${name}.json`);
@@ -52,16 +53,8 @@ describe('compile with a device profile', () => {
   }
 
   it('continuous inference: later runs switch to the warm kernels, with the same outputs', async () => {
-    const b = new OnnxModelBuilder('warm-switch', 13);
-    const random = seededRandom(12);
-    let h = b.input('x', 'float32', [1, 32, 28, 28]);
-    for (const name of ['a', 'b', 'c']) {
-      const w = b.initializer(`${name}.w`, randomTensor(random, [32, 32, 3, 3], 0.05));
-      h = b.op('Relu', [b.op('Conv', [h, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, name)]);
-    }
-    b.output(h);
     const model = join(work, 'warm-switch.onnx');
-    writeFileSync(model, b.toBytes());
+    writeFileSync(model, threeConvsModel({ name: 'warm-switch', seed: 12 }));
     // Pixel 5's Winograd transform is too slow for a cold start but its execution is fastest warm.
     const bundle = join(work, 'warm-switch.nnb');
     compileModel(model, bundle, { profile: profile('pixel5-cpu') });
@@ -81,16 +74,8 @@ describe('compile with a device profile', () => {
   it('splits steps across executing lanes where the profile says it pays, and the outputs stay correct', async () => {
     // This machine's profile with splitting measured as nearly perfect and cheap to hand out.
     const splitting = splittingProfile('epyc-zen4-2core-node20', work, 0.02);
-    const b = new OnnxModelBuilder('wide-convs', 13);
-    const random = seededRandom(21);
-    let x = b.input('x', 'float32', [1, 32, 56, 56]);
-    for (let i = 0; i < 3; i++) {
-      const w = b.initializer(`w${i}`, randomTensor(random, [32, 32, 3, 3], 0.08));
-      x = b.op('Relu', [b.op('Conv', [x, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] })]);
-    }
-    b.output(x);
     const wide = join(work, 'wide-convs.onnx');
-    writeFileSync(wide, b.toBytes());
+    writeFileSync(wide, threeConvsModel({ name: 'wide-convs', seed: 21, size: 56, weightScale: 0.08 }));
     const bundle = join(work, 'split.nnb');
     compileModel(wide, bundle, { profile: splitting });
     const schedule = JSON.parse(readFileSync(join(bundle, 'schedule.json'), 'utf8')) as { steps: { lanes: number }[] };

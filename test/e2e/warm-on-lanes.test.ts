@@ -18,25 +18,13 @@ import type { Node } from '../../compiler/ir/graph.js';
 import { lowerGraph } from '../../compiler/lower/lower.js';
 import { runPasses } from '../../compiler/passes/pipeline.js';
 import { randomTensor, seededRandom } from '../../compiler/random.js';
-import { OnnxModelBuilder } from '../../fixtures/builder/onnx-builder.js';
 import { variantById } from '../../runtime/kernels/catalogue.js';
 import { Session } from '../../runtime/session.js';
 import { compareTensors } from '../support/compare.js';
+import { threeConvsModel } from '../support/models.js';
 import { fixtureProfile, splittingProfile } from '../support/profiles.js';
 
 const dims = [1, 32, 28, 28];
-
-function threeConvs(): Uint8Array {
-  const b = new OnnxModelBuilder('three-convs', 13);
-  const random = seededRandom(31);
-  let h = b.input('x', 'float32', dims);
-  for (const name of ['a', 'b', 'c']) {
-    const w = b.initializer(`${name}.w`, randomTensor(random, [32, 32, 3, 3], 0.05));
-    h = b.op('Relu', [b.op('Conv', [h, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, name)]);
-  }
-  b.output(h);
-  return b.toBytes();
-}
 
 describe('warm kernels prepared on worker lanes', function () {
   this.timeout(60_000);
@@ -45,7 +33,7 @@ describe('warm kernels prepared on worker lanes', function () {
   after(() => rmSync(work, { recursive: true, force: true }));
 
   it('a worker lane prepares them; split steps switch too; outputs equal the reference (streamed and verified)', async () => {
-    const bytes = threeConvs();
+    const bytes = threeConvsModel({ name: 'three-convs', seed: 31 });
     const graph = runPasses(importOnnx(bytes, { name: 'three-convs' }));
     const direct = variantById('wasm.Conv.direct')!;
     const winograd = variantById('wasm.Conv.winograd-f43')!;
@@ -76,7 +64,7 @@ describe('warm kernels prepared on worker lanes', function () {
 
   it('the compiler gives the warm kernels to a worker lane when the plan starts one, else to the executing thread', () => {
     const model = join(work, 'three-convs.onnx');
-    writeFileSync(model, threeConvs());
+    writeFileSync(model, threeConvsModel({ name: 'three-convs', seed: 31 }));
     // Pixel 5: Winograd is too slow to transform cold but fastest warm; with a cheap, efficient split the plan starts a worker.
     const splitting = splittingProfile('pixel5-cpu', work, 0.01);
     type Schedule = { steps: { warmKernel: string | null; warmPreparer: number | null; lanes: number; loader: number }[] };

@@ -14,10 +14,10 @@ import type { Node } from '../../../compiler/ir/graph.js';
 import { lowerGraph } from '../../../compiler/lower/lower.js';
 import { runPasses } from '../../../compiler/passes/pipeline.js';
 import { randomTensor, seededRandom } from '../../../compiler/random.js';
-import { OnnxModelBuilder } from '../../../fixtures/builder/onnx-builder.js';
 import { fixtureModels } from '../../../fixtures/models/definitions.js';
 import type { Plan } from '../../../runtime/plan/plan.js';
 import { Session, type Feeds, type Outputs } from '../../../runtime/session.js';
+import { threeConvsModel } from '../../support/models.js';
 import { fixtureModelDir, repoRoot } from '../../support/paths.js';
 import { copyOutputs, type ExpectedOutputs } from './properties.js';
 
@@ -45,24 +45,11 @@ export const fuzzBundleKinds: readonly FuzzBundleKind[] = ['plain', 'two-lanes',
 
 const warmInputDims = [1, 32, 28, 28];
 
-/** Three 3×3 convs of 32 channels: on pixel5-cpu Winograd is too slow cold but fastest warm. */
-function warmSwitchModel(): Uint8Array {
-  const b = new OnnxModelBuilder('warm-switch', 13);
-  const random = seededRandom(12);
-  let h = b.input('x', 'float32', warmInputDims);
-  for (const name of ['a', 'b', 'c']) {
-    const w = b.initializer(`${name}.w`, randomTensor(random, [32, 32, 3, 3], 0.05));
-    h = b.op('Relu', [b.op('Conv', [h, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, name)]);
-  }
-  b.output(h);
-  return b.toBytes();
-}
-
 function compileKind(kind: FuzzBundleKind, dir: string, root: string): void {
   if (kind === 'plain') compileModel(tinyCnnPath, dir);
   else if (kind === 'warm') {
     const model = join(root, 'warm-switch.onnx');
-    writeFileSync(model, warmSwitchModel());
+    writeFileSync(model, threeConvsModel({ name: 'warm-switch', seed: 12 }));
     compileModel(model, dir, { profile: pixel5Profile });
   }
   else if (kind === 'two-lanes') compileModel(tinyCnnPath, dir, { lanes: 2, bypass: false });

@@ -60,3 +60,13 @@ export function planCount(problem: Problem): number {
   const splits = problem.parallel ? Math.min(problem.parallel.maxLanes, executingLanes(problem).length) : 1;
   return problem.steps.reduce((n, s) => n * s.options.reduce((c, o) => c + (o.splittable ? splits : 1), 0) * lanes, 1);
 }
+
+/** The first `count` problems `make` gives for seeds 1, 2, … that brute force can solve (≤ `maxPlans` plans) and `keep` accepts. */
+export function seededProblems(count: number, make: (seed: number) => Problem, maxPlans: number, keep: (p: Problem) => boolean = () => true): Problem[] {
+  const problems: Problem[] = [];
+  for (let seed = 1; problems.length < count; seed++) {
+    const problem = make(seed);
+    if (planCount(problem) <= maxPlans && keep(problem)) problems.push(problem);
+  }
+  return problems;
+}

@@ -9,18 +9,11 @@ import { bruteForce } from '../../../compiler/search/brute-force.js';
 import { bundleBytes, executingLanes, stepLanes, type Problem } from '../../../compiler/search/problem.js';
 import { lowerBound, maxSplit, search } from '../../../compiler/search/search.js';
 import { simulate } from '../../../compiler/search/simulate.js';
-import { planCount, randomProblem, randomSplitProblem } from './random-problems.js';
+import { randomProblem, randomSplitProblem, seededProblems } from './random-problems.js';
 
 const maxPlans = 300_000;
 
-function seededCases(count: number): Problem[] {
-  const cases: Problem[] = [];
-  for (let seed = 1; cases.length < count; seed++) {
-    const problem = randomProblem(seed);
-    if (planCount(problem) <= maxPlans) cases.push(problem);
-  }
-  return cases;
-}
+const seededCases = (count: number): Problem[] => seededProblems(count, (seed) => randomProblem(seed), maxPlans);
 
 describe('search', () => {
   const cases = seededCases(24);
@@ -37,11 +30,7 @@ describe('search', () => {
   });
 
   it('with intra-op splitting: stays within 2% of brute force over options, loaders and splits (24 seeded problems)', () => {
-    const splitCases: Problem[] = [];
-    for (let seed = 1; splitCases.length < 24; seed++) {
-      const problem = randomSplitProblem(seed);
-      if (planCount(problem) <= maxPlans && maxSplit(problem) > 1) splitCases.push(problem);
-    }
+    const splitCases = seededProblems(24, (seed) => randomSplitProblem(seed), maxPlans, (p) => maxSplit(p) > 1);
     let split = 0;
     for (const [i, problem] of splitCases.entries()) {
       const optimum = bruteForce(problem);

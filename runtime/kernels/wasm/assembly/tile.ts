@@ -91,6 +91,31 @@ export function tileEpilogue(out: usize, ldo: usize, validM: i32, validN: i32, b
 }
 
 /**
+ * A tile's epilogue: bias and the clamp-shaped activations (none, Relu, Clip) in registers, the
+ * store, then any other activation over the stored values. Inlined into each tile function.
+ */
+@inline function finishTile(out: usize, ldo: usize, validM: i32, validN: i32, bias: usize, act: i32, p0: f32, p1: f32,
+  c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128,
+  c30: v128, c31: v128, c40: v128, c41: v128, c50: v128, c51: v128): void {
+  const lo = f32x4.splat(clampLow(act, p0));
+  const hi = f32x4.splat(clampHigh(act, p1));
+  let b = rowBias(bias, 0);
+  c00 = finish(c00, b, lo, hi); c01 = finish(c01, b, lo, hi);
+  b = rowBias(bias, min(1, validM - 1));
+  c10 = finish(c10, b, lo, hi); c11 = finish(c11, b, lo, hi);
+  b = rowBias(bias, min(2, validM - 1));
+  c20 = finish(c20, b, lo, hi); c21 = finish(c21, b, lo, hi);
+  b = rowBias(bias, min(3, validM - 1));
+  c30 = finish(c30, b, lo, hi); c31 = finish(c31, b, lo, hi);
+  b = rowBias(bias, min(4, validM - 1));
+  c40 = finish(c40, b, lo, hi); c41 = finish(c41, b, lo, hi);
+  b = rowBias(bias, min(5, validM - 1));
+  c50 = finish(c50, b, lo, hi); c51 = finish(c51, b, lo, hi);
+  storeTile(out, ldo, validM, validN, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+  if (!isClamp(act)) tileEpilogue(out, ldo, validM, validN, 0, act, p0, p1);
+}
+
+/**
  * One tile with A packed in 6-row panels (a[k·6 + i]). `out` points at row 0, column 0 of the
  * tile; `ldo` is the byte distance between output rows (channels). `bias` (0 for none) points at
  * this tile's first row's bias.
@@ -120,23 +145,7 @@ export function tilePackedA(a: usize, offsets: usize, base: usize, K: i32, out: 
     a += 24;
     offsets += 4;
   }
-  // Bias and the clamp-shaped activations (none, Relu, Clip) in registers; others after the store.
-  const lo = f32x4.splat(clampLow(act, p0));
-  const hi = f32x4.splat(clampHigh(act, p1));
-  let b = rowBias(bias, 0);
-  c00 = finish(c00, b, lo, hi); c01 = finish(c01, b, lo, hi);
-  b = rowBias(bias, min(1, validM - 1));
-  c10 = finish(c10, b, lo, hi); c11 = finish(c11, b, lo, hi);
-  b = rowBias(bias, min(2, validM - 1));
-  c20 = finish(c20, b, lo, hi); c21 = finish(c21, b, lo, hi);
-  b = rowBias(bias, min(3, validM - 1));
-  c30 = finish(c30, b, lo, hi); c31 = finish(c31, b, lo, hi);
-  b = rowBias(bias, min(4, validM - 1));
-  c40 = finish(c40, b, lo, hi); c41 = finish(c41, b, lo, hi);
-  b = rowBias(bias, min(5, validM - 1));
-  c50 = finish(c50, b, lo, hi); c51 = finish(c51, b, lo, hi);
-  storeTile(out, ldo, validM, validN, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
-  if (!isClamp(act)) tileEpilogue(out, ldo, validM, validN, 0, act, p0, p1);
+  finishTile(out, ldo, validM, validN, bias, act, p0, p1, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
 }
 
 /**
@@ -172,23 +181,7 @@ export function tileRawA(a: usize, lda: usize, offsets: usize, base: usize, K: i
     av = v128.load32_splat(a0 + ka);
     c00 = f32x4.relaxed_madd(av, b0, c00); c01 = f32x4.relaxed_madd(av, b1, c01);
   }
-  // Bias and the clamp-shaped activations (none, Relu, Clip) in registers; others after the store.
-  const lo = f32x4.splat(clampLow(act, p0));
-  const hi = f32x4.splat(clampHigh(act, p1));
-  let b = rowBias(bias, 0);
-  c00 = finish(c00, b, lo, hi); c01 = finish(c01, b, lo, hi);
-  b = rowBias(bias, min(1, validM - 1));
-  c10 = finish(c10, b, lo, hi); c11 = finish(c11, b, lo, hi);
-  b = rowBias(bias, min(2, validM - 1));
-  c20 = finish(c20, b, lo, hi); c21 = finish(c21, b, lo, hi);
-  b = rowBias(bias, min(3, validM - 1));
-  c30 = finish(c30, b, lo, hi); c31 = finish(c31, b, lo, hi);
-  b = rowBias(bias, min(4, validM - 1));
-  c40 = finish(c40, b, lo, hi); c41 = finish(c41, b, lo, hi);
-  b = rowBias(bias, min(5, validM - 1));
-  c50 = finish(c50, b, lo, hi); c51 = finish(c51, b, lo, hi);
-  storeTile(out, ldo, validM, validN, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
-  if (!isClamp(act)) tileEpilogue(out, ldo, validM, validN, 0, act, p0, p1);
+  finishTile(out, ldo, validM, validN, bias, act, p0, p1, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
 }
 
 /**
