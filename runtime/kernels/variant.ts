@@ -7,7 +7,10 @@
  * packed layout or code changes; it feeds the kernel ABI a bundle must match.
  */
 import type { Attributes } from './kernel.js';
+import type { ActivationLayout } from '../tensor/layout.js';
 import type { ValueInfo } from '../tensor/tensor.js';
+
+export type { ActivationLayout } from '../tensor/layout.js';
 import type { KernelExports } from './wasm/exports.js';
 
 /** Types and shapes of a step, as the compiler saw them (weights in their raw ONNX shape). */
@@ -49,7 +52,6 @@ export interface WeightTransform {
   run(memory: KernelMemory, shapes: StepShapes, raw: number, packed: number): void;
 }
 
-export type ActivationLayout = 'NCHW';
 
 /**
  * How a variant splits one step across lanes (worker threads on the same memory): `prelude`
@@ -66,6 +68,11 @@ export interface KernelVariant {
   readonly id: string;
   readonly op: string;
   readonly layoutVersion: number;
+  /**
+   * Layout of every activation input (inputs that are not constant weights) and of every output.
+   * The compiler gives a step a variant only when its values' layouts match (see fitsLayout);
+   * `appliesTo` then sees the values' logical dims with their `layout` set.
+   */
   readonly layout: { readonly input: ActivationLayout; readonly output: ActivationLayout };
   /** Applies a fused activation itself (in its epilogue); otherwise the executor applies it after. */
   readonly fusesActivation: boolean;
@@ -86,4 +93,17 @@ export function splitRun(parallel: ParallelRun): Pick<KernelVariant, 'run' | 'pa
     },
     parallel,
   };
+}
+
+/** The ops that only change a value's layout (the compiler inserts them; no ONNX op has these names). */
+export const layoutConversionOps = { toNC4HW4: 'ToNC4HW4', toNCHW: 'ToNCHW' } as const;
+
+/**
+ * Whether `variant` reads the step's activation inputs and writes its outputs in the layouts
+ * they have (absent: NCHW). `activation[i]` says whether input i is an activation; constant
+ * weights have no layout (a variant reads them raw or packed by its transform).
+ */
+export function fitsLayout(variant: KernelVariant, shapes: StepShapes, activation: readonly boolean[]): boolean {
+  const inputsFit = shapes.inputs.every((v, i) => !v || !activation[i] || (v.layout ?? 'NCHW') === variant.layout.input);
+  return inputsFit && shapes.outputs.every((v) => (v.layout ?? 'NCHW') === variant.layout.output);
 }

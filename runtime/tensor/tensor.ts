@@ -3,6 +3,7 @@
  * Takes nothing; gives the `Tensor` type and small helpers used by kernels, the importer and the
  * runtime's input/output code. int64 data stays a BigInt64Array so that values survive exactly.
  */
+import type { ActivationLayout } from './layout.js';
 
 export type DType =
   | 'float32' | 'float64'
@@ -24,6 +25,8 @@ export interface Tensor {
 export interface ValueInfo {
   readonly dtype: DType;
   readonly dims: readonly number[];
+  /** Order of the floats in the planned memory (absent: NCHW, row-major); see layout.ts. */
+  readonly layout?: ActivationLayout;
 }
 
 const arrayTypes = {
