@@ -10,7 +10,8 @@ import type { Attributes } from '../../runtime/kernels/kernel.js';
 import { referenceKernel } from '../../runtime/kernels/ref/registry.js';
 import type { ActivationArgs, KernelMemory, KernelVariant, StepArgs, StepShapes } from '../../runtime/kernels/variant.js';
 import { instantiateKernels, kernelStaticBytes } from '../../runtime/kernels/wasm/module.js';
-import { allocData, bytesPerElement, sizeOf, type Tensor } from '../../runtime/tensor/tensor.js';
+import { fromNC4HW4, layoutElements, toNC4HW4, type ActivationLayout } from '../../runtime/tensor/layout.js';
+import { allocData, bytesPerElement, sizeOf, type Tensor, type ValueInfo } from '../../runtime/tensor/tensor.js';
 
 export interface PlacedVariant {
   readonly variant: KernelVariant;
@@ -31,18 +32,35 @@ export interface PlacedVariant {
 
 const align64 = (n: number): number => Math.ceil(n / 64) * 64;
 
-/** The step's shapes as the compiler would see them, outputs from the reference kernel's `infer`. */
-export function shapesOf(op: string, attrs: Attributes, inputs: readonly (Tensor | undefined)[]): StepShapes {
+/** Conv's filter and bias are weights; every other input of a placed variant is an activation. */
+function isActivationInput(op: string, input: number): boolean {
+  return op !== 'Conv' || input === 0;
+}
+
+/**
+ * The step's shapes as the compiler would see them, outputs from the reference kernel's `infer`
+ * (for ops without a reference kernel, the layout conversions, the input's), activations and
+ * outputs in `layout` (a variant's, by default NCHW).
+ */
+export function shapesOf(op: string, attrs: Attributes, inputs: readonly (Tensor | undefined)[],
+  layout: KernelVariant['layout'] = { input: 'NCHW', output: 'NCHW' }): StepShapes {
   const infos = inputs.map((t) => (t ? { dtype: t.dtype, dims: t.dims, value: t } : undefined));
+  const inLayout = (i: number): { layout?: ActivationLayout } => (layout.input !== 'NCHW' && isActivationInput(op, i) ? { layout: layout.input } : {});
+  const outputs: readonly ValueInfo[] = referenceKernel(op)?.infer(infos, attrs) ?? [{ dtype: inputs[0]!.dtype, dims: inputs[0]!.dims }];
   return {
     attrs,
-    inputs: infos.map((i) => (i ? { dtype: i.dtype, dims: i.dims } : undefined)),
-    outputs: referenceKernel(op)!.infer(infos, attrs),
+    inputs: infos.map((info, i) => (info ? { dtype: info.dtype, dims: info.dims, ...inLayout(i) } : undefined)),
+    outputs: outputs.map((o) => (layout.output !== 'NCHW' ? { ...o, layout: layout.output } : o)),
   };
 }
 
+/** Bytes a value occupies in its layout. */
+export function valueBytes(info: ValueInfo): number {
+  return layoutElements(info.dims, info.layout) * bytesPerElement(info.dtype);
+}
+
 export function placeVariant(variant: KernelVariant, attrs: Attributes, inputs: readonly (Tensor | undefined)[],
-  activation: ActivationArgs = noActivation, shapes: StepShapes = shapesOf(variant.op, attrs, inputs)): PlacedVariant {
+  activation: ActivationArgs = noActivation, shapes: StepShapes = shapesOf(variant.op, attrs, inputs, variant.layout)): PlacedVariant {
   if (!variant.appliesTo(shapes)) throw new Error(`${variant.id} does not apply to these shapes`);
   let cursor = kernelStaticBytes;
   const place = (bytes: number): number => {
@@ -50,11 +68,13 @@ export function placeVariant(variant: KernelVariant, attrs: Attributes, inputs: 
     cursor = align64(cursor + bytes + 64);
     return at;
   };
-  const inputOffsets = inputs.map((t) => (t ? place(t.data.byteLength) : -1));
+  // Activations in the variant's layout (NC4HW4 inputs packed here, outputs unpacked when read back).
+  const placedData = inputs.map((t, i) => (t && shapes.inputs[i]?.layout === 'NC4HW4' ? toNC4HW4(t.data as Float32Array, t.dims) : t?.data));
+  const inputOffsets = placedData.map((data) => (data ? place(data.byteLength) : -1));
   const transform = variant.transform;
   const packedBytes = transform ? transform.packedBytes(shapes) : 0;
   const packedOffset = transform ? place(packedBytes) : -1;
-  const outputOffsets = shapes.outputs.map((o) => place(sizeOf(o.dims) * bytesPerElement(o.dtype)));
+  const outputOffsets = shapes.outputs.map((o) => place(valueBytes(o)));
   const scratchBytes = variant.scratchBytes(shapes);
   const scratch = scratchBytes > 0 ? place(scratchBytes) : -1;
   const { memory: wasmMemory, exports } = instantiateKernels(cursor);
@@ -63,7 +83,7 @@ export function placeVariant(variant: KernelVariant, attrs: Attributes, inputs: 
   // Poison what kernels write, so an unwritten output cannot pass as correct; touching every page
   // now also keeps the page faults of a fresh memory (the `alloc` stage) out of timed runs.
   bytes.fill(0xff, kernelStaticBytes);
-  inputs.forEach((t, i) => { if (t) bytes.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), inputOffsets[i]); });
+  placedData.forEach((data, i) => { if (data) bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), inputOffsets[i]); });
   const runInputs = inputOffsets.map((offset, i) => (transform && i === transform.input ? packedOffset : offset));
   const args: StepArgs = { shapes, inputs: runInputs, outputs: outputOffsets, scratch, activation };
   return {
@@ -77,9 +97,9 @@ export function placeVariant(variant: KernelVariant, attrs: Attributes, inputs: 
     run: () => variant.run(memory, args),
     packed: () => bytes.slice(packedOffset, packedOffset + packedBytes),
     outputs: () => shapes.outputs.map((o, i) => {
-      const data = allocData(o.dtype, sizeOf(o.dims));
+      const data = allocData(o.dtype, layoutElements(o.dims, o.layout));
       new Uint8Array(data.buffer).set(new Uint8Array(wasmMemory.buffer, outputOffsets[i], data.byteLength));
-      return { dtype: o.dtype, dims: [...o.dims], data };
+      return { dtype: o.dtype, dims: [...o.dims], data: o.layout === 'NC4HW4' ? fromNC4HW4(data as Float32Array, o.dims) : data };
     }),
   };
 }

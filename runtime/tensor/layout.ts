@@ -17,3 +17,35 @@ export function layoutElements(dims: readonly number[], layout: ActivationLayout
   dims.forEach((d, axis) => { n *= layout === 'NC4HW4' && axis === 1 ? Math.ceil(d / 4) * 4 : d; });
   return n;
 }
+
+/** NCHW floats of logical `dims` in NC4HW4 order (pad lanes zero). For tests, profiles and tools, not a kernel. */
+export function toNC4HW4(data: Float32Array, dims: readonly number[]): Float32Array {
+  const [N, C, H, W] = dims;
+  const plane = H * W;
+  const blocks = Math.ceil(C / 4);
+  const out = new Float32Array(N * blocks * 4 * plane);
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const from = (n * C + c) * plane;
+      const to = ((n * blocks + (c >> 2)) * plane) * 4 + (c & 3);
+      for (let p = 0; p < plane; p++) out[to + p * 4] = data[from + p];
+    }
+  }
+  return out;
+}
+
+/** NC4HW4 floats of logical `dims` back in NCHW order (pad lanes dropped). */
+export function fromNC4HW4(data: Float32Array, dims: readonly number[]): Float32Array {
+  const [N, C, H, W] = dims;
+  const plane = H * W;
+  const blocks = Math.ceil(C / 4);
+  const out = new Float32Array(N * C * plane);
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const from = ((n * blocks + (c >> 2)) * plane) * 4 + (c & 3);
+      const to = (n * C + c) * plane;
+      for (let p = 0; p < plane; p++) out[to + p] = data[from + p * 4];
+    }
+  }
+  return out;
+}

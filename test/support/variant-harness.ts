@@ -5,7 +5,7 @@
  * reference kernels give for the same node, so property tests can compare any variant with the
  * specification.
  */
-import { placeVariant, shapesOf } from '../../compiler/profile/place-variant.js';
+import { placeVariant, shapesOf, valueBytes } from '../../compiler/profile/place-variant.js';
 import { activationArgs } from '../../runtime/kernels/activation-codes.js';
 import type { Attributes } from '../../runtime/kernels/kernel.js';
 import { referenceKernel } from '../../runtime/kernels/ref/registry.js';
@@ -69,10 +69,10 @@ export function guarded(variant: KernelVariant): KernelVariant {
     ...variant,
     run: (memory, args) => {
       const bytes = new Uint8Array(memory.buffer);
-      const outputEnd = args.outputs[0] + sizeOf(args.shapes.outputs[0].dims) * 4;
+      const outputEnd = args.outputs[0] + valueBytes(args.shapes.outputs[0]);
       const scratchEnd = args.scratch + variant.scratchBytes(args.shapes);
       const regions: [number, number][] = [[outputEnd, 64], [scratchEnd, 64]];
-      args.inputs.forEach((at, i) => { if (at >= 0) regions.push([at, sizeOf(args.shapes.inputs[i]!.dims) * 4]); });
+      args.inputs.forEach((at, i) => { if (at >= 0) regions.push([at, valueBytes(args.shapes.inputs[i]!)]); });
       const before = regions.map(([at, n]) => bytes.slice(at, at + n));
       variant.run(memory, args);
       regions.forEach(([at, n], i) => assert.deepEqual(bytes.slice(at, at + n), before[i], `${variant.id} wrote outside its output and scratch, at ${at}`));
