@@ -1,6 +1,6 @@
 /**
- * The compiler's staged API, in data-flow order: `importOnnxFile` → `runPasses` →
- * (`chooseKernels` with a device profile) → `lowerGraph` → `writeBundle`. `compileModel` runs them
+ * The compiler's staged API, in data-flow order: `importOnnxFile` → `runPasses` → `assignLayouts`
+ * → (`chooseKernels` with a device profile) → `lowerGraph` → `writeBundle`. `compileModel` runs them
  * all, optionally writing each stage's output to a dump directory (`01.import.txt`,
  * `02.passes.txt`, `03.search.txt`, `04.plan.txt`). The CLI only parses flags and calls these.
  */
@@ -16,9 +16,11 @@ import type { Graph } from './ir/graph.js';
 import { printGraph } from './ir/print-graph.js';
 import { lowerGraph, type LowerOptions } from './lower/lower.js';
 import { runPasses } from './passes/pipeline.js';
+import { assignLayouts, type LayoutPolicy } from './layout/assign-layouts.js';
 import { kernelAbi } from '../runtime/kernels/catalogue.js';
 import { loadProfile } from './profile/load-profile.js';
 import { chooseKernels, formatReport, type Objective, type SearchReport } from './search/choose.js';
+import { UncostedStepError } from './search/candidates.js';
 import type { Budgets } from './search/problem.js';
 import { simulate } from './search/simulate.js';
 
@@ -37,6 +39,11 @@ export interface CompileOptions extends ImportOptions, LowerOptions {
    * the most lanes the search may split one step across (default: the profile's executing lanes).
    */
   lanes?: number;
+  /**
+   * Activation layouts: `auto` (default) runs steps in NC4HW4 where kernels for it exist (with a
+   * profile, only when the search predicts that faster than all NCHW); `nchw` never does.
+   */
+  layout?: LayoutPolicy;
   /** With a profile: plan a switch to the warm-fastest kernels after the first run (default true). */
   continuous?: boolean;
   budgets?: Budgets;
@@ -70,6 +77,27 @@ function predictionOf(search: ReturnType<typeof chooseKernels>): { summary: Pred
   };
 }
 
+/**
+ * Searches each graph (the same model in other layouts, preferred first) and keeps the one whose
+ * plan the simulator predicts fastest for the objective; a graph with steps the profile cannot
+ * cost (kernels it never measured) is skipped.
+ */
+function searchLayouts(graphs: readonly Graph[], choose: (graph: Graph) => ReturnType<typeof chooseKernels>, objective: Objective) {
+  let best: { graph: Graph; search: ReturnType<typeof chooseKernels> } | undefined;
+  const metric = (s: ReturnType<typeof chooseKernels>) => (objective === 'warm' ? s.report.warmMs : s.report.predictedMs);
+  for (const graph of new Set(graphs)) {
+    let search;
+    try {
+      search = choose(graph);
+    } catch (error) {
+      if (error instanceof UncostedStepError && graph !== graphs[graphs.length - 1]) continue;
+      throw error;
+    }
+    if (!best || metric(search) < metric(best.search)) best = { graph, search };
+  }
+  return best!;
+}
+
 export function compileModel(modelPath: string, outDir: string, options: CompileOptions = {}): CompileResult {
   const start = performance.now();
   const dump = (file: string, text: string): void => {
@@ -82,15 +110,19 @@ export function compileModel(modelPath: string, outDir: string, options: Compile
   dump('01.import.txt', printGraph(imported));
   options.onStage?.('passes');
   const passLog: string[] = [];
-  const graph = runPasses(imported, { onPass: (name, g) => passLog.push(`# after ${name}: ${g.nodes.length} nodes\n${printGraph(g)}`) });
+  const optimised = runPasses(imported, { onPass: (name, g) => passLog.push(`# after ${name}: ${g.nodes.length} nodes\n${printGraph(g)}`) });
+  const laidOut = assignLayouts(optimised, options.kernels === 'reference' ? 'nchw' : options.layout ?? 'auto');
+  if (laidOut !== optimised) passLog.push(`# after assign-layouts: ${laidOut.nodes.length} nodes\n${printGraph(laidOut)}`);
   dump('02.passes.txt', passLog.join('\n'));
+  let graph = laidOut;
   let search: ReturnType<typeof chooseKernels> | undefined;
   let profileIdentity: { name: string; sha256: string } | undefined;
   if (options.profile) {
     options.onStage?.('search');
     const profile = loadProfile(options.profile);
     profileIdentity = { name: profile.device.name, sha256: createHash('sha256').update(readFileSync(options.profile)).digest('hex') };
-    search = chooseKernels(graph, profile, options.objective ?? 'cold', options.budgets, options.lanes);
+    const objective = options.objective ?? 'cold';
+    ({ graph, search } = searchLayouts([laidOut, optimised], (g) => chooseKernels(g, profile, objective, options.budgets, options.lanes), objective));
     dump('03.search.txt', formatReport(search.report));
   }
   options.onStage?.('lower');

@@ -16,6 +16,7 @@ import {
   planFormatVersion, segmentAlignment, type Plan, type PlanActivation, type PlanStep, type PlanTransform,
   type PlanValue, type ValueKind, type WeightSegment,
 } from '../../runtime/plan/plan.js';
+import { layoutElements, type ActivationLayout } from '../../runtime/tensor/layout.js';
 import { bytesPerElement, numberAt, sizeOf, type DType } from '../../runtime/tensor/tensor.js';
 import { CompileError, codes } from '../diagnostics.js';
 import type { Graph, Node } from '../ir/graph.js';
@@ -52,6 +53,7 @@ interface DraftValue {
   dims: readonly number[];
   kind: ValueKind;
   bytes: number;
+  layout?: ActivationLayout;
   segment?: number;
   packedFor?: string;
   offset: number;
@@ -87,8 +89,11 @@ export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredMod
     const constant = graph.constants.get(name);
     const info = constant ?? graph.values.get(name);
     if (!info) throw new CompileError(codes.graphStructure, `value '${name}' has no type or shape`);
-    const bytes = sizeOf(info.dims) * bytesPerElement(info.dtype);
-    const draft: DraftValue = { name, dtype: info.dtype, dims: [...info.dims], kind: constant ? 'constant' : 'activation', bytes, offset: 0 };
+    const layout = constant ? undefined : graph.values.get(name)?.layout;
+    const bytes = layoutElements(info.dims, layout) * bytesPerElement(info.dtype);
+    const draft: DraftValue = {
+      name, dtype: info.dtype, dims: [...info.dims], kind: constant ? 'constant' : 'activation', bytes, offset: 0, ...(layout && layout !== 'NCHW' ? { layout } : {}),
+    };
     if (constant) draft.segment = storeInFile(new Uint8Array(constant.data.buffer, constant.data.byteOffset, constant.data.byteLength));
     return addValue(name, draft);
   };
@@ -271,6 +276,7 @@ function placeActivations(values: DraftValue[], drafts: readonly { inputs: numbe
 function finishValue(v: DraftValue): PlanValue {
   return {
     name: v.name, dtype: v.dtype, dims: v.dims, kind: v.kind, offset: v.offset, bytes: v.bytes,
+    ...(v.layout !== undefined ? { layout: v.layout } : {}),
     ...(v.segment !== undefined ? { segment: v.segment } : {}),
     ...(v.packedFor !== undefined ? { packedFor: v.packedFor } : {}),
   };

@@ -14,7 +14,7 @@ if (!variant || !specJson) {
   process.exit(2);
 }
 const spec = JSON.parse(specJson) as StepSpec;
-const placed = placeVariant(variant, spec.attrs, inputsOf(spec), undefined, shapesOfSpec(spec));
+const placed = placeVariant(variant, spec.attrs, inputsOf(spec), undefined, shapesOfSpec(spec, variant.layout));
 placed.transform();
 const start = performance.now();
 placed.run();

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { variantsFor } from '../../runtime/kernels/catalogue.js';
 import type { KernelVariant } from '../../runtime/kernels/variant.js';
 import type { Graph } from '../ir/graph.js';
+import { assignLayouts } from '../layout/assign-layouts.js';
 import { stepShapes } from '../select/select-kernels.js';
 import { placeVariant } from './place-variant.js';
 import { noSample, sampleOf, type KernelCost, type Sample } from './profile.js';
@@ -34,19 +35,22 @@ interface Job {
   variant: KernelVariant;
 }
 
-/** The pairs the graphs need: every applicable variant of every distinct step signature. */
+/**
+ * The pairs the graphs need: every applicable variant of every distinct step signature, each in
+ * its own layout, and the layout conversions the compiler would insert (assign-layouts).
+ */
 export function kernelJobs(graphs: readonly Graph[], known: ReadonlySet<string> = new Set()): Job[] {
   const jobs: Job[] = [];
   const seen = new Set<string>(known);
-  for (const graph of graphs) {
+  for (const graph of graphs.flatMap((g) => [g, assignLayouts(g)])) {
     for (const node of graph.nodes) {
-      const shapes = stepShapes(graph, node);
-      const signature = signatureOf(node.op, shapes);
+      const spec = stepSpecOf(graph, node);
+      const signature = signatureOf(node.op, stepShapes(graph, node));
       for (const variant of variantsFor(node.op)) {
         const key = `${signature}@${variant.id}`;
-        if (seen.has(key) || !variant.appliesTo(shapes)) continue;
+        if (seen.has(key) || !variant.appliesTo(shapesOfSpec(spec, variant.layout))) continue;
         seen.add(key);
-        jobs.push({ signature, spec: stepSpecOf(graph, node), variant });
+        jobs.push({ signature, spec, variant });
       }
     }
   }
@@ -67,7 +71,7 @@ export function measureKernels(jobs: readonly Job[], options: KernelMeasureOptio
 
 function measureJob({ signature, spec, variant }: Job, options: KernelMeasureOptions, work: string): KernelCost {
   const inputs = inputsOf(spec);
-  const placed = placeVariant(variant, spec.attrs, inputs, undefined, shapesOfSpec(spec));
+  const placed = placeVariant(variant, spec.attrs, inputs, undefined, shapesOfSpec(spec, variant.layout));
   const features = featuresOf(spec.op, placed.shapes);
   const transformInput = variant.transform ? inputs[variant.transform.input] : undefined;
   const rawWeights = transformInput ?? inputs[1];

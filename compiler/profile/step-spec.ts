@@ -4,7 +4,7 @@
  * that decide what the kernel does. Everything else is filled with seeded random numbers.
  */
 import type { Attributes } from '../../runtime/kernels/kernel.js';
-import type { StepShapes } from '../../runtime/kernels/variant.js';
+import type { KernelVariant, StepShapes } from '../../runtime/kernels/variant.js';
 import { allocData, sizeOf, type DType, type Tensor, type ValueInfo } from '../../runtime/tensor/tensor.js';
 import { stepShapes } from '../select/select-kernels.js';
 import { seededRandom } from '../random.js';
@@ -15,6 +15,8 @@ export interface InputSpec {
   dims: number[];
   /** Values of small constant inputs (≤ 64 elements). */
   values?: number[];
+  /** A constant weight (no layout), not an activation. */
+  constant?: boolean;
 }
 
 export interface StepSpec {
@@ -36,15 +38,22 @@ export function stepSpecOf(graph: Graph, node: Node): StepSpec {
       if (name === '') return null;
       const constant = graph.constants.get(name);
       const info = constant ?? graph.values.get(name)!;
-      const spec: InputSpec = { dtype: info.dtype, dims: [...info.dims] };
+      const spec: InputSpec = { dtype: info.dtype, dims: [...info.dims], ...(constant ? { constant: true } : {}) };
       if (constant && constant.data.length <= maxKeptValues) spec.values = Array.from(constant.data, Number);
       return spec;
     }),
   };
 }
 
-export function shapesOfSpec(spec: StepSpec): StepShapes {
-  return { attrs: spec.attrs, inputs: spec.inputs.map((i) => (i ? { dtype: i.dtype, dims: i.dims } : undefined)), outputs: spec.outputs };
+/** The step's shapes with activations and outputs in `layout` (a variant's; default NCHW). */
+export function shapesOfSpec(spec: StepSpec, layout: KernelVariant['layout'] = { input: 'NCHW', output: 'NCHW' }): StepShapes {
+  const inLayout = layout.input === 'NCHW' ? {} : { layout: layout.input };
+  const outLayout = layout.output === 'NCHW' ? {} : { layout: layout.output };
+  return {
+    attrs: spec.attrs,
+    inputs: spec.inputs.map((i) => (i ? { dtype: i.dtype, dims: i.dims, ...(i.constant ? {} : inLayout) } : undefined)),
+    outputs: spec.outputs.map((o) => ({ dtype: o.dtype, dims: o.dims, ...outLayout })),
+  };
 }
 
 export function inputsOf(spec: StepSpec, seed = 1): (Tensor | undefined)[] {

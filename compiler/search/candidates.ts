@@ -12,7 +12,7 @@ import type { Graph, Node } from '../ir/graph.js';
 import { predict } from '../profile/cost-model.js';
 import type { DeviceProfile } from '../profile/profile.js';
 import { featuresOf, signatureOf } from '../profile/signature.js';
-import { stepShapes } from '../select/select-kernels.js';
+import { fittingVariants, stepShapes } from '../select/select-kernels.js';
 import type { Problem, ProblemStep, StepOption } from './problem.js';
 
 export interface CandidateStep extends ProblemStep {
@@ -56,9 +56,8 @@ function candidateStep(graph: Graph, node: Node, profile: DeviceProfile): Candid
   const constantBytes = node.inputs.reduce((sum, name) => sum + segmentBytes(graph.constants.get(name)?.data.byteLength ?? 0), 0);
   const options: StepOption[] = [];
   const variants: KernelVariant[] = [];
-  for (const variant of variantsFor(node.op)) {
+  for (const variant of fittingVariants(graph, node)) {
     const transformed = variant.transform ? node.inputs[variant.transform.input] : undefined;
-    if (!variant.appliesTo(shapes) || (transformed !== undefined && !graph.constants.has(transformed))) continue;
     const cost = predict(profile, variant.id, signature, features);
     if (!cost) continue;
     const base = { kernel: variant.id, executeFirstMs: cost.executeFirstMs, executeWarmMs: cost.executeWarmMs, splittable: variant.parallel !== undefined };
@@ -77,10 +76,18 @@ function candidateStep(graph: Graph, node: Node, profile: DeviceProfile): Candid
   if (options.length === 0) {
     // The profile knows none of this op's kernels: fall back to the reference kernel, costed at nothing.
     const reference = variantsFor(node.op).at(-1)!;
+    if (!fittingVariants(graph, node).includes(reference)) throw new UncostedStepError(node.name, node.op);
     options.push({ kernel: reference.id, source: 'raw', readBytes: constantBytes, storedBytes: constantBytes, loadTimeBytes: 0, transformMs: 0, executeFirstMs: 0, executeWarmMs: 0 });
     variants.push(reference);
   }
   return { name: node.name, node, options, variants };
+}
+
+/** A step the profile has no cost for and the reference kernel cannot run (in a layout only wasm kernels take). */
+export class UncostedStepError extends Error {
+  constructor(readonly node: string, readonly op: string) {
+    super(`the profile has no cost for any kernel of node '${node}' (${op}) in its layout; re-run nncc profile with --resume to measure them`);
+  }
 }
 
 function segmentBytes(bytes: number): number {

@@ -9,8 +9,12 @@ import { BundleError, runtimeCodes } from '../errors/errors.js';
 import { referenceKernel } from '../kernels/ref/registry.js';
 import { planFormatVersion, segmentAlignment, type Plan, type PlanActivation } from '../plan/plan.js';
 import { activationArgs } from '../kernels/activation-codes.js';
-import { bytesPerElement, sizeOf, type DType } from '../tensor/tensor.js';
+import { layoutConversionOps } from '../kernels/variant.js';
+import { layoutElements, type ActivationLayout } from '../tensor/layout.js';
+import { bytesPerElement, type DType } from '../tensor/tensor.js';
 import type { Manifest, TensorSpec } from './manifest.js';
+
+const activationLayouts: readonly ActivationLayout[] = ['NCHW', 'NC4HW4'];
 
 type Fail = (detail: string, expected?: string, actual?: string) => never;
 
@@ -26,7 +30,7 @@ const maxLanes = 256;
  */
 const planKeys = {
   plan: ['format', 'values', 'inputs', 'outputs', 'steps', 'transforms', 'warmTransforms', 'segments', 'weightsBytes', 'weightsOffset', 'memoryBytes', 'usesWasm', 'lanes'],
-  value: ['name', 'dtype', 'dims', 'kind', 'offset', 'bytes', 'segment', 'packedFor'],
+  value: ['name', 'dtype', 'dims', 'kind', 'offset', 'bytes', 'layout', 'segment', 'packedFor'],
   step: ['node', 'op', 'kernel', 'inputs', 'outputs', 'attrs', 'fused', 'scratchOffset', 'scratchBytes', 'lanes', 'loader', 'weightsRange', 'transforms', 'warm'],
   fused: ['op', 'kernel', 'attrs', 'inputs', 'code', 'p0', 'p1'],
   warm: ['kernel', 'inputs', 'scratchOffset', 'scratchBytes', 'transforms', 'weightsRange', 'preparer'],
@@ -117,6 +121,7 @@ export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
 const valueDependentOps = new Set(['Constant', 'ConstantOfShape', 'Dropout', 'Pad', 'ReduceMean', 'Reshape', 'Slice', 'Split', 'Squeeze', 'Unsqueeze']);
 
 function checkStepShapes(plan: Plan, step: Plan['steps'][number], fail: Fail): void {
+  if (isLayoutConversion(step.op)) return checkConversion(plan, step, fail);
   const kernel = referenceKernel(step.op);
   if (!kernel) return fail(`step '${step.node}' has operator '${step.op}', which this runtime does not know`);
   let outputs;
@@ -132,6 +137,19 @@ function checkStepShapes(plan: Plan, step: Plan['steps'][number], fail: Fail): v
     const actual = plan.values[v].dims.join(',');
     if (expected !== actual) fail(`step '${step.node}' (${step.op}) computes an output of shape [${expected}], the plan allots [${actual}]`);
   });
+}
+
+function isLayoutConversion(op: string): boolean {
+  return op === layoutConversionOps.toNC4HW4 || op === layoutConversionOps.toNCHW;
+}
+
+/** A layout conversion keeps the logical shape and changes the layout to the one its op names. */
+function checkConversion(plan: Plan, step: Plan['steps'][number], fail: Fail): void {
+  const [from, to] = [step.inputs[0], step.outputs[0]].map((v) => (v === undefined || v < 0 ? undefined : plan.values[v]));
+  const target = step.op === layoutConversionOps.toNC4HW4 ? 'NC4HW4' : 'NCHW';
+  if (step.inputs.length !== 1 || step.outputs.length !== 1 || !from || !to || from.dims.join(',') !== to.dims.join(',') || (to.layout ?? 'NCHW') !== target) {
+    fail(`step '${step.node}' (${step.op}) must turn one value into the same shape in ${target}`);
+  }
 }
 
 function checkWarm(plan: Plan, step: Plan['steps'][number], isIndex: (v: unknown, omitted: boolean) => boolean, fail: Fail): void {
@@ -158,7 +176,10 @@ function checkValues(plan: Plan, fail: Fail): void {
     if (!knownDTypes.includes(value.dtype)) fail(`value ${i} has an unknown dtype`, knownDTypes.join('|'), String(value.dtype));
     if (!valueKinds.includes(value.kind)) fail(`value ${i} has an unknown kind`, valueKinds.join('|'), String(value.kind));
     if (!Array.isArray(value.dims) || value.dims.some((d) => !Number.isSafeInteger(d) || d < 0)) fail(`value ${i} has invalid dims`);
-    const logicalBytes = sizeOf(value.dims) * bytesPerElement(value.dtype);
+    if (value.layout !== undefined && (!activationLayouts.includes(value.layout) || value.kind !== 'activation' || value.dims.length !== 4 || value.dtype !== 'float32')) {
+      fail(`value '${value.name}' has layout ${String(value.layout)}, which only a 4-D float32 activation may have`);
+    }
+    const logicalBytes = layoutElements(value.dims, value.layout) * bytesPerElement(value.dtype);
     const packed = value.packedFor !== undefined;
     if (!Number.isSafeInteger(value.bytes) || (packed ? value.bytes < 0 : value.bytes !== logicalBytes)) {
       fail(`value '${value.name}' has the wrong size`, `${logicalBytes} bytes`, `${value.bytes} bytes`);
@@ -177,7 +198,8 @@ function checkValues(plan: Plan, fail: Fail): void {
 }
 
 function checkSpecs(plan: Plan, indices: readonly number[], specs: readonly TensorSpec[], what: string, fail: Fail): void {
-  const actual = indices.map((v) => `${plan.values[v].name}:${plan.values[v].dtype}[${plan.values[v].dims.join(',')}]`).join(' ');
+  const layoutOf = (v: number) => (plan.values[v].layout && plan.values[v].layout !== 'NCHW' ? ` ${plan.values[v].layout}` : '');
+  const actual = indices.map((v) => `${plan.values[v].name}:${plan.values[v].dtype}[${plan.values[v].dims.join(',')}]${layoutOf(v)}`).join(' ');
   const expected = specs.map((s) => `${s.name}:${s.dtype}[${s.dims.join(',')}]`).join(' ');
   if (actual !== expected) fail(`${what} differ from the manifest`, expected, actual);
 }

@@ -16,7 +16,7 @@
  */
 import { BundleError, runtimeCodes } from '../errors/errors.js';
 import { variantById } from '../kernels/catalogue.js';
-import type { KernelMemory, KernelVariant, StepArgs, StepShapes } from '../kernels/variant.js';
+import { fitsLayout, type KernelMemory, type KernelVariant, type StepArgs, type StepShapes } from '../kernels/variant.js';
 import { instantiateKernels } from '../kernels/wasm/module.js';
 import type { Plan, PlanStep, PlanValue } from '../plan/plan.js';
 import { allocData, type Tensor, type ValueInfo } from '../tensor/tensor.js';
@@ -54,7 +54,7 @@ export interface PreparedTransform {
   readonly packed: number;
 }
 
-const info = (v: PlanValue): ValueInfo => ({ dtype: v.dtype, dims: v.dims });
+const info = (v: PlanValue): ValueInfo => ({ dtype: v.dtype, dims: v.dims, ...(v.layout ? { layout: v.layout } : {}) });
 
 export function prepareSteps(plan: Plan, planFile: string): PreparedStep[] {
   return plan.steps.map((step) => {
@@ -101,6 +101,10 @@ function bind(plan: Plan, step: PlanStep, kernel: string, inputs: readonly numbe
 function checkBinding(plan: Plan, step: PlanStep, variant: KernelVariant, inputs: readonly number[], shapes: StepShapes, planFile: string): void {
   if (!variant.appliesTo(shapes)) {
     throw new BundleError(runtimeCodes.planInvalid, planFile, `step '${step.node}' names kernel '${variant.id}', which does not apply to its attributes and shapes`);
+  }
+  const activation = inputs.map((v) => v >= 0 && (plan.values[v].kind === 'input' || plan.values[v].kind === 'activation'));
+  if (!fitsLayout(variant, shapes, activation) || (step.fused && !variant.fusesActivation && variant.layout.output !== 'NCHW')) {
+    throw new BundleError(runtimeCodes.planInvalid, planFile, `step '${step.node}' names kernel '${variant.id}', which does not take or give its values' layouts`);
   }
   const transform = variant.transform;
   if (!transform) return;

@@ -10,10 +10,11 @@
  * loading streams alongside execution.
  */
 import type { Attributes } from '../kernels/kernel.js';
+import type { ActivationLayout } from '../tensor/layout.js';
 import type { DType } from '../tensor/tensor.js';
 
 /** A runtime reads only its own plan format (rule: README, "Bundle format"; checked in bundle/check-plan.ts). */
-export const planFormatVersion = 4;
+export const planFormatVersion = 5;
 
 /**
  * input: fed by the caller; constant: bytes from the weights file; packed: written at load time
@@ -29,8 +30,10 @@ export interface PlanValue {
   readonly kind: ValueKind;
   /** Byte offset in the planned memory. */
   readonly offset: number;
-  /** Bytes it occupies (dims × element size, or the packed size). */
+  /** Bytes it occupies (its layout's elements × element size, or the packed size). */
   readonly bytes: number;
+  /** Order of an activation's floats (absent: NCHW); only 4-D float32 activations are NC4HW4. */
+  readonly layout?: ActivationLayout;
   /** For constants: index into `Plan.segments`. */
   readonly segment?: number;
   /** For packed weights (stored or made at load): the variant whose layout they are in. */

@@ -4,6 +4,7 @@
  * inference), and at 56² they are large enough to split across lanes.
  */
 import { randomTensor, seededRandom } from '../../compiler/random.js';
+import { fromNumbers } from '../../runtime/tensor/tensor.js';
 import { OnnxModelBuilder } from '../../fixtures/builder/onnx-builder.js';
 
 export interface ThreeConvsOptions {
@@ -25,5 +26,35 @@ export function threeConvsModel({ name, seed, size = 28, weightScale = 0.05 }: T
     h = b.op('Relu', [b.op('Conv', [h, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, node)]);
   }
   b.output(h);
+  return b.toBytes();
+}
+
+/**
+ * ONNX bytes of a MobileNetV2-style model in which every step between the image and the pooling
+ * has an NC4HW4 kernel: x [1, 3, size, size] → stem (Conv 3×3 s2 3→16, Clip 0–6) → inverted
+ * residual (1×1 16→36 Clip, depthwise 3×3 Clip, 1×1 36→16, Add) → 1×1 16→18 (ragged: 18 is not
+ * a multiple of 4) Relu → depthwise 3×3 s2 → GlobalAveragePool → Flatten → Gemm 18→5.
+ */
+export function invertedResidualModel({ name, seed, size = 20, weightScale = 0.3 }: ThreeConvsOptions): Uint8Array {
+  const b = new OnnxModelBuilder(name, 13);
+  const random = seededRandom(seed);
+  const zero = b.initializer('clip.min', fromNumbers('float32', [], [0]));
+  const six = b.initializer('clip.max', fromNumbers('float32', [], [6]));
+  const conv = (x: string, node: string, cin: number, cout: number, k: number, attrs: Record<string, number | number[]> = {}, group = 1): string => {
+    const w = b.initializer(`${node}.w`, randomTensor(random, [cout, cin / group, k, k], weightScale));
+    const bias = b.initializer(`${node}.b`, randomTensor(random, [cout], 0.1));
+    return b.op('Conv', [x, w, bias], { kernel_shape: [k, k], group, ...attrs }, node);
+  };
+  const clip = (x: string): string => b.op('Clip', [x, zero, six]);
+  const x = b.input('x', 'float32', [1, 3, size, size]);
+  const stem = clip(conv(x, 'stem', 3, 16, 3, { strides: [2, 2], pads: [1, 1, 1, 1] }));
+  const expand = clip(conv(stem, 'expand', 16, 36, 1));
+  const depthwise = clip(conv(expand, 'depthwise', 36, 36, 3, { pads: [1, 1, 1, 1] }, 36));
+  const residual = b.op('Add', [stem, conv(depthwise, 'project', 36, 16, 1)], {}, 'residual');
+  const ragged = b.op('Relu', [conv(residual, 'ragged', 16, 18, 1)]);
+  const down = conv(ragged, 'down', 18, 18, 3, { strides: [2, 2], pads: [1, 1, 1, 1] }, 18);
+  const pooled = b.op('Flatten', [b.op('GlobalAveragePool', [down], {}, 'pool')], {}, 'flatten');
+  const fc = b.op('Gemm', [pooled, b.initializer('fc.w', randomTensor(random, [5, 18], weightScale)), b.initializer('fc.b', randomTensor(random, [5], 0.1))], { transB: 1 }, 'fc');
+  b.output(fc);
   return b.toBytes();
 }

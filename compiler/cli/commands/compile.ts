@@ -13,6 +13,7 @@ export interface CompileArgs {
   dim: string[];
   batch: number;
   kernels: 'fast' | 'reference';
+  layout: 'auto' | 'nchw';
   bypass: boolean;
   lanes?: number;
   profile?: string;
@@ -33,6 +34,7 @@ export function compileCommand(args: CompileArgs): void {
     dims: parseDimBindings(args.dim),
     batch: args.batch,
     kernels: args.kernels,
+    layout: args.layout,
     bypass: args.bypass,
     lanes: args.lanes,
     profile: args.profile,

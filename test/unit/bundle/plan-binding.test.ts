@@ -2,7 +2,9 @@
  * Plans damaged and re-signed (the manifest's hash rewritten to match, so only the plan's own
  * checks stand between it and the kernels) are refused at load with NNCC207 naming plan.msgpack:
  * an attribute the operator refuses (a renamed `group`), a kernel that does not apply to its step,
- * packed weights not in the kernel's layout, an unknown field.
+ * packed weights not in the kernel's layout, an unknown field; and in NC4HW4: a value given a
+ * layout it cannot have, a kernel that does not take its values' layouts, a conversion that does
+ * not convert.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -15,6 +17,7 @@ import { compileModel } from '../../../compiler/compile.js';
 import type { Manifest } from '../../../runtime/bundle/manifest.js';
 import { BundleError } from '../../../runtime/errors/errors.js';
 import type { Plan } from '../../../runtime/plan/plan.js';
+import { layoutConversionOps } from '../../../runtime/kernels/variant.js';
 import { Session } from '../../../runtime/session.js';
 import { fixtureModelDir } from '../../support/paths.js';
 
@@ -23,18 +26,21 @@ type Edit = (plan: { steps: Record<string, unknown>[]; values: Record<string, un
 describe('damaged, re-signed plans', () => {
   let root: string;
   let good: string;
+  let goodNC4HW4: string;
   let counter = 0;
   before(() => {
     root = mkdtempSync(join(tmpdir(), 'nncc-plan-binding-'));
     good = join(root, 'good.nnb');
-    compileModel(join(fixtureModelDir, 'tiny-cnn.onnx'), good);
+    goodNC4HW4 = join(root, 'good-nc4hw4.nnb');
+    compileModel(join(fixtureModelDir, 'tiny-cnn.onnx'), good, { layout: 'nchw' });
+    compileModel(join(fixtureModelDir, 'tiny-cnn.onnx'), goodNC4HW4, { layout: 'auto' });
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
   /** A copy of the good bundle with its plan edited and the manifest re-signed. */
-  function edited(edit: Edit): string {
+  function edited(edit: Edit, from = good): string {
     const dir = join(root, `edit-${counter++}.nnb`);
-    cpSync(good, dir, { recursive: true });
+    cpSync(from, dir, { recursive: true });
     const plan = unpack(readFileSync(join(dir, 'plan.msgpack'))) as Parameters<Edit>[0];
     edit(plan);
     const bytes = new Packr({ useRecords: false }).pack(plan);
@@ -91,9 +97,40 @@ describe('damaged, re-signed plans', () => {
     }), /unknown field 'fusedd'/);
   });
 
-  it('the undamaged plan, re-encoded and re-signed, still loads (the edits alone are refused)', async () => {
-    const session = await Session.create(edited(() => undefined));
-    assert.ok((session.plan as Plan).steps.length > 0);
-    await session.dispose();
+  it('a value given a layout it cannot have (a constant in NC4HW4)', async () => {
+    await refused(edited((plan) => {
+      const constant = plan.values.find((v) => v.kind === 'constant' && (v.dims as number[]).length === 4)!;
+      constant.layout = 'NC4HW4';
+    }), /only a 4-D float32 activation may have/);
   });
+
+  it('an NC4HW4 value whose size is that of NCHW', async () => {
+    await refused(edited((plan) => {
+      const value = plan.values.find((v) => v.layout === 'NC4HW4' && (v.dims as number[])[1] % 4 !== 0)
+        ?? plan.values.find((v) => v.layout === 'NC4HW4')!;
+      delete value.layout;
+    }, goodNC4HW4), /wrong size|take or give its values' layouts/);
+  });
+
+  it('a kernel that does not take its values\' layouts (an NCHW Add on NC4HW4 values)', async () => {
+    await refused(edited((plan) => {
+      const step = stepOf(plan, 'Add');
+      assert.match(step.kernel as string, /c4/);
+      step.kernel = 'wasm.Add.simd';
+    }, goodNC4HW4), /does not take or give its values' layouts/);
+  });
+
+  it('a conversion that does not convert', async () => {
+    await refused(edited((plan) => {
+      stepOf(plan, layoutConversionOps.toNCHW).op = layoutConversionOps.toNC4HW4;
+    }, goodNC4HW4), /must turn one value into the same shape in NC4HW4/);
+  });
+
+  for (const [name, bundle] of [['NCHW', () => good], ['NC4HW4', () => goodNC4HW4]] as const) {
+    it(`the undamaged ${name} plan, re-encoded and re-signed, still loads (the edits alone are refused)`, async () => {
+      const session = await Session.create(edited(() => undefined, bundle()));
+      assert.ok((session.plan as Plan).steps.length > 0);
+      await session.dispose();
+    });
+  }
 });
