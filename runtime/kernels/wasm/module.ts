@@ -1,7 +1,8 @@
 /**
  * Loads the wasm kernel module (kernels.wasm, built from assembly/ by `npm run build:wasm`) and
- * instantiates it on a shared memory of the planned size. Relaxed SIMD is enabled in V8 before
- * compiling (Node 20 has it behind a flag). The module's bytes also give the kernel ABI.
+ * instantiates it on a shared memory of the planned size. Relaxed SIMD is enabled in V8 for the
+ * compile when the engine does not have it on already (Node 20 has it behind a flag). The
+ * module's bytes also give the kernel ABI.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -28,11 +29,35 @@ export function kernelModuleSha256(): string {
 
 /** Compiles the module once per process (the `prepare` stage's main cost). */
 export function compileKernelModule(): WebAssembly.Module {
-  if (!compiled) {
-    setFlagsFromString('--experimental-wasm-relaxed-simd');
-    compiled = new WebAssembly.Module(kernelModuleBytes());
-  }
+  compiled ??= withRelaxedSimd(() => new WebAssembly.Module(kernelModuleBytes()));
   return compiled;
+}
+
+/** The smallest module using a relaxed SIMD instruction: () → v128, f32x4.relaxed_madd of three zero vectors. */
+function relaxedSimdProbe(): Uint8Array<ArrayBuffer> {
+  const zeros = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+  const body = [0x00, ...zeros, ...zeros, ...zeros, 0xfd, 0x85, 0x02, 0x0b];
+  const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const types = [0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b];
+  const functions = [0x03, 0x02, 0x01, 0x00];
+  return new Uint8Array([...header, ...types, ...functions, 0x0a, body.length + 2, 0x01, body.length, ...body]);
+}
+
+/**
+ * Runs `compile` with relaxed SIMD on. When the engine needs the V8 flag, it is set for the
+ * compile only and cleared after: any changed V8 flag makes Node reject its code cache for the
+ * built-in modules loaded later in the process (measured here: worker_threads, crypto, stream and
+ * zlib take 6.2 ms instead of 2.5), a cost every later import would pay. A compiled module keeps
+ * the features it was compiled with, also when its functions are compiled lazily.
+ */
+function withRelaxedSimd<T>(compile: () => T): T {
+  if (WebAssembly.validate(relaxedSimdProbe())) return compile();
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
+  try {
+    return compile();
+  } finally {
+    setFlagsFromString('--no-experimental-wasm-relaxed-simd');
+  }
 }
 
 /** A shared memory of at least `bytes`, with the kernels instantiated on it. */
