@@ -4,12 +4,12 @@
  * checks the plan, and reads the weights straight into one buffer. Every refusal is a
  * `BundleError` naming the file and the expected vs actual value. Nothing here decides anything.
  */
-import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, lstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { unpack } from 'msgpackr/unpack';
 import { BundleError, runtimeCodes } from '../errors/errors.js';
 import { kernelAbi } from '../kernels/catalogue.js';
+import { nodeCrypto } from '../node-builtins.js';
 import type { Plan } from '../plan/plan.js';
 import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest } from './manifest.js';
 import { checkPlan } from './check-plan.js';
@@ -177,5 +177,5 @@ export function readVerifiedWeights(manifest: Manifest, dir: string, target: Uin
 }
 
 export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return nodeCrypto().createHash('sha256').update(bytes).digest('hex');
 }

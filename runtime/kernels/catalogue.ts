@@ -4,7 +4,7 @@
  * kernel ABI a bundle must match: a hash of the wasm module's bytes and of every variant's id and
  * layout version. Adding a variant touches its file, the list below and a test.
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../node-builtins.js';
 import { referenceKernel, supportedOps } from './ref/registry.js';
 import { referenceVariant } from './ref/variants.js';
 import type { KernelVariant } from './variant.js';
@@ -87,12 +87,19 @@ export function referenceVariantId(op: string): string {
   return `ref.${op}`;
 }
 
-let abi: string | undefined;
+/** The ABI as the runtime package's build computed it (runtime/build/bundle-runtime.mjs); absent in dist/runtime. */
+declare const NNCC_BUILT_KERNEL_ABI: string | undefined;
 
-/** Identity of the kernels and their layouts; bundles record it and the runtime compares. */
+let abi: string | undefined = typeof NNCC_BUILT_KERNEL_ABI === 'string' ? NNCC_BUILT_KERNEL_ABI : undefined;
+
+/**
+ * Identity of the kernels and their layouts; bundles record it and the runtime compares. The
+ * runtime package has it built in (the same function, run by its build on the same files), so
+ * loading a bundle hashes nothing.
+ */
 export function kernelAbi(): string {
   if (!abi) {
-    const hash = createHash('sha256').update(kernelModuleSha256());
+    const hash = nodeCrypto().createHash('sha256').update(kernelModuleSha256());
     for (const v of variants) hash.update(`\n${v.id}@${v.layoutVersion}`);
     abi = `nncc-kernels/${hash.digest('hex').slice(0, 16)}`;
   }

@@ -10,7 +10,8 @@
  * the lane's own report of why.
  */
 import { existsSync } from 'node:fs';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
+import { workerThreads } from '../node-builtins.js';
 import { BundleError, runtimeCodes } from '../errors/errors.js';
 import type { Plan } from '../plan/plan.js';
 import { injectedLaneFault, outOfMemoryLimits } from './lane-faults.js';
@@ -47,6 +48,7 @@ export class LanePool {
     const block = new SharedArrayBuffer(control.slots * 4);
     this.slots = new Int32Array(block);
     this.health = new Int32Array(new SharedArrayBuffer((extraLanes + 1) * health.slotsPerLane * 4));
+    const { MessageChannel, Worker } = workerThreads();
     this.lanes = Array.from({ length: extraLanes }, (_, i) => {
       const lane = i + 1;
       const { port1, port2 } = new MessageChannel();
@@ -95,7 +97,7 @@ export class LanePool {
   failureOf(lane: number): string | undefined {
     const entry = this.lanes[lane - 1];
     if (!entry) return undefined;
-    for (let received = receiveMessageOnPort(entry.reports); received; received = receiveMessageOnPort(entry.reports)) {
+    for (let received = workerThreads().receiveMessageOnPort(entry.reports); received; received = workerThreads().receiveMessageOnPort(entry.reports)) {
       entry.cause ??= describe(received.message as LaneMessage, this.plan);
     }
     const base = lane * health.slotsPerLane;

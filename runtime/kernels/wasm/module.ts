@@ -4,9 +4,9 @@
  * compile when the engine does not have it on already (Node 20 has it behind a flag). The
  * module's bytes also give the kernel ABI.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
+import { nodeCrypto } from '../../node-builtins.js';
 import type { KernelExports } from './exports.js';
 
 const wasmUrl = new URL('./kernels.wasm', import.meta.url);
@@ -24,7 +24,7 @@ export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
 }
 
 export function kernelModuleSha256(): string {
-  return createHash('sha256').update(kernelModuleBytes()).digest('hex');
+  return nodeCrypto().createHash('sha256').update(kernelModuleBytes()).digest('hex');
 }
 
 /** Compiles the module once per process (the `prepare` stage's main cost). */
