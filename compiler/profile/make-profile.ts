@@ -28,9 +28,9 @@ export function profileMachine(modelPaths: readonly string[], options: ProfileOp
   const graphs = modelPaths.map((path) => runPasses(importOnnxFile(path)));
   const resume = options.resume;
   say('fixed costs');
-  // A resumed profile keeps its fixed costs; one from before intra-op splitting was measured gains it.
+  // A resumed profile keeps its fixed costs; one from before intra-op splitting and load contention were measured gains them.
   const fixedCosts = resume
-    ? { ...resume.fixedCosts, ...(resume.fixedCosts.parallelEfficiency ? {} : measureSplitting(options.quick ? 2 : 5)) }
+    ? { ...resume.fixedCosts, ...(resume.fixedCosts.loadContention ? {} : measureSplitting(options.quick ? 2 : 5)) }
     : measureFixedCosts(options.quick ? 2 : 5);
   say('storage');
   const storage = resume?.storage ?? measureStorage(options.quick ? 2 : 5);

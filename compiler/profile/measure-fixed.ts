@@ -49,16 +49,17 @@ export function measureFixedCosts(repetitions: number): DeviceProfile['fixedCost
  * Intra-op splitting across two executing lanes (`split-child.ts`, fresh processes): nothing when
  * the machine has a single core, since then no step can be split.
  */
-export function measureSplitting(repetitions: number): Pick<DeviceProfile['fixedCosts'], 'parallelEfficiency' | 'laneSyncMs'> {
+export function measureSplitting(repetitions: number): Pick<DeviceProfile['fixedCosts'], 'parallelEfficiency' | 'laneSyncMs' | 'loadContention'> {
   if (availableParallelism() < 2) return {};
   const children = Array.from({ length: repetitions }, () => {
     const result = spawnSync(process.execPath, [splitChildScript], { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`intra-op split probe failed: ${result.stderr}`);
-    return JSON.parse(result.stdout) as { parallelEfficiency: number; laneSyncMs: number };
+    return JSON.parse(result.stdout) as { parallelEfficiency: number; laneSyncMs: number; loadContention: number };
   });
   return {
     parallelEfficiency: sampleOf(children.map((c) => c.parallelEfficiency)),
     laneSyncMs: sampleOf(children.map((c) => c.laneSyncMs)),
+    loadContention: sampleOf(children.map((c) => c.loadContention)),
   };
 }
 

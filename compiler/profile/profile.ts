@@ -70,6 +70,12 @@ export interface DeviceProfile {
     /** Intra-op splitting (both or neither; without them no step is split). */
     parallelEfficiency?: Sample;
     laneSyncMs?: Sample;
+    /**
+     * How many times longer execution on the executing lane takes while a loader lane reads and
+     * transforms weights beside it (≥ 1; shared cores, caches and memory bandwidth). Optional:
+     * without it the simulator takes lanes as independent.
+     */
+    loadContention?: Sample;
   };
   kernels: KernelCost[];
   costModel: Record<string, FamilyModel>;

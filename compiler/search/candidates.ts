@@ -41,6 +41,7 @@ export function buildProblem(graph: Graph, profile: DeviceProfile, maxLanes = pr
       workerStartMs: f.workerStartMs.median,
       allocMs: f.allocMsPerMB.median * activationMB,
       firstTouchMsPerByte: f.allocMsPerMB.median / 1e6,
+      ...(f.loadContention ? { loadContention: Math.max(1, f.loadContention.median) } : {}),
     },
     ...(f.parallelEfficiency && f.laneSyncMs && maxLanes > 1
       ? { parallel: { efficiency: Math.max(0, f.parallelEfficiency.median), syncMs: Math.max(0, f.laneSyncMs.median), maxLanes } }

@@ -43,6 +43,8 @@ export interface FixedCosts {
   readonly allocMs: number;
   /** First touch of fresh memory, per byte: weights pay it where they are read or made. */
   readonly firstTouchMsPerByte: number;
+  /** Execution on the executing lane takes this many times longer while a loader lane works (≥ 1; default 1). */
+  readonly loadContention?: number;
 }
 
 export interface Problem {

@@ -3,9 +3,12 @@
  * before the process is up and the runtime imported; the executing lane (lane 0) then compiles
  * the kernels and allocates memory; loader lanes (workers) join after their start-up. Storage
  * serves one read at a time (reads from several lanes share its throughput), each costing
- * latency + bytes / throughput, in the earliest free interval after the read is issued. A loader lane reads then transforms its steps' weights in step
- * order; the executing lane runs the steps in order, each once its weights are ready, loading
- * itself whatever it was assigned just before it needs it. A kernel's first execution pays its
+ * latency + bytes / throughput, in the earliest free interval after the read is issued. A loader
+ * lane reads then transforms its steps' weights in step order; the executing lane runs the steps
+ * in order, each once its weights are ready, loading itself whatever it was assigned just before
+ * it needs it; while a loader lane works (from its start-up to its last load), execution on the
+ * executing lane runs `loadContention` times slower (shared cores, caches, memory bandwidth).
+ * A kernel's first execution pays its
  * first-call cost (lazy compile, tier-up); later steps on the same kernel run at its warm cost,
  * since its code is compiled by then. A step split across k executing lanes (intra-op) runs
  * equal parts on lane 0 and lanes 1…k−1, each part starting when its lane is free (started, done
@@ -83,6 +86,9 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
     laneClock.set(lane, end);
     ready[step] = end;
   }
+  const contention = fixed.loadContention ?? 1;
+  const loading = mergeIntervals([...laneClock.values()].map((end): [number, number] => [fixed.startMs, end]));
+  const executeEnd = (start: number, ms: number): number => stretchedEnd(start, ms, loading, contention);
   // A lane helps execute split steps once it has started and loaded all its own steps (a lane
   // loads first, then takes parts), and after its previous part.
   const helperFree = new Map<number, number>(executingLanes(problem).slice(1).map((lane) => [lane, laneClock.get(lane) ?? fixed.startMs + fixed.workerStartMs]));
@@ -100,14 +106,14 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
     compiled.add(option.kernel);
     const lanesUsed = stepLanes(problem, step, d);
     if (lanesUsed === 1) {
-      execClock = start + executeMs / speed(0);
+      execClock = executeEnd(start, executeMs / speed(0));
       record(0, 'execute', step, start, execClock);
       continue;
     }
     // Equal parts, each taking the split's share of the work at that lane's speed.
     const { efficiency, syncMs } = problem.parallel!;
     const partMs = executeMs / (1 + efficiency * (lanesUsed - 1));
-    const ownEnd = start + partMs / speed(0);
+    const ownEnd = executeEnd(start, partMs / speed(0));
     record(0, 'execute', step, start, ownEnd);
     let end = ownEnd;
     for (const lane of executingLanes(problem).slice(1, lanesUsed)) {
@@ -121,6 +127,40 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
     record(0, 'wait', step, ownEnd, execClock);
   }
   return { totalMs: execClock, tasks };
+}
+
+/** Sorted, disjoint union of intervals. */
+function mergeIntervals(intervals: [number, number][]): [number, number][] {
+  const merged: [number, number][] = [];
+  for (const [start, end] of intervals.sort((a, b) => a[0] - b[0])) {
+    const last = merged[merged.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else if (end > start) merged.push([start, end]);
+  }
+  return merged;
+}
+
+/**
+ * When work that takes `ms` alone, started at `start`, ends if it runs `factor` times slower
+ * inside the `slow` intervals (sorted, disjoint).
+ */
+export function stretchedEnd(start: number, ms: number, slow: readonly (readonly [number, number])[], factor: number): number {
+  if (factor <= 1) return start + ms;
+  let clock = start;
+  let left = ms;
+  for (const [slowStart, slowEnd] of slow) {
+    if (slowEnd <= clock) continue;
+    if (slowStart > clock) {
+      if (left <= slowStart - clock) return clock + left;
+      left -= slowStart - clock;
+      clock = slowStart;
+    }
+    const slowWork = (slowEnd - clock) / factor;
+    if (left <= slowWork) return clock + left * factor;
+    left -= slowWork;
+    clock = slowEnd;
+  }
+  return clock + left;
 }
 
 /** Reserves the earliest interval of `duration` at or after `from` that storage is free; returns its start. */
