@@ -7,7 +7,8 @@
 import { Worker } from 'node:worker_threads';
 import { compileKernelModule, kernelModuleBytes } from '../../runtime/kernels/wasm/module.js';
 
-kernelModuleBytes();
+kernelModuleBytes('relaxed');
+kernelModuleBytes('portable');
 let start = performance.now();
 const module = compileKernelModule();
 const wasmCompileMs = performance.now() - start;

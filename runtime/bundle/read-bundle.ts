@@ -14,7 +14,7 @@ import type { Plan } from '../plan/plan.js';
 import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest } from './manifest.js';
 import { checkPlan } from './check-plan.js';
 
-/** Engine features this runtime provides (relaxed SIMD is enabled in V8 by kernels/wasm/module.ts). */
+/** Engine features this runtime provides (relaxed SIMD where the engine has it: kernels/wasm/module.ts; bundles of earlier versions list it). */
 const providedFeatures = ['wasm-simd', 'wasm-relaxed-simd', 'wasm-threads'];
 
 /**

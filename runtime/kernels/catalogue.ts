@@ -106,8 +106,8 @@ export function kernelAbi(): string {
   return abi;
 }
 
-/** Engine features a plan using these variants needs. */
+/** Engine features a plan using these variants needs (relaxed SIMD is used where the engine has it, not needed). */
 export function requiredFeatures(ids: Iterable<string>): string[] {
-  for (const id of ids) if (byId.get(id)?.usesWasm) return ['wasm-simd', 'wasm-relaxed-simd', 'wasm-threads'];
+  for (const id of ids) if (byId.get(id)?.usesWasm) return ['wasm-simd', 'wasm-threads'];
   return [];
 }

@@ -1,36 +1,66 @@
 /**
- * Loads the wasm kernel module (kernels.wasm, built from assembly/ by `npm run build:wasm`) and
- * instantiates it on a shared memory of the planned size. Relaxed SIMD is enabled in V8 for the
- * compile when the engine does not have it on already (Node 20 has it behind a flag). The
- * module's bytes also give the kernel ABI.
+ * Loads the wasm kernel module and instantiates it on a shared memory of the planned size.
+ * `npm run build:wasm` builds the same sources (assembly/) twice: `kernels.wasm` with relaxed
+ * SIMD (fused multiply-add) and `kernels-simd.wasm` with SIMD only (multiply, then add). The
+ * relaxed one runs where the engine has relaxed SIMD (on Node 20 behind a V8 flag, set for the
+ * compile only); the portable one elsewhere, or when `NNCC_WASM_SIMD=portable` asks for it (to
+ * compare numerics, or to test what such an engine runs). Both have the same exports, scratch
+ * and packed layouts, so a bundle runs on either. Their bytes give the kernel ABI.
  */
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { nodeCrypto } from '../../node-builtins.js';
 import type { KernelExports } from './exports.js';
 
-const wasmUrl = new URL('./kernels.wasm', import.meta.url);
+const moduleUrls = {
+  relaxed: new URL('./kernels.wasm', import.meta.url),
+  portable: new URL('./kernels-simd.wasm', import.meta.url),
+} as const;
+
+export type KernelModuleKind = keyof typeof moduleUrls;
 const pageBytes = 65536;
 
 /** Bytes at the bottom of memory kept for the module's static data; planned memory starts here. */
 export const kernelStaticBytes = pageBytes;
 
-let wasmBytes: Uint8Array<ArrayBuffer> | undefined;
+const wasmBytes: Partial<Record<KernelModuleKind, Uint8Array<ArrayBuffer>>> = {};
 let compiled: WebAssembly.Module | undefined;
 
-export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
-  wasmBytes ??= new Uint8Array(readFileSync(wasmUrl));
-  return wasmBytes;
+export function kernelModuleBytes(kind: KernelModuleKind): Uint8Array<ArrayBuffer> {
+  wasmBytes[kind] ??= new Uint8Array(readFileSync(moduleUrls[kind]));
+  return wasmBytes[kind];
 }
 
+/** The sha256 of both builds, for the kernel ABI. */
 export function kernelModuleSha256(): string {
-  return nodeCrypto().createHash('sha256').update(kernelModuleBytes()).digest('hex');
+  const hash = nodeCrypto().createHash('sha256');
+  for (const kind of Object.keys(moduleUrls) as KernelModuleKind[]) hash.update(kernelModuleBytes(kind));
+  return hash.digest('hex');
 }
 
-/** Compiles the module once per process (the `prepare` stage's main cost). */
+/** Compiles the module this engine runs, once per process (the `prepare` stage's main cost). */
 export function compileKernelModule(): WebAssembly.Module {
-  compiled ??= withRelaxedSimd(() => new WebAssembly.Module(kernelModuleBytes()));
+  compiled ??= compileBest();
   return compiled;
+}
+
+let chosen: KernelModuleKind | undefined;
+
+/** Which build this process runs (after `compileKernelModule`). */
+export function kernelModuleKind(): KernelModuleKind | undefined {
+  return chosen;
+}
+
+function compileBest(): WebAssembly.Module {
+  if (process.env.NNCC_WASM_SIMD !== 'portable') {
+    const relaxed = withRelaxedSimd(() => new WebAssembly.Module(kernelModuleBytes('relaxed')));
+    if (relaxed) {
+      chosen = 'relaxed';
+      return relaxed;
+    }
+  }
+  chosen = 'portable';
+  return new WebAssembly.Module(kernelModuleBytes('portable'));
 }
 
 /** The smallest module using a relaxed SIMD instruction: () → v128, f32x4.relaxed_madd of three zero vectors. */
@@ -44,17 +74,22 @@ function relaxedSimdProbe(): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Runs `compile` with relaxed SIMD on. When the engine needs the V8 flag, it is set for the
- * compile only and cleared after: any changed V8 flag makes Node reject its code cache for the
- * built-in modules loaded later in the process (measured here: worker_threads, crypto, stream and
- * zlib take 6.2 ms instead of 2.5), a cost every later import would pay. A compiled module keeps
- * the features it was compiled with, also when its functions are compiled lazily.
+ * Runs `compile` with relaxed SIMD on, or returns undefined when the engine has none. When the
+ * engine needs the V8 flag, it is set for the compile only and cleared after: any changed V8 flag
+ * makes Node reject its code cache for the built-in modules loaded later in the process (measured
+ * here: worker_threads, crypto, stream and zlib take 6.2 ms instead of 2.5), a cost every later
+ * import would pay. A compiled module keeps the features it was compiled with, also when its
+ * functions are compiled lazily.
  */
-function withRelaxedSimd<T>(compile: () => T): T {
+function withRelaxedSimd<T>(compile: () => T): T | undefined {
   if (WebAssembly.validate(relaxedSimdProbe())) return compile();
-  setFlagsFromString('--experimental-wasm-relaxed-simd');
   try {
-    return compile();
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+  } catch {
+    return undefined;
+  }
+  try {
+    return WebAssembly.validate(relaxedSimdProbe()) ? compile() : undefined;
   } finally {
     setFlagsFromString('--no-experimental-wasm-relaxed-simd');
   }
