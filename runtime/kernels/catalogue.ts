@@ -23,6 +23,8 @@ import { reluSimd, leakyReluSimd, sigmoidSimd, hardSigmoidSimd, hardSwishSimd, t
 import { concatCopy } from './wasm/Concat.js';
 import { gemmNaive, gemmPacked } from './wasm/Gemm.js';
 import { matMulNaive, matMulPacked } from './wasm/MatMul.js';
+import { toNC4HW4Simd } from './wasm/ToNC4HW4.js';
+import { toNCHWSimd } from './wasm/ToNCHW.js';
 import { kernelModuleSha256 } from './wasm/module.js';
 
 const wasmVariants: KernelVariant[] = [
@@ -61,6 +63,8 @@ const wasmVariants: KernelVariant[] = [
   tanhSimd,
   clipSimd,
   concatCopy,
+  toNC4HW4Simd,
+  toNCHWSimd,
 ];
 
 const variants: KernelVariant[] = [
