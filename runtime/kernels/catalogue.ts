@@ -23,6 +23,7 @@ import { reluSimd, leakyReluSimd, sigmoidSimd, hardSigmoidSimd, hardSwishSimd, t
 import { concatCopy } from './wasm/Concat.js';
 import { gemmNaive, gemmPacked } from './wasm/Gemm.js';
 import { matMulNaive, matMulPacked } from './wasm/MatMul.js';
+import { convPointwiseC4 } from './wasm/ConvPointwiseC4.js';
 import { toNC4HW4Simd } from './wasm/ToNC4HW4.js';
 import { toNCHWSimd } from './wasm/ToNCHW.js';
 import { kernelModuleSha256 } from './wasm/module.js';
@@ -32,6 +33,7 @@ const wasmVariants: KernelVariant[] = [
   convDirectPacked,
   convIm2colSgemm,
   convDirect,
+  convPointwiseC4,
   convWinogradF23,
   convWinogradF63,
   convDepthwise3x3C4,
