@@ -26,6 +26,7 @@ import { matMulNaive, matMulPacked } from './wasm/MatMul.js';
 import { convPointwiseC4 } from './wasm/ConvPointwiseC4.js';
 import { toNC4HW4Simd } from './wasm/ToNC4HW4.js';
 import { toNCHWSimd } from './wasm/ToNCHW.js';
+import { addSimdC4, reluSimdC4, clipSimdC4 } from './wasm/ElementwiseC4.js';
 import { kernelModuleSha256 } from './wasm/module.js';
 
 const wasmVariants: KernelVariant[] = [
@@ -53,17 +54,20 @@ const wasmVariants: KernelVariant[] = [
   globalMaxPoolSimd,
   globalAveragePoolSimd,
   addSimd,
+  addSimdC4,
   subSimd,
   mulSimd,
   divSimd,
   sumSimd,
   reluSimd,
+  reluSimdC4,
   leakyReluSimd,
   sigmoidSimd,
   hardSigmoidSimd,
   hardSwishSimd,
   tanhSimd,
   clipSimd,
+  clipSimdC4,
   concatCopy,
   toNC4HW4Simd,
   toNCHWSimd,
