@@ -27,6 +27,7 @@ import { convPointwiseC4 } from './wasm/ConvPointwiseC4.js';
 import { toNC4HW4Simd } from './wasm/ToNC4HW4.js';
 import { toNCHWSimd } from './wasm/ToNCHW.js';
 import { addSimdC4, reluSimdC4, clipSimdC4 } from './wasm/ElementwiseC4.js';
+import { globalAveragePoolSimdC4 } from './wasm/PoolC4.js';
 import { kernelModuleSha256 } from './wasm/module.js';
 
 const wasmVariants: KernelVariant[] = [
@@ -53,6 +54,7 @@ const wasmVariants: KernelVariant[] = [
   averagePoolSimd,
   globalMaxPoolSimd,
   globalAveragePoolSimd,
+  globalAveragePoolSimdC4,
   addSimd,
   addSimdC4,
   subSimd,

@@ -10,6 +10,7 @@ export * from './conv-depthwise-c4';
 export * from './conv-pointwise-c4';
 export * from './layout-c4';
 export * from './pool';
+export * from './pool-c4';
 export * from './elementwise';
 export * from './gemm';
 
