@@ -32,9 +32,12 @@ export interface PlacedVariant {
 
 const align64 = (n: number): number => Math.ceil(n / 64) * 64;
 
-/** Conv's filter and bias are weights; every other input of a placed variant is an activation. */
-function isActivationInput(op: string, input: number): boolean {
-  return op !== 'Conv' || input === 0;
+/**
+ * Conv's filter and bias are weights; every other input of a placed variant is an activation, and
+ * takes the variant's layout when it is 4-D (only 4-D values have NC4HW4: Clip's scalar bounds stay as they are).
+ */
+function isActivationInput(op: string, input: number, info: ValueInfo): boolean {
+  return (op !== 'Conv' || input === 0) && info.dims.length === 4;
 }
 
 /**
@@ -45,11 +48,12 @@ function isActivationInput(op: string, input: number): boolean {
 export function shapesOf(op: string, attrs: Attributes, inputs: readonly (Tensor | undefined)[],
   layout: KernelVariant['layout'] = { input: 'NCHW', output: 'NCHW' }): StepShapes {
   const infos = inputs.map((t) => (t ? { dtype: t.dtype, dims: t.dims, value: t } : undefined));
-  const inLayout = (i: number): { layout?: ActivationLayout } => (layout.input !== 'NCHW' && isActivationInput(op, i) ? { layout: layout.input } : {});
+  const inLayout = (i: number, info: ValueInfo): { layout?: ActivationLayout } =>
+    (layout.input !== 'NCHW' && isActivationInput(op, i, info) ? { layout: layout.input } : {});
   const outputs: readonly ValueInfo[] = referenceKernel(op)?.infer(infos, attrs) ?? [{ dtype: inputs[0]!.dtype, dims: inputs[0]!.dims }];
   return {
     attrs,
-    inputs: infos.map((info, i) => (info ? { dtype: info.dtype, dims: info.dims, ...inLayout(i) } : undefined)),
+    inputs: infos.map((info, i) => (info ? { dtype: info.dtype, dims: info.dims, ...inLayout(i, info) } : undefined)),
     outputs: outputs.map((o) => (layout.output !== 'NCHW' ? { ...o, layout: layout.output } : o)),
   };
 }

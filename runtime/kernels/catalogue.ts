@@ -23,6 +23,11 @@ import { reluSimd, leakyReluSimd, sigmoidSimd, hardSigmoidSimd, hardSwishSimd, t
 import { concatCopy } from './wasm/Concat.js';
 import { gemmNaive, gemmPacked } from './wasm/Gemm.js';
 import { matMulNaive, matMulPacked } from './wasm/MatMul.js';
+import { convPointwiseC4 } from './wasm/ConvPointwiseC4.js';
+import { toNC4HW4Simd } from './wasm/ToNC4HW4.js';
+import { toNCHWSimd } from './wasm/ToNCHW.js';
+import { addSimdC4, reluSimdC4, clipSimdC4 } from './wasm/ElementwiseC4.js';
+import { globalAveragePoolSimdC4 } from './wasm/PoolC4.js';
 import { kernelModuleSha256 } from './wasm/module.js';
 
 const wasmVariants: KernelVariant[] = [
@@ -30,6 +35,7 @@ const wasmVariants: KernelVariant[] = [
   convDirectPacked,
   convIm2colSgemm,
   convDirect,
+  convPointwiseC4,
   convWinogradF23,
   convWinogradF63,
   convDepthwise3x3C4,
@@ -48,19 +54,25 @@ const wasmVariants: KernelVariant[] = [
   averagePoolSimd,
   globalMaxPoolSimd,
   globalAveragePoolSimd,
+  globalAveragePoolSimdC4,
   addSimd,
+  addSimdC4,
   subSimd,
   mulSimd,
   divSimd,
   sumSimd,
   reluSimd,
+  reluSimdC4,
   leakyReluSimd,
   sigmoidSimd,
   hardSigmoidSimd,
   hardSwishSimd,
   tanhSimd,
   clipSimd,
+  clipSimdC4,
   concatCopy,
+  toNC4HW4Simd,
+  toNCHWSimd,
 ];
 
 const variants: KernelVariant[] = [

@@ -9,6 +9,9 @@ import type { ConvDepthwiseExports } from './exports/conv-depthwise.js';
 import type { PoolExports } from './exports/pool.js';
 import type { ElementwiseExports } from './exports/elementwise.js';
 import type { GemmExports } from './exports/gemm.js';
+import type { ConvPointwiseC4Exports } from './exports/conv-pointwise-c4.js';
+import type { LayoutC4Exports } from './exports/layout-c4.js';
+import type { PoolC4Exports } from './exports/pool-c4.js';
 
 export interface KernelExports extends ConvDirectExports, ConvIm2colExports, ConvWinogradExports, ConvDepthwiseExports,
-  PoolExports, ElementwiseExports, GemmExports {}
+  PoolExports, ElementwiseExports, GemmExports, ConvPointwiseC4Exports, LayoutC4Exports, PoolC4Exports {}

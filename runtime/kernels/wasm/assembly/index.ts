@@ -7,7 +7,10 @@ export * from './conv-im2col';
 export * from './conv-winograd';
 export * from './conv-depthwise';
 export * from './conv-depthwise-c4';
+export * from './conv-pointwise-c4';
+export * from './layout-c4';
 export * from './pool';
+export * from './pool-c4';
 export * from './elementwise';
 export * from './gemm';
 
