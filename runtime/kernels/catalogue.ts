@@ -11,7 +11,7 @@ import type { KernelVariant } from './variant.js';
 import { convDirect, convDirectPacked } from './wasm/Conv.js';
 import { convIm2colSgemm } from './wasm/ConvIm2col.js';
 import { convWinogradF23, convWinogradF43, convWinogradF63 } from './wasm/ConvWinograd.js';
-import { convDepthwise3x3C4, convDepthwise3x3s1, convDepthwise3x3s2, convDepthwise5x5s1, convDepthwise5x5s2, convDepthwise } from './wasm/ConvDepthwise.js';
+import { convDepthwise3x3NC4HW4, convDepthwise3x3C4, convDepthwise3x3s1, convDepthwise3x3s2, convDepthwise5x5s1, convDepthwise5x5s2, convDepthwise } from './wasm/ConvDepthwise.js';
 import { convGrouped, convGroupedPacked } from './wasm/ConvGrouped.js';
 import { maxPoolSimd, averagePoolSimd, globalMaxPoolSimd, globalAveragePoolSimd } from './wasm/Pool.js';
 import { addSimd } from './wasm/Add.js';
@@ -32,6 +32,7 @@ const wasmVariants: KernelVariant[] = [
   convDirect,
   convWinogradF23,
   convWinogradF63,
+  convDepthwise3x3NC4HW4,
   convDepthwise3x3C4,
   convDepthwise3x3s1,
   convDepthwise3x3s2,
