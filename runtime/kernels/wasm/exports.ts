@@ -6,9 +6,10 @@ import type { ConvDirectExports } from './exports/conv-direct.js';
 import type { ConvIm2colExports } from './exports/conv-im2col.js';
 import type { ConvWinogradExports } from './exports/conv-winograd.js';
 import type { ConvDepthwiseExports } from './exports/conv-depthwise.js';
+import type { ConvFirstExports } from './exports/conv-first.js';
 import type { PoolExports } from './exports/pool.js';
 import type { ElementwiseExports } from './exports/elementwise.js';
 import type { GemmExports } from './exports/gemm.js';
 
 export interface KernelExports extends ConvDirectExports, ConvIm2colExports, ConvWinogradExports, ConvDepthwiseExports,
-  PoolExports, ElementwiseExports, GemmExports {}
+  ConvFirstExports, PoolExports, ElementwiseExports, GemmExports {}

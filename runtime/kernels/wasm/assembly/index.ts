@@ -7,6 +7,7 @@ export * from './conv-im2col';
 export * from './conv-winograd';
 export * from './conv-depthwise';
 export * from './conv-depthwise-c4';
+export * from './conv-first';
 export * from './pool';
 export * from './elementwise';
 export * from './gemm';
