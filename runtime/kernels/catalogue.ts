@@ -10,8 +10,9 @@ import { referenceVariant } from './ref/variants.js';
 import type { KernelVariant } from './variant.js';
 import { convDirect, convDirectPacked } from './wasm/Conv.js';
 import { convIm2colSgemm } from './wasm/ConvIm2col.js';
+import { convFirstC3NC4HW4 } from './wasm/ConvFirst.js';
 import { convWinogradF23, convWinogradF43, convWinogradF63 } from './wasm/ConvWinograd.js';
-import { convDepthwise3x3C4, convDepthwise3x3s1, convDepthwise3x3s2, convDepthwise5x5s1, convDepthwise5x5s2, convDepthwise } from './wasm/ConvDepthwise.js';
+import { convDepthwise3x3NC4HW4, convDepthwise3x3C4, convDepthwise3x3s1, convDepthwise3x3s2, convDepthwise5x5s1, convDepthwise5x5s2, convDepthwise } from './wasm/ConvDepthwise.js';
 import { convGrouped, convGroupedPacked } from './wasm/ConvGrouped.js';
 import { maxPoolSimd, averagePoolSimd, globalMaxPoolSimd, globalAveragePoolSimd } from './wasm/Pool.js';
 import { addSimd } from './wasm/Add.js';
@@ -33,11 +34,13 @@ import { kernelModuleSha256 } from './wasm/module.js';
 const wasmVariants: KernelVariant[] = [
   convWinogradF43,
   convDirectPacked,
+  convFirstC3NC4HW4,
   convIm2colSgemm,
   convDirect,
   convPointwiseC4,
   convWinogradF23,
   convWinogradF63,
+  convDepthwise3x3NC4HW4,
   convDepthwise3x3C4,
   convDepthwise3x3s1,
   convDepthwise3x3s2,

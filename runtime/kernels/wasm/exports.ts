@@ -6,6 +6,7 @@ import type { ConvDirectExports } from './exports/conv-direct.js';
 import type { ConvIm2colExports } from './exports/conv-im2col.js';
 import type { ConvWinogradExports } from './exports/conv-winograd.js';
 import type { ConvDepthwiseExports } from './exports/conv-depthwise.js';
+import type { ConvFirstExports } from './exports/conv-first.js';
 import type { PoolExports } from './exports/pool.js';
 import type { ElementwiseExports } from './exports/elementwise.js';
 import type { GemmExports } from './exports/gemm.js';
@@ -14,4 +15,4 @@ import type { LayoutC4Exports } from './exports/layout-c4.js';
 import type { PoolC4Exports } from './exports/pool-c4.js';
 
 export interface KernelExports extends ConvDirectExports, ConvIm2colExports, ConvWinogradExports, ConvDepthwiseExports,
-  PoolExports, ElementwiseExports, GemmExports, ConvPointwiseC4Exports, LayoutC4Exports, PoolC4Exports {}
+  ConvFirstExports, PoolExports, ElementwiseExports, GemmExports, ConvPointwiseC4Exports, LayoutC4Exports, PoolC4Exports {}

@@ -5,7 +5,13 @@
 // buffer [rows][PW][4 channels], each output is 9 FMAs on whole vectors at stride 1 or 2 (outputs
 // are independent, so the core overlaps their chains) into [rows·OW][4 channels], and a transpose
 // writes the 4 output planes back.
+//
+// On NC4HW4 values (depthwise3x3nc4hw4) the input's blocks [H][W][4] already are that buffer's
+// order: input rows are copied whole into the padded band, the same core accumulates straight
+// into the output block's rows, and the activation runs over them while they are in L1. No
+// transposes in or out.
 import { activate4, clamp4, ACT_CLIP, ACT_NONE, ACT_RELU } from './activation';
+import { madd4 } from './fma';
 
 /** The 4 floats at byte `offset` of 4 channels' filters or biases, as one vector. */
 @inline function gather4(a0: usize, a1: usize, a2: usize, a3: usize, offset: usize): v128 {
@@ -102,36 +108,36 @@ function deinterleave4(src: usize, n: i32, q0: usize, planeBytes: usize, valid: 
     for (let ox = 0; ox < stepOutputs; ox += step) {
       const x0 = v128.load(r), x1 = v128.load(r, 16), x2 = v128.load(r, 32), x3 = v128.load(r, 48), x4 = v128.load(r, 64);
       if (s2) {
-        let a0 = f32x4.relaxed_madd(x0, wa, first ? b : v128.load(dst));
-        let a1 = f32x4.relaxed_madd(x2, wa, first ? b : v128.load(dst, 16));
-        a0 = f32x4.relaxed_madd(x1, wb, a0);
-        a1 = f32x4.relaxed_madd(x3, wb, a1);
-        v128.store(dst, f32x4.relaxed_madd(x2, wc, a0));
-        v128.store(dst, f32x4.relaxed_madd(x4, wc, a1), 16);
+        let a0 = madd4(x0, wa, first ? b : v128.load(dst));
+        let a1 = madd4(x2, wa, first ? b : v128.load(dst, 16));
+        a0 = madd4(x1, wb, a0);
+        a1 = madd4(x3, wb, a1);
+        v128.store(dst, madd4(x2, wc, a0));
+        v128.store(dst, madd4(x4, wc, a1), 16);
         dst += 32;
         r += 64;
       } else {
         const x5 = v128.load(r, 80);
-        let a0 = f32x4.relaxed_madd(x0, wa, first ? b : v128.load(dst));
-        let a1 = f32x4.relaxed_madd(x1, wa, first ? b : v128.load(dst, 16));
-        let a2 = f32x4.relaxed_madd(x2, wa, first ? b : v128.load(dst, 32));
-        let a3 = f32x4.relaxed_madd(x3, wa, first ? b : v128.load(dst, 48));
-        a0 = f32x4.relaxed_madd(x1, wb, a0);
-        a1 = f32x4.relaxed_madd(x2, wb, a1);
-        a2 = f32x4.relaxed_madd(x3, wb, a2);
-        a3 = f32x4.relaxed_madd(x4, wb, a3);
-        v128.store(dst, f32x4.relaxed_madd(x2, wc, a0));
-        v128.store(dst, f32x4.relaxed_madd(x3, wc, a1), 16);
-        v128.store(dst, f32x4.relaxed_madd(x4, wc, a2), 32);
-        v128.store(dst, f32x4.relaxed_madd(x5, wc, a3), 48);
+        let a0 = madd4(x0, wa, first ? b : v128.load(dst));
+        let a1 = madd4(x1, wa, first ? b : v128.load(dst, 16));
+        let a2 = madd4(x2, wa, first ? b : v128.load(dst, 32));
+        let a3 = madd4(x3, wa, first ? b : v128.load(dst, 48));
+        a0 = madd4(x1, wb, a0);
+        a1 = madd4(x2, wb, a1);
+        a2 = madd4(x3, wb, a2);
+        a3 = madd4(x4, wb, a3);
+        v128.store(dst, madd4(x2, wc, a0));
+        v128.store(dst, madd4(x3, wc, a1), 16);
+        v128.store(dst, madd4(x4, wc, a2), 32);
+        v128.store(dst, madd4(x5, wc, a3), 48);
         dst += 64;
         r += 64;
       }
     }
     for (let ox = stepOutputs; ox < OW; ox++) {
-      let acc = f32x4.relaxed_madd(v128.load(r), wa, first ? b : v128.load(dst));
-      acc = f32x4.relaxed_madd(v128.load(r, 16), wb, acc);
-      v128.store(dst, f32x4.relaxed_madd(v128.load(r, 32), wc, acc));
+      let acc = madd4(v128.load(r), wa, first ? b : v128.load(dst));
+      acc = madd4(v128.load(r, 16), wb, acc);
+      v128.store(dst, madd4(v128.load(r, 32), wc, acc));
       dst += 16;
       r += s2 ? 32 : 16;
     }
@@ -212,6 +218,84 @@ export function depthwise3x3c4(x: usize, w: usize, bias: usize, out: usize, cSta
       }
       deinterleave4(outputs, n, out + <usize>c0 * outPlane + (<usize>(oy0 * OW) << 2), outPlane, min(4, cEnd - c0),
         clamp ? lo : f32x4.neg(unbounded), clamp ? hi : unbounded);
+    }
+  }
+}
+
+/**
+ * The float at byte `offset` of `valid` (1–4) consecutive channels' filters or biases (`stride`
+ * bytes apart) as one vector, zero in the lanes past `valid`: pad lanes get zero weights and
+ * zero bias, so whatever finite values the input's pad lanes hold never reach a real channel.
+ */
+@inline function gatherBlock(base: usize, stride: usize, valid: i32, offset: usize): v128 {
+  let v = f32x4.replace_lane(f32x4.splat(0), 0, load<f32>(base + offset));
+  if (valid > 1) v = f32x4.replace_lane(v, 1, load<f32>(base + stride + offset));
+  if (valid > 2) v = f32x4.replace_lane(v, 2, load<f32>(base + stride * 2 + offset));
+  if (valid > 3) v = f32x4.replace_lane(v, 3, load<f32>(base + stride * 3 + offset));
+  return v;
+}
+
+/**
+ * Blocks [blockStart, blockEnd) of x[⌈C/4⌉][H][W][4] with 3×3 filters w[C, 3, 3] and bias (0 for
+ * none) at strides sy, sx into out[⌈C/4⌉][OH][OW][4], in bands of `bandRows` output rows.
+ * `scratch` (the lane's own) holds the padded band, (bandRows − 1)·sy + 3 rows of PW =
+ * (OW − 1)·sx + 3 cells of 16 bytes, then 9 tap vectors, each part 64-byte aligned.
+ */
+export function depthwise3x3nc4hw4(x: usize, w: usize, bias: usize, out: usize, C: i32, blockStart: i32, blockEnd: i32,
+  H: i32, W: i32, OH: i32, OW: i32, sy: i32, sx: i32, padTop: i32, padLeft: i32, bandRows: i32, PW: i32, scratch: usize,
+  act: i32, p0: f32, p1: f32): void {
+  const pitch = <usize>PW << 4;
+  const paddedBytes = (<usize>((bandRows - 1) * sy + 3) * pitch + 63) & ~<usize>63;
+  const taps = scratch + paddedBytes;
+  memory.fill(scratch, 0, paddedBytes);
+  const clamp = act == ACT_NONE || act == ACT_RELU || act == ACT_CLIP;
+  const lo = f32x4.splat(act == ACT_RELU ? 0 : act == ACT_CLIP ? p0 : -Infinity);
+  const hi = f32x4.splat(act == ACT_CLIP ? p1 : Infinity);
+  const inRowBytes = <usize>W << 4;
+  const inBlock = <usize>H * inRowBytes;
+  const outRowBytes = <usize>OW << 4;
+  const outBlock = <usize>OH * outRowBytes;
+  const cols = min(W, PW - padLeft);
+  for (let block = blockStart; block < blockEnd; block++) {
+    const c0 = block << 2;
+    const valid = min(4, C - c0);
+    const filters = w + <usize>c0 * 36;
+    for (let k: usize = 0; k < 9; k++) v128.store(taps + (k << 4), gatherBlock(filters, 36, valid, k << 2));
+    const b = bias == 0 ? f32x4.splat(0) : gatherBlock(bias + (<usize>c0 << 2), 4, valid, 0);
+    const xb = x + <usize>block * inBlock;
+    const ob = out + <usize>block * outBlock;
+    for (let oy0 = 0; oy0 < OH; oy0 += bandRows) {
+      const bandOH = min(bandRows, OH - oy0);
+      // Buffer row j is padded row oy0·sy + j, input row oy0·sy + j − padTop; rows outside the
+      // input are zero: as filled above with one band, rewritten with several.
+      const bandIn = (bandOH - 1) * sy + 3;
+      const first = oy0 * sy - padTop;
+      if (bandRows < OH) {
+        for (let j = 0; j < bandIn; j++) {
+          const y = first + j;
+          if (y < 0 || y >= H) memory.fill(scratch + <usize>j * pitch, 0, pitch);
+        }
+      }
+      if (cols > 0) {
+        const yStart = max(0, first), yEnd = min(H, first + bandIn);
+        const cell = scratch + (<usize>padLeft << 4);
+        for (let y = yStart; y < yEnd; y++) {
+          memory.copy(cell + <usize>(y - first) * pitch, xb + <usize>y * inRowBytes, <usize>cols << 4);
+        }
+      }
+      const outputs = ob + <usize>oy0 * outRowBytes;
+      for (let ky: usize = 0; ky < 3; ky++) {
+        const row = taps + ky * 48;
+        const wa = v128.load(row), wb = v128.load(row, 16), wc = v128.load(row, 32);
+        if (sx == 1) convolveRow4s1(scratch + ky * pitch, pitch, wa, wb, wc, ky == 0, b, bandOH, OW, sy, outputs);
+        else convolveRow4s2(scratch + ky * pitch, pitch, wa, wb, wc, ky == 0, b, bandOH, OW, sy, outputs);
+      }
+      const end = outputs + <usize>bandOH * outRowBytes;
+      if (clamp) {
+        if (act != ACT_NONE) for (let cell = outputs; cell < end; cell += 16) v128.store(cell, clamp4(v128.load(cell), lo, hi));
+      } else {
+        for (let cell = outputs; cell < end; cell += 16) v128.store(cell, activate4(v128.load(cell), act, p0, p1));
+      }
     }
   }
 }

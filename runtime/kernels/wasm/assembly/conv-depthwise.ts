@@ -9,6 +9,7 @@
 // of a small function per (kernel, epilogue), through a function reference: never inlined, so V8
 // tiers it up from Liftoff while a long first call still runs.
 import { ACT_CLIP, ACT_HARD_SWISH, ACT_NONE, ACT_RELU, activate4 } from './activation';
+import { madd4 } from './fma';
 
 const KIND_3X3_S1: i32 = 0;
 const KIND_3X3_S2: i32 = 1;
@@ -59,40 +60,40 @@ const EPI_ANY: i32 = 2;
     at = min(at, lastBytes);
     let r = t0 + at;
     let x0 = v128.load(r), x1 = v128.load(r + second), x2 = v128.load(r + third);
-    let a = f32x4.relaxed_madd(x0, w00, b);
-    a = f32x4.relaxed_madd(x1, w01, a);
-    a = f32x4.relaxed_madd(x2, w02, a);
+    let a = madd4(x0, w00, b);
+    a = madd4(x1, w01, a);
+    a = madd4(x2, w02, a);
     r = t1 + at;
     x0 = v128.load(r); x1 = v128.load(r + second); x2 = v128.load(r + third);
-    a = f32x4.relaxed_madd(x0, w10, a);
-    a = f32x4.relaxed_madd(x1, w11, a);
-    a = f32x4.relaxed_madd(x2, w12, a);
+    a = madd4(x0, w10, a);
+    a = madd4(x1, w11, a);
+    a = madd4(x2, w12, a);
     let c = b;
     if (!s2) {
-      c = f32x4.relaxed_madd(x0, w00, c);
-      c = f32x4.relaxed_madd(x1, w01, c);
-      c = f32x4.relaxed_madd(x2, w02, c);
+      c = madd4(x0, w00, c);
+      c = madd4(x1, w01, c);
+      c = madd4(x2, w02, c);
     }
     r = t2 + at;
     x0 = v128.load(r); x1 = v128.load(r + second); x2 = v128.load(r + third);
-    a = f32x4.relaxed_madd(x0, w20, a);
-    a = f32x4.relaxed_madd(x1, w21, a);
-    a = f32x4.relaxed_madd(x2, w22, a);
+    a = madd4(x0, w20, a);
+    a = madd4(x1, w21, a);
+    a = madd4(x2, w22, a);
     v128.store(outA + at, epilogue(a, epi, act, p0, p1));
-    c = f32x4.relaxed_madd(x0, s2 ? w00 : w10, c);
-    c = f32x4.relaxed_madd(x1, s2 ? w01 : w11, c);
-    c = f32x4.relaxed_madd(x2, s2 ? w02 : w12, c);
+    c = madd4(x0, s2 ? w00 : w10, c);
+    c = madd4(x1, s2 ? w01 : w11, c);
+    c = madd4(x2, s2 ? w02 : w12, c);
     r = t3 + at;
     x0 = v128.load(r); x1 = v128.load(r + second); x2 = v128.load(r + third);
-    c = f32x4.relaxed_madd(x0, s2 ? w10 : w20, c);
-    c = f32x4.relaxed_madd(x1, s2 ? w11 : w21, c);
-    c = f32x4.relaxed_madd(x2, s2 ? w12 : w22, c);
+    c = madd4(x0, s2 ? w10 : w20, c);
+    c = madd4(x1, s2 ? w11 : w21, c);
+    c = madd4(x2, s2 ? w12 : w22, c);
     if (s2) {
       r = t4 + at;
       x0 = v128.load(r); x1 = v128.load(r + second); x2 = v128.load(r + third);
-      c = f32x4.relaxed_madd(x0, w20, c);
-      c = f32x4.relaxed_madd(x1, w21, c);
-      c = f32x4.relaxed_madd(x2, w22, c);
+      c = madd4(x0, w20, c);
+      c = madd4(x1, w21, c);
+      c = madd4(x2, w22, c);
     }
     v128.store(outB + at, epilogue(c, epi, act, p0, p1));
     at += 16;
@@ -116,24 +117,24 @@ const EPI_ANY: i32 = 2;
       const r = <usize>load<u32>(rows + (ky << 2)) + at;
       const q = s2 ? r + phaseBytes : r;
       let wv = v128.load32_splat(tap);
-      acc0 = f32x4.relaxed_madd(v128.load(r), wv, acc0);
-      acc1 = f32x4.relaxed_madd(v128.load(r, 16), wv, acc1);
+      acc0 = madd4(v128.load(r), wv, acc0);
+      acc1 = madd4(v128.load(r, 16), wv, acc1);
       const t1 = q + (s2 ? 0 : 4);
       wv = v128.load32_splat(tap, 4);
-      acc0 = f32x4.relaxed_madd(v128.load(t1), wv, acc0);
-      acc1 = f32x4.relaxed_madd(v128.load(t1, 16), wv, acc1);
+      acc0 = madd4(v128.load(t1), wv, acc0);
+      acc1 = madd4(v128.load(t1, 16), wv, acc1);
       const t2 = r + (s2 ? 4 : 8);
       wv = v128.load32_splat(tap, 8);
-      acc0 = f32x4.relaxed_madd(v128.load(t2), wv, acc0);
-      acc1 = f32x4.relaxed_madd(v128.load(t2, 16), wv, acc1);
+      acc0 = madd4(v128.load(t2), wv, acc0);
+      acc1 = madd4(v128.load(t2, 16), wv, acc1);
       const t3 = q + (s2 ? 4 : 12);
       wv = v128.load32_splat(tap, 12);
-      acc0 = f32x4.relaxed_madd(v128.load(t3), wv, acc0);
-      acc1 = f32x4.relaxed_madd(v128.load(t3, 16), wv, acc1);
+      acc0 = madd4(v128.load(t3), wv, acc0);
+      acc1 = madd4(v128.load(t3, 16), wv, acc1);
       const t4 = r + (s2 ? 8 : 16);
       wv = v128.load32_splat(tap, 16);
-      acc0 = f32x4.relaxed_madd(v128.load(t4), wv, acc0);
-      acc1 = f32x4.relaxed_madd(v128.load(t4, 16), wv, acc1);
+      acc0 = madd4(v128.load(t4), wv, acc0);
+      acc1 = madd4(v128.load(t4, 16), wv, acc1);
       tap += 20;
     }
     v128.store(out + at, epilogue(acc0, epi, act, p0, p1));
@@ -162,8 +163,8 @@ const EPI_ANY: i32 = 2;
       for (let column = columns; column < columnsEnd; column += 4) {
         const p = r + <usize>load<u32>(column);
         const wv = v128.load32_splat(tap);
-        acc0 = f32x4.relaxed_madd(v128.load(p), wv, acc0);
-        acc1 = f32x4.relaxed_madd(v128.load(p, 16), wv, acc1);
+        acc0 = madd4(v128.load(p), wv, acc0);
+        acc1 = madd4(v128.load(p, 16), wv, acc1);
         tap += 4;
       }
     }

@@ -11,6 +11,7 @@
 // 4 at a time one block plane after another; unrolling those 4 spilled again (~36), and one flat
 // channel loop stepping the pointer by a select was no faster.
 import { activateInPlace, clamp4, ACT_CLIP, ACT_NONE, ACT_RELU } from './activation';
+import { madd4 } from './fma';
 
 const PIXELS: i32 = 4;
 /** Input bytes a block of pixels may span, so that it stays in L2 while every weight panel passes over it. */
@@ -79,13 +80,13 @@ export function padPointwiseBias(bias: usize, M: i32, out: usize): void {
       const w0 = v128.load(w);
       const w1 = v128.load(w, 16);
       let xv = ragged ? v128.load32_splat(b + o3) : v128.load32_splat(b, 48);
-      c30 = f32x4.relaxed_madd(xv, w0, c30); c31 = f32x4.relaxed_madd(xv, w1, c31);
+      c30 = madd4(xv, w0, c30); c31 = madd4(xv, w1, c31);
       xv = ragged ? v128.load32_splat(b + o2) : v128.load32_splat(b, 32);
-      c20 = f32x4.relaxed_madd(xv, w0, c20); c21 = f32x4.relaxed_madd(xv, w1, c21);
+      c20 = madd4(xv, w0, c20); c21 = madd4(xv, w1, c21);
       xv = ragged ? v128.load32_splat(b + o1) : v128.load32_splat(b, 16);
-      c10 = f32x4.relaxed_madd(xv, w0, c10); c11 = f32x4.relaxed_madd(xv, w1, c11);
+      c10 = madd4(xv, w0, c10); c11 = madd4(xv, w1, c11);
       xv = v128.load32_splat(b);
-      c00 = f32x4.relaxed_madd(xv, w0, c00); c01 = f32x4.relaxed_madd(xv, w1, c01);
+      c00 = madd4(xv, w0, c00); c01 = madd4(xv, w1, c01);
       w += 32;
     }
     base += inPlaneBytes;

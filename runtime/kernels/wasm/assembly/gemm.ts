@@ -10,6 +10,7 @@
 // dot-product path, which wants A's rows contiguous.
 import { activateCopy } from './elementwise';
 import { storePartial, TILE_M, TILE_N } from './tile';
+import { madd4 } from './fma';
 
 /** Columns per packed panel of B. */
 const PANEL_N: i32 = 16;
@@ -99,10 +100,10 @@ function packedPanel(aRow: usize, aColStride: usize, panel: usize, K: i32, ldb: 
   const end = panel + (<usize>K << 6);
   while (b < end) {
     const av = v128.load32_splat(ak);
-    c0 = f32x4.relaxed_madd(av, v128.load(b), c0);
-    c1 = f32x4.relaxed_madd(av, v128.load(b, 16), c1);
-    c2 = f32x4.relaxed_madd(av, v128.load(b, 32), c2);
-    c3 = f32x4.relaxed_madd(av, v128.load(b, 48), c3);
+    c0 = madd4(av, v128.load(b), c0);
+    c1 = madd4(av, v128.load(b, 16), c1);
+    c2 = madd4(av, v128.load(b, 32), c2);
+    c3 = madd4(av, v128.load(b, 48), c3);
     ak += aColStride;
     b += 64;
   }
@@ -116,10 +117,10 @@ function columnBlock(aRow: usize, aColStride: usize, columns: usize, K: i32, ldb
   let b = columns;
   for (let k = 0; k < K; k++) {
     const av = v128.load32_splat(ak);
-    c0 = f32x4.relaxed_madd(av, v128.load(b), c0);
-    c1 = f32x4.relaxed_madd(av, v128.load(b, 16), c1);
-    c2 = f32x4.relaxed_madd(av, v128.load(b, 32), c2);
-    c3 = f32x4.relaxed_madd(av, v128.load(b, 48), c3);
+    c0 = madd4(av, v128.load(b), c0);
+    c1 = madd4(av, v128.load(b, 16), c1);
+    c2 = madd4(av, v128.load(b, 32), c2);
+    c3 = madd4(av, v128.load(b, 48), c3);
     ak += aColStride;
     b += ldb;
   }
@@ -175,10 +176,10 @@ function dot4(aRow: usize, r0: usize, r1: usize, r2: usize, r3: usize, rowBytes:
   let i: usize = 0;
   for (; i < vectorBytes; i += 16) {
     const av = v128.load(aRow + i);
-    c0 = f32x4.relaxed_madd(av, v128.load(r0 + i), c0);
-    c1 = f32x4.relaxed_madd(av, v128.load(r1 + i), c1);
-    c2 = f32x4.relaxed_madd(av, v128.load(r2 + i), c2);
-    c3 = f32x4.relaxed_madd(av, v128.load(r3 + i), c3);
+    c0 = madd4(av, v128.load(r0 + i), c0);
+    c1 = madd4(av, v128.load(r1 + i), c1);
+    c2 = madd4(av, v128.load(r2 + i), c2);
+    c3 = madd4(av, v128.load(r3 + i), c3);
   }
   let t0: f32 = 0, t1: f32 = 0, t2: f32 = 0, t3: f32 = 0;
   for (; i < rowBytes; i += 4) {
@@ -253,17 +254,17 @@ function tile6x8(a: usize, b: usize, K: i32, out: usize, ldo: usize, validM: i32
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
     let av = v128.load32_splat(a, 20);
-    c50 = f32x4.relaxed_madd(av, b0, c50); c51 = f32x4.relaxed_madd(av, b1, c51);
+    c50 = madd4(av, b0, c50); c51 = madd4(av, b1, c51);
     av = v128.load32_splat(a, 16);
-    c40 = f32x4.relaxed_madd(av, b0, c40); c41 = f32x4.relaxed_madd(av, b1, c41);
+    c40 = madd4(av, b0, c40); c41 = madd4(av, b1, c41);
     av = v128.load32_splat(a, 12);
-    c30 = f32x4.relaxed_madd(av, b0, c30); c31 = f32x4.relaxed_madd(av, b1, c31);
+    c30 = madd4(av, b0, c30); c31 = madd4(av, b1, c31);
     av = v128.load32_splat(a, 8);
-    c20 = f32x4.relaxed_madd(av, b0, c20); c21 = f32x4.relaxed_madd(av, b1, c21);
+    c20 = madd4(av, b0, c20); c21 = madd4(av, b1, c21);
     av = v128.load32_splat(a, 4);
-    c10 = f32x4.relaxed_madd(av, b0, c10); c11 = f32x4.relaxed_madd(av, b1, c11);
+    c10 = madd4(av, b0, c10); c11 = madd4(av, b1, c11);
     av = v128.load32_splat(a, 0);
-    c00 = f32x4.relaxed_madd(av, b0, c00); c01 = f32x4.relaxed_madd(av, b1, c01);
+    c00 = madd4(av, b0, c00); c01 = madd4(av, b1, c01);
     a += 24;
     b += 64;
   }

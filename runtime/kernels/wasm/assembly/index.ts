@@ -9,6 +9,7 @@ export * from './conv-depthwise';
 export * from './conv-depthwise-c4';
 export * from './conv-pointwise-c4';
 export * from './layout-c4';
+export * from './conv-first';
 export * from './pool';
 export * from './pool-c4';
 export * from './elementwise';

@@ -6,6 +6,7 @@
 // rows in reverse order for the same 15-register reason.
 import { clamp4, ACT_CLIP, ACT_NONE, ACT_RELU } from './activation';
 import { storePartial, tileEpilogue, tilePackedA, TILE_N } from './tile';
+import { madd4 } from './fma';
 
 /** Row i's bias splat (0 when there is none); rows past validM repeat the last valid row's. */
 @inline function biasSplat(bias: usize, row: i32, validM: i32): v128 {
@@ -61,17 +62,17 @@ export function tileRowPackedA(a: usize, offsets: usize, base: usize, K: i32, ou
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
     let av = v128.load32_splat(a, 20);
-    c50 = f32x4.relaxed_madd(av, b0, c50); c51 = f32x4.relaxed_madd(av, b1, c51);
+    c50 = madd4(av, b0, c50); c51 = madd4(av, b1, c51);
     av = v128.load32_splat(a, 16);
-    c40 = f32x4.relaxed_madd(av, b0, c40); c41 = f32x4.relaxed_madd(av, b1, c41);
+    c40 = madd4(av, b0, c40); c41 = madd4(av, b1, c41);
     av = v128.load32_splat(a, 12);
-    c30 = f32x4.relaxed_madd(av, b0, c30); c31 = f32x4.relaxed_madd(av, b1, c31);
+    c30 = madd4(av, b0, c30); c31 = madd4(av, b1, c31);
     av = v128.load32_splat(a, 8);
-    c20 = f32x4.relaxed_madd(av, b0, c20); c21 = f32x4.relaxed_madd(av, b1, c21);
+    c20 = madd4(av, b0, c20); c21 = madd4(av, b1, c21);
     av = v128.load32_splat(a, 4);
-    c10 = f32x4.relaxed_madd(av, b0, c10); c11 = f32x4.relaxed_madd(av, b1, c11);
+    c10 = madd4(av, b0, c10); c11 = madd4(av, b1, c11);
     av = v128.load32_splat(a, 0);
-    c00 = f32x4.relaxed_madd(av, b0, c00); c01 = f32x4.relaxed_madd(av, b1, c01);
+    c00 = madd4(av, b0, c00); c01 = madd4(av, b1, c01);
     a += 24;
     offsets += 4;
   }
@@ -104,12 +105,12 @@ export function tile6x4PackedA(a: usize, offsets: usize, base: usize, K: i32, ou
   const end = offsets + (<usize>K << 2);
   for (let tap = offsets; tap < end; tap += 4) {
     const b0 = v128.load(base + <usize>load<i32>(tap));
-    c5 = f32x4.relaxed_madd(v128.load32_splat(a, 20), b0, c5);
-    c4 = f32x4.relaxed_madd(v128.load32_splat(a, 16), b0, c4);
-    c3 = f32x4.relaxed_madd(v128.load32_splat(a, 12), b0, c3);
-    c2 = f32x4.relaxed_madd(v128.load32_splat(a, 8), b0, c2);
-    c1 = f32x4.relaxed_madd(v128.load32_splat(a, 4), b0, c1);
-    c0 = f32x4.relaxed_madd(v128.load32_splat(a, 0), b0, c0);
+    c5 = madd4(v128.load32_splat(a, 20), b0, c5);
+    c4 = madd4(v128.load32_splat(a, 16), b0, c4);
+    c3 = madd4(v128.load32_splat(a, 12), b0, c3);
+    c2 = madd4(v128.load32_splat(a, 8), b0, c2);
+    c1 = madd4(v128.load32_splat(a, 4), b0, c1);
+    c0 = madd4(v128.load32_splat(a, 0), b0, c0);
     a += 24;
   }
   const clamp = act == ACT_NONE || act == ACT_RELU || act == ACT_CLIP;

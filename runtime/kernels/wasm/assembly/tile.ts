@@ -11,6 +11,7 @@
 // calls on Liftoff code and swaps in TurboFan code only when its background compile finishes,
 // which takes far longer for a function with eight inlined activation paths.
 import { activate4, clamp4, ACT_CLIP, ACT_NONE, ACT_RELU } from './activation';
+import { madd4 } from './fma';
 
 export const TILE_M: i32 = 6;
 export const TILE_N: i32 = 8;
@@ -131,17 +132,17 @@ export function tilePackedA(a: usize, offsets: usize, base: usize, K: i32, out: 
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
     let av = v128.load32_splat(a, 20);
-    c50 = f32x4.relaxed_madd(av, b0, c50); c51 = f32x4.relaxed_madd(av, b1, c51);
+    c50 = madd4(av, b0, c50); c51 = madd4(av, b1, c51);
     av = v128.load32_splat(a, 16);
-    c40 = f32x4.relaxed_madd(av, b0, c40); c41 = f32x4.relaxed_madd(av, b1, c41);
+    c40 = madd4(av, b0, c40); c41 = madd4(av, b1, c41);
     av = v128.load32_splat(a, 12);
-    c30 = f32x4.relaxed_madd(av, b0, c30); c31 = f32x4.relaxed_madd(av, b1, c31);
+    c30 = madd4(av, b0, c30); c31 = madd4(av, b1, c31);
     av = v128.load32_splat(a, 8);
-    c20 = f32x4.relaxed_madd(av, b0, c20); c21 = f32x4.relaxed_madd(av, b1, c21);
+    c20 = madd4(av, b0, c20); c21 = madd4(av, b1, c21);
     av = v128.load32_splat(a, 4);
-    c10 = f32x4.relaxed_madd(av, b0, c10); c11 = f32x4.relaxed_madd(av, b1, c11);
+    c10 = madd4(av, b0, c10); c11 = madd4(av, b1, c11);
     av = v128.load32_splat(a, 0);
-    c00 = f32x4.relaxed_madd(av, b0, c00); c01 = f32x4.relaxed_madd(av, b1, c01);
+    c00 = madd4(av, b0, c00); c01 = madd4(av, b1, c01);
     a += 24;
     offsets += 4;
   }
@@ -169,17 +170,17 @@ export function tileRawA(a: usize, lda: usize, offsets: usize, base: usize, K: i
     const b1 = v128.load(b, 16);
     const ka = k << 2;
     let av = v128.load32_splat(a5 + ka);
-    c50 = f32x4.relaxed_madd(av, b0, c50); c51 = f32x4.relaxed_madd(av, b1, c51);
+    c50 = madd4(av, b0, c50); c51 = madd4(av, b1, c51);
     av = v128.load32_splat(a4 + ka);
-    c40 = f32x4.relaxed_madd(av, b0, c40); c41 = f32x4.relaxed_madd(av, b1, c41);
+    c40 = madd4(av, b0, c40); c41 = madd4(av, b1, c41);
     av = v128.load32_splat(a3 + ka);
-    c30 = f32x4.relaxed_madd(av, b0, c30); c31 = f32x4.relaxed_madd(av, b1, c31);
+    c30 = madd4(av, b0, c30); c31 = madd4(av, b1, c31);
     av = v128.load32_splat(a2 + ka);
-    c20 = f32x4.relaxed_madd(av, b0, c20); c21 = f32x4.relaxed_madd(av, b1, c21);
+    c20 = madd4(av, b0, c20); c21 = madd4(av, b1, c21);
     av = v128.load32_splat(a1 + ka);
-    c10 = f32x4.relaxed_madd(av, b0, c10); c11 = f32x4.relaxed_madd(av, b1, c11);
+    c10 = madd4(av, b0, c10); c11 = madd4(av, b1, c11);
     av = v128.load32_splat(a0 + ka);
-    c00 = f32x4.relaxed_madd(av, b0, c00); c01 = f32x4.relaxed_madd(av, b1, c01);
+    c00 = madd4(av, b0, c00); c01 = madd4(av, b1, c01);
   }
   finishTile(out, ldo, validM, validN, bias, act, p0, p1, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
 }
