@@ -129,11 +129,12 @@ async function measurePeer(name: string, session: PeerSession, layer: ConvLayer)
 
 async function measureLayer(layer: ConvLayer, work: string): Promise<LayerResult> {
   const [x, w, b] = convInputs(layer);
-  const shapes = shapesOf('Conv', convAttrs(layer), [x, w, b]);
+  // Every variant in its own layouts (NC4HW4 variants get the layer's activations packed).
+  const appliesTo = (v: KernelVariant): boolean => v.appliesTo(shapesOf('Conv', convAttrs(layer), [x, w, b], v.layout));
   const rawBytes = w.data.byteLength + b.data.byteLength;
   const readRawMs = fileReadMs(join(work, `${layer.name}.raw`), [bytesOf(w.data), bytesOf(b.data)], readRepetitions);
   const failed: LayerResult['failed'] = [];
-  const measured = variantsFor('Conv').filter((v) => v.appliesTo(shapes)).flatMap((v) => {
+  const measured = variantsFor('Conv').filter(appliesTo).flatMap((v) => {
     try {
       return [measureKernel(layer, v, work, readRawMs)];
     } catch (error) {

@@ -1,6 +1,6 @@
 /**
  * Whole-model warm inference on the real models in ../shared/models: nncc (kernels 'fast',
- * compiled for 1 and 2 lanes, run by `Session`) beside onnxruntime-node (1 and 2 intra-op
+ * compiled for 1 and 2 lanes, and for 1 lane all-NCHW (`--layout nchw`), run by `Session`) beside onnxruntime-node (1 and 2 intra-op
  * threads) and onnxruntime-web (1 thread), all in this process and timed in alternation. Every
  * engine's output is checked against PyTorch's stored output. A second table gives nncc's
  * convolution-only throughput, from per-step times of the same bundles (support/stepped-bundle).
@@ -81,13 +81,13 @@ function modelFlops(modelPath: string): number {
   }), 0);
 }
 
-function nnccEngine(bundle: string, lanes: number, input: Float32Array): Engine {
+function nnccEngine(name: string, bundle: string, input: Float32Array): Engine {
   const session = Session.createSync(bundle);
   const [inputSpec] = session.inputs;
   const feeds: Record<string, Tensor> = { [inputSpec.name]: { dtype: 'float32', dims: inputSpec.dims, data: input } };
   const outputName = session.outputs[0].name;
   return {
-    name: `nncc ${lanes} lane${lanes > 1 ? 's' : ''}`,
+    name,
     run: async () => session.runSync(feeds)[outputName].data as Float32Array,
     release: () => session.dispose(),
   };
@@ -130,8 +130,12 @@ async function measureModel(model: string, work: string): Promise<ModelResult> {
     compileModel(modelPath, bundle, { kernels: 'fast', lanes });
     return { lanes, bundle };
   });
+  // The same kernels with every activation NCHW (--layout nchw): what the NC4HW4 layout changes.
+  const nchwBundle = join(work, `${model}-1lane-nchw.nnb`);
+  compileModel(modelPath, nchwBundle, { kernels: 'fast', lanes: 1, layout: 'nchw' });
   const engines = [
-    ...bundles.map(({ lanes, bundle }) => nnccEngine(bundle, lanes, input)),
+    ...bundles.map(({ lanes, bundle }) => nnccEngine(`nncc ${lanes} lane${lanes > 1 ? 's' : ''}`, bundle, input)),
+    nnccEngine('nncc 1 lane NCHW', nchwBundle, input),
     peerEngine('ort-node 1t', await ortNodeSession(modelPath, inputDims, 1), input),
     peerEngine('ort-node 2t', await ortNodeSession(modelPath, inputDims, 2), input),
     peerEngine('ort-web 1t', await ortWebSession(modelPath, inputDims), input),
@@ -156,13 +160,13 @@ function printTables(results: readonly ModelResult[]): void {
     return wrong.length ? `WRONG ${wrong.map((e) => `${e.name} ${e.maxRelError.toExponential(1)}`).join(', ')}` : 'ok';
   };
   const rows = results.map((r) => [
-    r.model, fixed(r.flops / 1e9, 2), ms(warm(r, 'nncc 1 lane')), ms(warm(r, 'nncc 2 lanes')), ms(warm(r, 'ort-node 1t')),
+    r.model, fixed(r.flops / 1e9, 2), ms(warm(r, 'nncc 1 lane')), ms(warm(r, 'nncc 1 lane NCHW')), ms(warm(r, 'nncc 2 lanes')), ms(warm(r, 'ort-node 1t')),
     ms(warm(r, 'ort-node 2t')), ms(warm(r, 'ort-web 1t')),
     ratio(warm(r, 'nncc 1 lane'), warm(r, 'ort-node 1t')), ratio(warm(r, 'nncc 2 lanes'), warm(r, 'ort-node 2t')),
     ratio(warm(r, 'nncc 1 lane'), warm(r, 'ort-web 1t')),
     fixed(gflops(r.flops, warm(r, 'nncc 1 lane')!)), fixed(gflops(r.flops, warm(r, 'nncc 2 lanes')!)), checks(r),
   ]);
-  process.stdout.write(`\n${formatTable(['model', 'GFLOPs', 'nncc 1 lane', 'nncc 2 lanes', 'ort-node 1t', 'ort-node 2t', 'ort-web 1t',
+  process.stdout.write(`\n${formatTable(['model', 'GFLOPs', 'nncc 1 lane', 'nncc 1 lane NCHW', 'nncc 2 lanes', 'ort-node 1t', 'ort-node 2t', 'ort-web 1t',
     'nncc/ort-node 1t', 'nncc/ort-node 2t', 'nncc/ort-web', 'nncc GFLOP/s 1 lane', 'nncc GFLOP/s 2 lanes', 'check'], rows)}\n`);
   const convRows = results.map((r) => {
     const [one, two] = r.conv;
