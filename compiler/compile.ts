@@ -20,7 +20,7 @@ import { assignLayouts, type LayoutPolicy } from './layout/assign-layouts.js';
 import { kernelAbi } from '../runtime/kernels/catalogue.js';
 import { loadProfile } from './profile/load-profile.js';
 import { chooseKernels, formatReport, type Objective, type SearchReport } from './search/choose.js';
-import { UncostedStepError } from './search/candidates.js';
+import { profileWarmMs, UncostedStepError } from './search/candidates.js';
 import type { Budgets } from './search/problem.js';
 import { simulate } from './search/simulate.js';
 
@@ -111,15 +111,15 @@ export function compileModel(modelPath: string, outDir: string, options: Compile
   options.onStage?.('passes');
   const passLog: string[] = [];
   const optimised = runPasses(imported, { onPass: (name, g) => passLog.push(`# after ${name}: ${g.nodes.length} nodes\n${printGraph(g)}`) });
-  const laidOut = assignLayouts(optimised, options.kernels === 'reference' ? 'nchw' : options.layout ?? 'auto');
+  const profile = options.profile ? loadProfile(options.profile) : undefined;
+  const laidOut = assignLayouts(optimised, options.kernels === 'reference' ? 'nchw' : options.layout ?? 'auto', { warmMs: profile && profileWarmMs(profile) });
   if (laidOut !== optimised) passLog.push(`# after assign-layouts: ${laidOut.nodes.length} nodes\n${printGraph(laidOut)}`);
   dump('02.passes.txt', passLog.join('\n'));
   let graph = laidOut;
   let search: ReturnType<typeof chooseKernels> | undefined;
   let profileIdentity: { name: string; sha256: string } | undefined;
-  if (options.profile) {
+  if (profile && options.profile) {
     options.onStage?.('search');
-    const profile = loadProfile(options.profile);
     profileIdentity = { name: profile.device.name, sha256: createHash('sha256').update(readFileSync(options.profile)).digest('hex') };
     const objective = options.objective ?? 'cold';
     ({ graph, search } = searchLayouts([laidOut, optimised], (g) => chooseKernels(g, profile, objective, options.budgets, options.lanes), objective));

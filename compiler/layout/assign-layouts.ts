@@ -4,11 +4,14 @@
  * a reader needs the other layout. Runs between `passes/` and kernel choice, on the kernels the
  * catalogue has: a value is NC4HW4 when its producer has a variant writing NC4HW4 from its inputs
  * as they are (fusing the node's activation), and stays so only while some reader takes it that
- * way. Graph inputs and outputs are always NCHW. Deterministic; the reference executor never runs
- * the result (conversions have no reference kernel), so it is not one of the equivalence passes.
+ * way. NC4HW4 values joined by the steps between them form regions; a region stays only when it
+ * pays: with `warmMs` (a device profile's costs), when its steps and conversions cost less warm
+ * than the same steps all-NCHW; without, when it needs no conversion at all. Graph inputs and
+ * outputs are always NCHW. Deterministic; the reference executor never runs the result
+ * (conversions have no reference kernel), so it is not one of the equivalence passes.
  *
  * `auto` (default) assigns as above; `nchw` leaves the graph as it is. With a device profile the
- * compiler searches both graphs and keeps the faster (compile.ts).
+ * compiler also searches the all-NCHW graph and keeps the faster (compile.ts).
  */
 import { layoutConversionOps, type ActivationLayout } from '../../runtime/kernels/variant.js';
 import { cloneGraph, consumersOf, type Graph, type Node } from '../ir/graph.js';
@@ -18,7 +21,17 @@ export type LayoutPolicy = 'auto' | 'nchw';
 
 export const layoutPolicies: readonly LayoutPolicy[] = ['auto', 'nchw'];
 
-export function assignLayouts(input: Graph, policy: LayoutPolicy = 'auto'): Graph {
+/** A step's warm cost with the best variant that fits it as the graph has it; undefined when unknown. */
+export type StepWarmMs = (graph: Graph, node: Node) => number | undefined;
+
+export interface RegionCosts {
+  /** Warm costs to decide by (a device profile's); without them only regions needing no conversion stay. */
+  warmMs?: StepWarmMs;
+  /** Keep every region (the profiler, measuring what any compile may need). */
+  keepEveryRegion?: boolean;
+}
+
+export function assignLayouts(input: Graph, policy: LayoutPolicy = 'auto', costs: RegionCosts = {}): Graph {
   if (policy === 'nchw') return input;
   const graph = cloneGraph(input);
   const outputs = new Set(graph.outputs);
@@ -49,8 +62,69 @@ export function assignLayouts(input: Graph, policy: LayoutPolicy = 'auto'): Grap
     setLayout(out, 'NCHW');
     if (fittingVariants(graph, node).length === 0) setLayout(out, 'NC4HW4');
   }
+  for (const region of costs.keepEveryRegion ? [] : regionsOf(graph)) {
+    if (!pays(graph, region, costs.warmMs)) for (const name of region) setLayout(name, 'NCHW');
+  }
   insertConversions(graph, producers);
   return graph;
+}
+
+/** NC4HW4 values joined by the steps that read or write them (union-find, in graph order). */
+function regionsOf(graph: Graph): string[][] {
+  const parent = new Map<string, string>();
+  const find = (name: string): string => {
+    let root = name;
+    while (parent.get(root) !== root) root = parent.get(root)!;
+    parent.set(name, root);
+    return root;
+  };
+  for (const [name, info] of graph.values) if (info.layout === 'NC4HW4') parent.set(name, name);
+  for (const node of graph.nodes) {
+    const touched = [...node.inputs, ...node.outputs].filter((name) => parent.has(name));
+    for (const name of touched.slice(1)) parent.set(find(name), find(touched[0]));
+  }
+  const regions = new Map<string, string[]>();
+  for (const name of parent.keys()) regions.set(find(name), [...(regions.get(find(name)) ?? []), name]);
+  return [...regions.values()];
+}
+
+/**
+ * Whether a region is worth its layout: the steps that read or write its values, plus the
+ * conversions they would need, against the same steps with the region NCHW (which always runs:
+ * every op has NCHW kernels). Without costs, only a region that needs no conversion pays.
+ */
+function pays(graph: Graph, region: readonly string[], warmMs: StepWarmMs | undefined): boolean {
+  const inRegion = new Set(region);
+  const steps = graph.nodes.filter((n) => [...n.inputs, ...n.outputs].some((name) => inRegion.has(name)));
+  const unconverted = new Set(steps.filter((n) => fittingVariants(graph, n).length === 0));
+  if (!warmMs) return unconverted.size === 0;
+  const packedMs = steps.map((n) => (unconverted.has(n) ? 0 : warmMs(graph, n)));
+  const saved = region.map((name) => [name, graph.values.get(name)!] as const);
+  for (const [name, info] of saved) graph.values.set(name, { dtype: info.dtype, dims: info.dims });
+  const plainMs = steps.map((n) => warmMs(graph, n));
+  for (const [name, info] of saved) graph.values.set(name, info);
+  // A reader that needs a conversion runs as it would all-NCHW, plus the conversion of what it reads.
+  const converting = conversionsMs(graph, [...unconverted], inRegion, warmMs);
+  const sum = (costs: readonly (number | undefined)[]): number | undefined => costs.reduce<number | undefined>((t, c) => (t === undefined || c === undefined ? undefined : t + c), 0);
+  const packed = sum([...packedMs.map((ms, i) => (unconverted.has(steps[i]) ? plainMs[i] : ms)), converting]);
+  const plain = sum(plainMs);
+  return packed !== undefined && plain !== undefined && packed < plain;
+}
+
+/** Warm ms of converting the region values `readers` read back to NCHW (one conversion per value). */
+function conversionsMs(graph: Graph, readers: readonly Node[], inRegion: ReadonlySet<string>, warmMs: StepWarmMs): number | undefined {
+  const values = [...new Set(readers.flatMap((n) => n.inputs.filter((name) => inRegion.has(name))))];
+  let sum = 0;
+  for (const name of values) {
+    const copy = `${name}:cost-probe`;
+    const { layout: _, ...logical } = graph.values.get(name)!;
+    graph.values.set(copy, logical);
+    const ms = warmMs(graph, { name: copy, op: layoutConversionOps.toNCHW, inputs: [name], outputs: [copy], attrs: {} });
+    graph.values.delete(copy);
+    if (ms === undefined) return undefined;
+    sum += ms;
+  }
+  return sum;
 }
 
 /** Whether some variant of `node` reads its inputs in the layouts they have now, whatever it writes. */

@@ -42,7 +42,7 @@ interface Job {
 export function kernelJobs(graphs: readonly Graph[], known: ReadonlySet<string> = new Set()): Job[] {
   const jobs: Job[] = [];
   const seen = new Set<string>(known);
-  for (const graph of graphs.flatMap((g) => [g, assignLayouts(g)])) {
+  for (const graph of graphs.flatMap((g) => [g, assignLayouts(g, 'auto', { keepEveryRegion: true })])) {
     for (const node of graph.nodes) {
       const spec = stepSpecOf(graph, node);
       const signature = signatureOf(node.op, stepShapes(graph, node));

@@ -14,6 +14,7 @@ import type { DeviceProfile } from '../profile/profile.js';
 import { featuresOf, signatureOf } from '../profile/signature.js';
 import { fittingVariants, stepShapes } from '../select/select-kernels.js';
 import type { Problem, ProblemStep, StepOption } from './problem.js';
+import type { StepWarmMs } from '../layout/assign-layouts.js';
 
 export interface CandidateStep extends ProblemStep {
   readonly node: Node;
@@ -82,6 +83,15 @@ function candidateStep(graph: Graph, node: Node, profile: DeviceProfile): Candid
     variants.push(reference);
   }
   return { name: node.name, node, options, variants };
+}
+
+/** A step's warm cost on the profile with its best fitting variant (for layout regions); undefined when the profile knows none. */
+export function profileWarmMs(profile: DeviceProfile): StepWarmMs {
+  return (graph, node) => {
+    const shapes = stepShapes(graph, node);
+    const costs = fittingVariants(graph, node).flatMap((v) => predict(profile, v.id, signatureOf(node.op, shapes), featuresOf(node.op, shapes))?.executeWarmMs ?? []);
+    return costs.length ? Math.min(...costs) : undefined;
+  };
 }
 
 /** A step the profile has no cost for and the reference kernel cannot run (in a layout only wasm kernels take). */

@@ -1,8 +1,8 @@
 /**
- * NC4HW4 end to end: bundles compiled with `--layout auto` run their NC4HW4 steps (and the
- * conversions between layouts) on one lane and split across two, and give the reference
- * executor's outputs, as the same models compiled all-NCHW do; the plan records each value's
- * layout, and graph inputs and outputs stay NCHW.
+ * NC4HW4 end to end: bundles compiled with `--layout auto` run their NC4HW4 steps (and, with every
+ * region kept, the conversions between layouts) on one lane and split across two, and give the
+ * reference executor's outputs, as the same models compiled all-NCHW do; the plan records each
+ * value's layout, and graph inputs and outputs stay NCHW.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ import type { Plan } from '../../runtime/plan/plan.js';
 import { Session } from '../../runtime/session.js';
 import type { Tensor } from '../../runtime/tensor/tensor.js';
 import { compareTensors } from '../support/compare.js';
-import { invertedResidualModel } from '../support/models.js';
+import { compileKeepingEveryRegion, invertedResidualModel } from '../support/models.js';
 import { fixtureModelDir } from '../support/paths.js';
 
 describe('activation layouts (NC4HW4) end to end', () => {
@@ -27,7 +27,7 @@ describe('activation layouts (NC4HW4) end to end', () => {
   after(() => rmSync(work, { recursive: true, force: true }));
 
   const tinyCnn = fixtureModels.find((f) => f.name === 'tiny-cnn')!;
-  const cases: { name: string; model: () => string; feeds: () => Record<string, Tensor>; conversions: number }[] = [
+  const cases: { name: string; model: () => string; feeds: () => Record<string, Tensor>; conversions: number; keepEveryRegion?: boolean }[] = [
     {
       name: 'inverted residual (all NC4HW4)',
       model: () => {
@@ -38,7 +38,10 @@ describe('activation layouts (NC4HW4) end to end', () => {
       feeds: () => ({ x: randomTensor(seededRandom(22), [1, 3, 20, 20]) }),
       conversions: 0,
     },
-    { name: 'tiny-cnn (NC4HW4, then NCHW)', model: () => join(fixtureModelDir, 'tiny-cnn.onnx'), feeds: () => tinyCnn.inputs(), conversions: 1 },
+    {
+      name: 'tiny-cnn (NC4HW4, then NCHW; every region kept)', model: () => join(fixtureModelDir, 'tiny-cnn.onnx'), feeds: () => tinyCnn.inputs(),
+      conversions: 1, keepEveryRegion: true,
+    },
   ];
 
   for (const c of cases) {
@@ -48,7 +51,8 @@ describe('activation layouts (NC4HW4) end to end', () => {
       for (const layout of ['auto', 'nchw'] as const) {
         for (const lanes of [1, 2]) {
           const bundle = join(work, `${c.name.split(' ')[0]}-${layout}-${lanes}.nnb`);
-          compileModel(model, bundle, { layout, lanes });
+          if (layout === 'auto' && c.keepEveryRegion) compileKeepingEveryRegion(model, bundle, lanes);
+          else compileModel(model, bundle, { layout, lanes });
           const plan = unpack(readFileSync(join(bundle, 'plan.msgpack'))) as Plan;
           const packed = plan.values.filter((v) => v.layout === 'NC4HW4');
           const converting = plan.steps.filter((s) => s.op === layoutConversionOps.toNCHW || s.op === layoutConversionOps.toNC4HW4);

@@ -3,6 +3,10 @@
  * synthetic Pixel 5 Winograd is too slow to transform cold but fastest warm (continuous
  * inference), and at 56² they are large enough to split across lanes.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { importOnnxFile, lowerGraph, runPasses, writeBundle } from '../../compiler/compile.js';
+import { assignLayouts } from '../../compiler/layout/assign-layouts.js';
 import { randomTensor, seededRandom } from '../../compiler/random.js';
 import { fromNumbers } from '../../runtime/tensor/tensor.js';
 import { OnnxModelBuilder } from '../../fixtures/builder/onnx-builder.js';
@@ -57,4 +61,15 @@ export function invertedResidualModel({ name, seed, size = 20, weightScale = 0.3
   const fc = b.op('Gemm', [pooled, b.initializer('fc.w', randomTensor(random, [5, 18], weightScale)), b.initializer('fc.b', randomTensor(random, [5], 0.1))], { transB: 1 }, 'fc');
   b.output(fc);
   return b.toBytes();
+}
+
+/**
+ * Compiles `modelPath` with every NC4HW4 region kept, conversions and all (as the profiler plans
+ * them), through the staged API: without a device profile the compiler keeps only regions that
+ * need no conversion, so this is how tests reach the conversion steps.
+ */
+export function compileKeepingEveryRegion(modelPath: string, outDir: string, lanes = 1): void {
+  const graph = assignLayouts(runPasses(importOnnxFile(modelPath, { batch: 1 })), 'auto', { keepEveryRegion: true });
+  const modelSha256 = createHash('sha256').update(readFileSync(modelPath)).digest('hex');
+  writeBundle(outDir, lowerGraph(graph, { lanes }), { modelName: graph.name, modelSha256, opset: graph.opset });
 }

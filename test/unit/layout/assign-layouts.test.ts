@@ -1,6 +1,7 @@
 /**
- * Layout assignment on small models: which values become NC4HW4, where conversions go, that
- * every step keeps a kernel that takes its layouts, and that `nchw` changes nothing.
+ * Layout assignment on small models: which values become NC4HW4, where conversions go, which
+ * regions stay (costs, or none needing a conversion), that every step keeps a kernel that takes
+ * its layouts, and that `nchw` changes nothing.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -37,7 +38,7 @@ describe('layout assignment', () => {
   });
 
   it('converts back to NCHW once, before the first reader without an NC4HW4 kernel (tiny-cnn: MaxPool)', () => {
-    const graph = assignLayouts(optimised(readFileSync(join(fixtureModelDir, 'tiny-cnn.onnx'))));
+    const graph = assignLayouts(optimised(readFileSync(join(fixtureModelDir, 'tiny-cnn.onnx'))), 'auto', { keepEveryRegion: true });
     assertRunnable(graph);
     for (const node of ['stem', 'dw', 'pw', 'residual']) assert.equal(layoutOf(graph, outputOf(graph, node)), 'NC4HW4', node);
     const converted = conversions(graph);
@@ -46,6 +47,24 @@ describe('layout assignment', () => {
     assert.deepEqual(pool.inputs, converted[0].outputs);
     assert.ok(graph.nodes.indexOf(converted[0]) < graph.nodes.indexOf(pool));
     assert.equal(layoutOf(graph, outputOf(graph, 'expand')), 'NCHW', 'a 3×3 convolution has no NC4HW4 kernel');
+  });
+
+  it('keeps a region that needs a conversion only when costs say it pays (none given: never)', () => {
+    const tinyCnn = optimised(readFileSync(join(fixtureModelDir, 'tiny-cnn.onnx')));
+    const packedCount = (g: Graph) => [...g.values.values()].filter((v) => v.layout === 'NC4HW4').length;
+    const noCosts = assignLayouts(tinyCnn);
+    assertRunnable(noCosts);
+    assert.deepEqual([packedCount(noCosts), conversions(noCosts).length], [0, 0]);
+    // Costs where NC4HW4 steps are cheap and conversions cheaper still: the region stays.
+    const usesNC4HW4 = (g: Graph, n: Graph['nodes'][number]) => [...n.inputs, ...n.outputs].some((v) => g.values.get(v)?.layout === 'NC4HW4');
+    const cheap = assignLayouts(tinyCnn, 'auto', { warmMs: (g, n) => (n.op === layoutConversionOps.toNCHW ? 0.01 : usesNC4HW4(g, n) ? 0.5 : 1) });
+    assertRunnable(cheap);
+    assert.ok(packedCount(cheap) >= 4 && conversions(cheap).length === 1);
+    // Conversions dearer than what the region saves: it goes.
+    const dear = assignLayouts(tinyCnn, 'auto', { warmMs: (g, n) => (n.op === layoutConversionOps.toNCHW ? 10 : usesNC4HW4(g, n) ? 0.5 : 1) });
+    assert.deepEqual([packedCount(dear), conversions(dear).length], [0, 0]);
+    // A cost the profile does not know: the region goes too.
+    assert.equal(packedCount(assignLayouts(tinyCnn, 'auto', { warmMs: () => undefined })), 0);
   });
 
   it('leaves a value NCHW when no reader takes NC4HW4 (ResNet-style stem into MaxPool)', () => {
