@@ -8,7 +8,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { importOnnxFile } from '../import/onnx.js';
 import { runPasses } from '../passes/pipeline.js';
 import { fitCostModel } from './cost-model.js';
-import { measureFixedCosts, measureSplitting, measureStorage } from './measure-fixed.js';
+import { measureBundleOpen, measureFixedCosts, measureSplitting, measureStorage } from './measure-fixed.js';
 import { kernelJobs, measureKernels } from './measure-kernels.js';
 import { profileFormat, type DeviceProfile } from './profile.js';
 
@@ -28,10 +28,14 @@ export function profileMachine(modelPaths: readonly string[], options: ProfileOp
   const graphs = modelPaths.map((path) => runPasses(importOnnxFile(path)));
   const resume = options.resume;
   say('fixed costs');
-  // A resumed profile keeps its fixed costs; one from before intra-op splitting and load contention were measured gains them.
-  const fixedCosts = resume
+  // A resumed profile keeps its fixed costs; one from before some were measured gains them.
+  const measuredFixed = resume
     ? { ...resume.fixedCosts, ...(resume.fixedCosts.loadContention ? {} : measureSplitting(options.quick ? 2 : 5)) }
     : measureFixedCosts(options.quick ? 2 : 5);
+  const wasmMs = measuredFixed.wasmCompileMs.median + measuredFixed.wasmInstantiateMs.median;
+  const fixedCosts = measuredFixed.bundleOpenMsPerStep || graphs.length === 0
+    ? measuredFixed
+    : { ...measuredFixed, bundleOpenMsPerStep: measureBundleOpen(graphs, options.quick ? 2 : 5, wasmMs) };
   say('storage');
   const storage = resume?.storage ?? measureStorage(options.quick ? 2 : 5);
   const known = new Set((resume?.kernels ?? []).map((k) => `${k.signature}@${k.kernel}`));

@@ -2,7 +2,7 @@
  * Measures the machine's fixed cold-start costs and its storage: process start (`node -e 0`),
  * runtime import, wasm compile and instantiate, worker start and memory allocation (each in
  * fresh processes, `fixed-costs-child.ts`), how a step splits across two lanes (`split-child.ts`),
- * and file read throughput and latency with the page
+ * what opening a bundle costs per step (`open-child.ts`), and file read throughput and latency with the page
  * cache warm and, where the OS lets us evict a file's pages (`dd iflag=nocache`, checked with
  * `fincore` when present), cold.
  */
@@ -11,10 +11,14 @@ import { closeSync, fsyncSync, mkdtempSync, openSync, readSync, rmSync, writeFil
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeBundle } from '../bundle/write-bundle.js';
+import type { Graph } from '../ir/graph.js';
+import { lowerGraph } from '../lower/lower.js';
 import { sampleOf, type DeviceProfile, type ReadCost, type Sample } from './profile.js';
 
 const childScript = fileURLToPath(new URL('./fixed-costs-child.js', import.meta.url));
 const splitChildScript = fileURLToPath(new URL('./split-child.js', import.meta.url));
+const openChildScript = fileURLToPath(new URL('./open-child.js', import.meta.url));
 const runtimeEntry = fileURLToPath(new URL('../../bundle/runtime.js', import.meta.url));
 
 function wallMs(args: readonly string[]): number {
@@ -61,6 +65,31 @@ export function measureSplitting(repetitions: number): Pick<DeviceProfile['fixed
     laneSyncMs: sampleOf(children.map((c) => c.laneSyncMs)),
     loadContention: sampleOf(children.map((c) => c.loadContention)),
   };
+}
+
+/**
+ * Opening a bundle before its first step, per step (`open-child.ts`, fresh processes): reading and
+ * checking the manifest and plan, and binding every step — cold JavaScript, whose cost grows with
+ * the plan. Measured on the given graphs lowered with the fast kernels; the wasm compile and
+ * instantiate, measured on their own, are taken out.
+ */
+export function measureBundleOpen(graphs: readonly Graph[], repetitions: number, wasmMs: number): Sample {
+  const work = mkdtempSync(join(tmpdir(), 'nncc-open-'));
+  try {
+    const perStep = graphs.flatMap((graph, i) => {
+      const bundle = join(work, `model-${i}.nnb`);
+      writeBundle(bundle, lowerGraph(graph), { modelName: graph.name, modelSha256: '0'.repeat(64), opset: graph.opset });
+      return Array.from({ length: repetitions }, () => {
+        const result = spawnSync(process.execPath, [openChildScript, bundle], { encoding: 'utf8' });
+        if (result.status !== 0) throw new Error(`bundle open probe failed: ${result.stderr}`);
+        const { steps, readMs, prepareMs } = JSON.parse(result.stdout) as { steps: number; readMs: number; prepareMs: number };
+        return Math.max(0, readMs + prepareMs - wasmMs) / steps;
+      });
+    });
+    return sampleOf(perStep);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /** Evicts a file's pages from the page cache; false (with why) when the OS does not allow it. */

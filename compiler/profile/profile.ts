@@ -76,6 +76,11 @@ export interface DeviceProfile {
      * without it the simulator takes lanes as independent.
      */
     loadContention?: Sample;
+    /**
+     * Opening a bundle, per plan step, before the first step runs: manifest and plan read and
+     * checked, steps bound (cold JavaScript). Optional: without it the simulator leaves it out.
+     */
+    bundleOpenMsPerStep?: Sample;
   };
   kernels: KernelCost[];
   costModel: Record<string, FamilyModel>;

@@ -38,7 +38,8 @@ export function buildProblem(graph: Graph, profile: DeviceProfile, maxLanes = pr
     storage: profile.storage.warm,
     fixed: {
       startMs: f.processStartMs.median + f.runtimeImportMs.median,
-      prepareMs: f.wasmCompileMs.median + f.wasmInstantiateMs.median,
+      // Compiling the kernels, and opening the bundle (its plan read, checked and bound: per step).
+      prepareMs: f.wasmCompileMs.median + f.wasmInstantiateMs.median + (f.bundleOpenMsPerStep?.median ?? 0) * steps.length,
       workerStartMs: f.workerStartMs.median,
       allocMs: f.allocMsPerMB.median * activationMB,
       firstTouchMsPerByte: f.allocMsPerMB.median / 1e6,

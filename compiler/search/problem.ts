@@ -35,7 +35,7 @@ export interface ProblemStep {
 export interface FixedCosts {
   /** Process start plus runtime import: nothing runs before. */
   readonly startMs: number;
-  /** Wasm compile and instantiate, on the executing lane. */
+  /** Opening the bundle (plan read, checked, bound) and the wasm compile and instantiate, on the executing lane. */
   readonly prepareMs: number;
   /** Until a loader lane (worker) can work, counted from startMs. */
   readonly workerStartMs: number;
