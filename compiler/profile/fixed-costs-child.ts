@@ -1,10 +1,11 @@
 /**
  * Child process of `measure-fixed.ts`: in a fresh process, times compiling kernels.wasm,
  * instantiating it on a fresh shared memory, starting one lane (a worker thread that imports what
- * a lane imports) until it can work, and allocating plus first touching memory; prints them as
- * one JSON line.
+ * a lane imports) until it can work — and what creating it costs the thread that creates it
+ * (loading worker_threads, the Worker constructor) —, and allocating plus first touching memory;
+ * prints them as one JSON line.
  */
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
 import { compileKernelModule, kernelModuleBytes } from '../../runtime/kernels/wasm/module.js';
 
 kernelModuleBytes('relaxed');
@@ -27,9 +28,11 @@ const allocMsPerMB = (performance.now() - start) / 64;
 // A lane imports the bundled runtime code before it can work: time an import of that size.
 const laneImports = JSON.stringify(new URL('../../bundle/runtime.js', import.meta.url).href);
 start = performance.now();
+const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
 const worker = new Worker(`import(${laneImports}).then(() => require("node:worker_threads").parentPort.postMessage(0))`, { eval: true });
+const laneCreateMs = performance.now() - start;
 worker.once('message', () => {
   const workerStartMs = performance.now() - start;
   void worker.terminate();
-  process.stdout.write(`${JSON.stringify({ wasmCompileMs, wasmInstantiateMs, workerStartMs, allocMsPerMB })}\n`);
+  process.stdout.write(`${JSON.stringify({ wasmCompileMs, wasmInstantiateMs, workerStartMs, laneCreateMs, allocMsPerMB })}\n`);
 });

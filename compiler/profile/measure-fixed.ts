@@ -35,7 +35,7 @@ export function measureFixedCosts(repetitions: number): DeviceProfile['fixedCost
   const children = Array.from({ length: repetitions }, () => {
     const result = spawnSync(process.execPath, [childScript], { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`fixed-cost probe failed: ${result.stderr}`);
-    return JSON.parse(result.stdout) as Record<'wasmCompileMs' | 'wasmInstantiateMs' | 'workerStartMs' | 'allocMsPerMB', number>;
+    return JSON.parse(result.stdout) as Record<'wasmCompileMs' | 'wasmInstantiateMs' | 'workerStartMs' | 'laneCreateMs' | 'allocMsPerMB', number>;
   });
   const pick = (key: keyof (typeof children)[number]): Sample => sampleOf(children.map((c) => c[key]));
   return {
@@ -44,6 +44,7 @@ export function measureFixedCosts(repetitions: number): DeviceProfile['fixedCost
     wasmCompileMs: pick('wasmCompileMs'),
     wasmInstantiateMs: pick('wasmInstantiateMs'),
     workerStartMs: pick('workerStartMs'),
+    laneCreateMs: pick('laneCreateMs'),
     allocMsPerMB: pick('allocMsPerMB'),
     ...measureSplitting(repetitions),
   };

@@ -66,6 +66,8 @@ export interface DeviceProfile {
     wasmCompileMs: Sample;
     wasmInstantiateMs: Sample;
     workerStartMs: Sample;
+    /** What creating one worker lane costs the executing thread (optional: without it, nothing). */
+    laneCreateMs?: Sample;
     allocMsPerMB: Sample;
     /** Intra-op splitting (both or neither; without them no step is split). */
     parallelEfficiency?: Sample;

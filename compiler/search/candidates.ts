@@ -41,6 +41,7 @@ export function buildProblem(graph: Graph, profile: DeviceProfile, maxLanes = pr
       // Compiling the kernels, and opening the bundle (its plan read, checked and bound: per step).
       prepareMs: f.wasmCompileMs.median + f.wasmInstantiateMs.median + (f.bundleOpenMsPerStep?.median ?? 0) * steps.length,
       workerStartMs: f.workerStartMs.median,
+      ...(f.laneCreateMs ? { laneCreateMs: f.laneCreateMs.median } : {}),
       allocMs: f.allocMsPerMB.median * activationMB,
       firstTouchMsPerByte: f.allocMsPerMB.median / 1e6,
       ...(f.loadContention ? { loadContention: Math.max(1, f.loadContention.median) } : {}),

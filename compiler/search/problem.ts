@@ -39,6 +39,8 @@ export interface FixedCosts {
   readonly prepareMs: number;
   /** Until a loader lane (worker) can work, counted from startMs. */
   readonly workerStartMs: number;
+  /** What creating each worker lane the plan starts costs the executing lane, before its first step (default 0). */
+  readonly laneCreateMs?: number;
   /** Allocating the planned memory for activations, on the executing lane. */
   readonly allocMs: number;
   /** First touch of fresh memory, per byte: weights pay it where they are read or made. */

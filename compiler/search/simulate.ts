@@ -1,9 +1,10 @@
 /**
  * The simulator: a discrete-event model of one cold run under given decisions. Nothing starts
  * before the process is up and the runtime imported; the executing lane (lane 0) then compiles
- * the kernels and allocates memory; loader lanes (workers) join after their start-up. Storage
- * serves one read at a time (reads from several lanes share its throughput), each costing
- * latency + bytes / throughput, in the earliest free interval after the read is issued. A loader
+ * the kernels, creates the worker lanes the plan uses (each at a cost) and allocates memory;
+ * loader lanes (workers) join after their start-up. Storage serves one read at a time (reads
+ * from several lanes share its throughput), each costing latency + bytes / throughput, in the
+ * earliest free interval after the read is issued. A loader
  * lane reads then transforms its steps' weights in step order; the executing lane runs the steps
  * in order, each once its weights are ready, loading itself whatever it was assigned just before
  * it needs it; while a loader lane works (from its start-up to its last load), execution on the
@@ -60,7 +61,9 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
   };
 
   record(0, 'start', -1, 0, fixed.startMs);
-  let execClock = fixed.startMs + fixed.prepareMs;
+  // The runtime starts worker lanes 1…n−1 up to the highest lane any step loads or executes on; creating each costs lane 0.
+  const workers = Math.max(0, ...decisions.map((d, step) => Math.max(d.loader, stepLanes(problem, step, d) - 1)));
+  let execClock = fixed.startMs + fixed.prepareMs + workers * (fixed.laneCreateMs ?? 0);
   record(0, 'prepare', -1, fixed.startMs, execClock);
   record(0, 'alloc', -1, execClock, execClock + fixed.allocMs);
   execClock += fixed.allocMs;
