@@ -11,12 +11,13 @@ export function fixtureProfile(name: string): string {
   return join(repoRoot, 'fixtures', 'profiles', `${name}.json`);
 }
 
-/** `name` with splitting at efficiency 0.9 and a `syncMs` hand-out, and 1 ms lane start-up, written into `dir`. */
+/** `name` with splitting at efficiency 0.9 and a `syncMs` hand-out, and lanes that start in 1 ms and cost nothing to create, written into `dir`. */
 export function splittingProfile(name: string, dir: string, syncMs: number): string {
   const device = JSON.parse(readFileSync(fixtureProfile(name), 'utf8'));
   device.fixedCosts.parallelEfficiency = { median: 0.9, spread: 0, samples: 0 };
   device.fixedCosts.laneSyncMs = { median: syncMs, spread: 0, samples: 0 };
   device.fixedCosts.workerStartMs = { median: 1, spread: 0, samples: 0 };
+  device.fixedCosts.laneCreateMs = { median: 0, spread: 0, samples: 0 };
   const file = join(dir, `${name}-splitting.json`);
   writeFileSync(file, JSON.stringify(device));
   return file;
