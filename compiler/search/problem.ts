@@ -37,7 +37,7 @@ export interface FixedCosts {
   readonly startMs: number;
   /** Opening the bundle (plan read, checked, bound) and the wasm compile and instantiate, on the executing lane. */
   readonly prepareMs: number;
-  /** Until a loader lane (worker) can work, counted from startMs. */
+  /** Until a worker lane can work, counted from its creation (after the executing lane's preparation). */
   readonly workerStartMs: number;
   /** What creating each worker lane the plan starts costs the executing lane, before its first step (default 0). */
   readonly laneCreateMs?: number;

@@ -59,7 +59,7 @@ function heuristic(problem: Problem, budgets: Budgets, lanes: readonly number[])
 function assignLoaders(problem: Problem, options: readonly number[], lanes: readonly number[]): Decision[] {
   const workers = lanes.filter((l) => l !== 0);
   if (workers.length === 0) return options.map((option) => ({ option, loader: 0 }));
-  const finish = new Map(workers.map((l) => [l, problem.fixed.startMs + problem.fixed.workerStartMs]));
+  const finish = new Map(workers.map((l) => [l, problem.fixed.startMs + problem.fixed.prepareMs + problem.fixed.workerStartMs]));
   return options.map((option, step) => {
     const o = problem.steps[step].options[option];
     const work = readMs(problem, o.readBytes) + (o.source === 'transform-at-load' ? o.transformMs : 0);
@@ -236,7 +236,8 @@ export function lowerBound(problem: Problem): number {
   const minExecute = steps.map((s) => Math.min(...s.options.map((o) => Math.min(o.executeFirstMs, o.executeWarmMs) / (o.splittable ? fastestSplit : 1))));
   const execChain = fixed.startMs + fixed.prepareMs + fixed.allocMs + minExecute.reduce((a, b) => a + b, 0);
   const hasWorkers = problem.lanes.some((l) => l.canLoad && l.id !== 0);
-  const firstRead = fixed.startMs + Math.min(fixed.prepareMs + fixed.allocMs, hasWorkers ? fixed.workerStartMs : Infinity);
+  // Lane 0 reads after preparing and allocating; workers, created after the preparation, after their start-up.
+  const firstRead = fixed.startMs + fixed.prepareMs + Math.min(fixed.allocMs, hasWorkers ? fixed.workerStartMs : Infinity);
   const reads = steps.reduce((sum, s) => sum + Math.min(...s.options.map((o) => readMs(problem, o.readBytes))), 0);
   const storageChain = firstRead + reads + (minExecute[minExecute.length - 1] ?? 0);
   return Math.max(execChain, storageChain);

@@ -2,7 +2,7 @@
  * The simulator: a discrete-event model of one cold run under given decisions. Nothing starts
  * before the process is up and the runtime imported; the executing lane (lane 0) then compiles
  * the kernels, creates the worker lanes the plan uses (each at a cost) and allocates memory;
- * loader lanes (workers) join after their start-up. Storage serves one read at a time (reads
+ * worker lanes join after their start-up, counted from their creation. Storage serves one read at a time (reads
  * from several lanes share its throughput), each costing latency + bytes / throughput, in the
  * earliest free interval after the read is issued. A loader
  * lane reads then transforms its steps' weights in step order; the executing lane runs the steps
@@ -63,7 +63,10 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
   record(0, 'start', -1, 0, fixed.startMs);
   // The runtime starts worker lanes 1…n−1 up to the highest lane any step loads or executes on; creating each costs lane 0.
   const workers = Math.max(0, ...decisions.map((d, step) => Math.max(d.loader, stepLanes(problem, step, d) - 1)));
-  let execClock = fixed.startMs + fixed.prepareMs + workers * (fixed.laneCreateMs ?? 0);
+  // The runtime creates the lanes once the bundle is open and the kernels compiled; each can work after its start-up.
+  const lanesCreated = fixed.startMs + fixed.prepareMs + workers * (fixed.laneCreateMs ?? 0);
+  const workerReady = lanesCreated + fixed.workerStartMs;
+  let execClock = lanesCreated;
   record(0, 'prepare', -1, fixed.startMs, execClock);
   record(0, 'alloc', -1, execClock, execClock + fixed.allocMs);
   execClock += fixed.allocMs;
@@ -72,7 +75,7 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
   const ready = new Array<number>(steps.length).fill(0);
   const queues = new Map<number, number[]>();
   decisions.forEach((d, step) => { if (d.loader !== 0) queues.set(d.loader, [...(queues.get(d.loader) ?? []), step]); });
-  const laneClock = new Map<number, number>([...queues.keys()].map((lane) => [lane, fixed.startMs + fixed.workerStartMs]));
+  const laneClock = new Map<number, number>([...queues.keys()].map((lane) => [lane, workerReady]));
   const nextLoad = (): [number, number] | undefined => {
     let best: [number, number] | undefined;
     for (const [lane, queue] of queues) {
@@ -94,7 +97,7 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
   const executeEnd = (start: number, ms: number): number => stretchedEnd(start, ms, loading, contention);
   // A lane helps execute split steps once it has started and loaded all its own steps (a lane
   // loads first, then takes parts), and after its previous part.
-  const helperFree = new Map<number, number>(executingLanes(problem).slice(1).map((lane) => [lane, laneClock.get(lane) ?? fixed.startMs + fixed.workerStartMs]));
+  const helperFree = new Map<number, number>(executingLanes(problem).slice(1).map((lane) => [lane, laneClock.get(lane) ?? workerReady]));
   const compiled = new Set<string>();
   for (let step = 0; step < steps.length; step++) {
     const d = decisions[step];
