@@ -67,10 +67,14 @@ interface ChildLine {
   /** The process's own peak RSS (VmHWM), absent off Linux. */
   ownPeakRssKB?: number;
   sinceStartMs: number;
+  /** Wall clock (epoch ms) when the answer was ready. */
+  answerEpochMs: number;
 }
 
 interface ProcessSample {
   wallMs: number;
+  /** From the parent's spawn to the child's answer: the cold latency, without the process's exit. */
+  toAnswerMs?: number;
   child?: ChildLine;
   /** Set when the process failed (non-zero exit, signal, timeout, no JSON line). */
   error?: string;
@@ -122,6 +126,7 @@ const nnccConventional = 'nncc conventional';
 const ortNodeNames = ['ort-node 1t', 'ort-node 2t'];
 
 function spawnTimed(args: readonly string[], parse: boolean): ProcessSample {
+  const spawnEpochMs = performance.timeOrigin + performance.now();
   const start = performance.now();
   const result = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 600_000, maxBuffer: 16 << 20 });
   const wallMs = performance.now() - start;
@@ -138,7 +143,7 @@ function spawnTimed(args: readonly string[], parse: boolean): ProcessSample {
     }
   }
   if (failed) return { wallMs, child, error: `${failed}: ${(result.stderr ?? '').trim().split('\n').slice(-3).join(' / ')}` };
-  return { wallMs, child };
+  return { wallMs, child, ...(child?.answerEpochMs ? { toAnswerMs: child.answerEpochMs - spawnEpochMs } : {}) };
 }
 
 function support(script: string): string {
@@ -297,6 +302,17 @@ function printModel(m: ModelResult): void {
   const bundleLine = m.bundles.map((b) => `${b.name}: ${fixed(b.files.reduce((s, f) => s + f.bytes, 0) / 2 ** 20, 1)} MB in ${b.files.length} files, `
     + `predicted cold ${ms(b.predictedColdMs)} ms, warm ${ms(b.predictedWarmMs)} ms`).join('; ');
   note(`\n## ${m.model}\n\n${bundleLine}\n`);
+  // The prediction models spawn → first output; the e2e wall time adds the process's exit.
+  for (const b of m.bundles) {
+    const samples = good(byName(b.name)?.samples.pageCacheWarm ?? []);
+    const toAnswer = samples.flatMap((s) => (s.toAnswerMs === undefined ? [] : [s.toAnswerMs]));
+    const wall = samples.map((s) => s.wallMs);
+    if (b.predictedColdMs === undefined || !toAnswer.length) continue;
+    const error = (measured: number) => `${((100 * (b.predictedColdMs! - measured)) / measured).toFixed(1)}%`;
+    note(`${b.name}: predicted ${ms(b.predictedColdMs)} ms; measured (page cache warm, medians) spawn → answer ${ms(median(toAnswer))} ms `
+      + `(prediction error ${error(median(toAnswer))}), e2e wall ${ms(median(wall))} ms (${error(median(wall))})`);
+  }
+  note('');
 
   const rows = m.engines.map((r) => {
     const cold = wallMedian(r, 'pageCacheWarm');

@@ -55,7 +55,11 @@ export function ownPeakRssKB(): number | undefined {
 export function report(output: ArrayLike<number>, expectedPath: string, fields: Record<string, unknown>): never {
   const maxRelError = maxRelativeError(output, readF32(expectedPath));
   const ok = maxRelError <= tolerance;
-  const line = { ...fields, maxRelError, ok, maxRssKB: process.resourceUsage().maxRSS, ownPeakRssKB: ownPeakRssKB(), sinceStartMs: performance.now() };
+  const line = {
+    ...fields, maxRelError, ok, maxRssKB: process.resourceUsage().maxRSS, ownPeakRssKB: ownPeakRssKB(), sinceStartMs: performance.now(),
+    // The wall clock at the answer, so the parent can time spawn → answer (the process's exit left out).
+    answerEpochMs: performance.timeOrigin + performance.now(),
+  };
   process.stdout.write(`${JSON.stringify(line)}\n`);
   if (!ok) {
     process.stderr.write(`output is off: max |err| / max |ref| = ${maxRelError} > ${tolerance}\n`);
