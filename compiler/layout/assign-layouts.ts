@@ -19,8 +19,6 @@ import { activationInputs, fittingVariants } from '../select/select-kernels.js';
 
 export type LayoutPolicy = 'auto' | 'nchw';
 
-export const layoutPolicies: readonly LayoutPolicy[] = ['auto', 'nchw'];
-
 /** A step's warm cost with the best variant that fits it as the graph has it; undefined when unknown. */
 export type StepWarmMs = (graph: Graph, node: Node) => number | undefined;
 
