@@ -14,6 +14,7 @@
  * compiler also searches the all-NCHW graph and keeps the faster (compile.ts).
  */
 import { layoutConversionOps, type ActivationLayout } from '../../runtime/kernels/variant.js';
+import type { ValueInfo } from '../../runtime/tensor/tensor.js';
 import { cloneGraph, consumersOf, type Graph, type Node } from '../ir/graph.js';
 import { activationInputs, fittingVariants } from '../select/select-kernels.js';
 
@@ -34,10 +35,7 @@ export function assignLayouts(input: Graph, policy: LayoutPolicy = 'auto', costs
   const graph = cloneGraph(input);
   const outputs = new Set(graph.outputs);
   const layoutOf = (name: string): ActivationLayout => graph.values.get(name)?.layout ?? 'NCHW';
-  const setLayout = (name: string, layout: ActivationLayout): void => {
-    const { layout: _, ...info } = graph.values.get(name)!;
-    graph.values.set(name, layout === 'NCHW' ? info : { ...info, layout });
-  };
+  const setLayout = (name: string, layout: ActivationLayout): void => { graph.values.set(name, inLayout(graph.values.get(name)!, layout)); };
   const canHoldNC4HW4 = (name: string): boolean => {
     const info = graph.values.get(name);
     return !!info && info.dtype === 'float32' && info.dims.length === 4 && !outputs.has(name);
@@ -65,6 +63,23 @@ export function assignLayouts(input: Graph, policy: LayoutPolicy = 'auto', costs
   }
   insertConversions(graph, producers);
   return graph;
+}
+
+/** The value's info in `layout` (NCHW: no layout field). */
+function inLayout(info: ValueInfo, layout: ActivationLayout): ValueInfo {
+  const { layout: _, ...logical } = info;
+  return layout === 'NCHW' ? logical : { ...logical, layout };
+}
+
+/** `probe`'s answer with the named values in the given layouts for its duration; the graph is left as it was. */
+function withLayouts<T>(graph: Graph, layouts: ReadonlyMap<string, ActivationLayout>, probe: () => T): T {
+  const saved = [...layouts.keys()].map((name) => [name, graph.values.get(name)!] as const);
+  for (const [name, info] of saved) graph.values.set(name, inLayout(info, layouts.get(name)!));
+  try {
+    return probe();
+  } finally {
+    for (const [name, info] of saved) graph.values.set(name, info);
+  }
 }
 
 /** NC4HW4 values joined by the steps that read or write them (union-find, in graph order). */
@@ -97,10 +112,7 @@ function pays(graph: Graph, region: readonly string[], warmMs: StepWarmMs | unde
   const unconverted = new Set(steps.filter((n) => fittingVariants(graph, n).length === 0));
   if (!warmMs) return unconverted.size === 0;
   const packedMs = steps.map((n) => (unconverted.has(n) ? 0 : warmMs(graph, n)));
-  const saved = region.map((name) => [name, graph.values.get(name)!] as const);
-  for (const [name, info] of saved) graph.values.set(name, { dtype: info.dtype, dims: info.dims });
-  const plainMs = steps.map((n) => warmMs(graph, n));
-  for (const [name, info] of saved) graph.values.set(name, info);
+  const plainMs = withLayouts(graph, new Map(region.map((name) => [name, 'NCHW'])), () => steps.map((n) => warmMs(graph, n)));
   // A reader that needs a conversion runs as it would all-NCHW, plus the conversion of what it reads.
   const converting = conversionsMs(graph, [...unconverted], inRegion, warmMs);
   const sum = (costs: readonly (number | undefined)[]): number | undefined => costs.reduce<number | undefined>((t, c) => (t === undefined || c === undefined ? undefined : t + c), 0);
@@ -115,8 +127,7 @@ function conversionsMs(graph: Graph, readers: readonly Node[], inRegion: Readonl
   let sum = 0;
   for (const name of values) {
     const copy = `${name}:cost-probe`;
-    const { layout: _, ...logical } = graph.values.get(name)!;
-    graph.values.set(copy, logical);
+    graph.values.set(copy, inLayout(graph.values.get(name)!, 'NCHW'));
     const ms = warmMs(graph, { name: copy, op: layoutConversionOps.toNCHW, inputs: [name], outputs: [copy], attrs: {} });
     graph.values.delete(copy);
     if (ms === undefined) return undefined;
@@ -129,15 +140,9 @@ function conversionsMs(graph: Graph, readers: readonly Node[], inRegion: Readonl
 function takesAsIs(graph: Graph, node: Node): boolean {
   const out = node.outputs[0];
   if (out === undefined || !graph.values.has(out)) return fittingVariants(graph, node).length > 0;
-  const original = graph.values.get(out)!;
-  const fits = (['NC4HW4', 'NCHW'] as const).some((layout) => {
-    if (layout === 'NC4HW4' && (original.dims.length !== 4 || original.dtype !== 'float32')) return false;
-    const { layout: _, ...info } = original;
-    graph.values.set(out, layout === 'NCHW' ? info : { ...info, layout });
-    return fittingVariants(graph, node).length > 0;
-  });
-  graph.values.set(out, original);
-  return fits;
+  const { dims, dtype } = graph.values.get(out)!;
+  return (['NC4HW4', 'NCHW'] as const).some((layout) => (layout === 'NCHW' || (dims.length === 4 && dtype === 'float32'))
+    && withLayouts(graph, new Map([[out, layout]]), () => fittingVariants(graph, node).length > 0));
 }
 
 /**
@@ -159,8 +164,7 @@ function insertConversions(graph: Graph, producers: ReadonlyMap<string, Node>): 
       let copy = converted.get(key);
       if (!copy) {
         copy = `${name}:${target.toLowerCase()}`;
-        const { layout: _, ...logical } = info;
-        graph.values.set(copy, target === 'NCHW' ? logical : { ...logical, layout: target });
+        graph.values.set(copy, inLayout(info, target));
         const op = target === 'NCHW' ? layoutConversionOps.toNCHW : layoutConversionOps.toNC4HW4;
         inserts.push({ after: producers.get(name), node: { name: `${copy}/${op}`, op, inputs: [name], outputs: [copy], attrs: {} } });
         converted.set(key, copy);
@@ -178,9 +182,5 @@ function wantsNC4HW4(graph: Graph, node: Node, activation: readonly boolean[]): 
   const inputs = node.inputs.filter((_, i) => activation[i]);
   if (!inputs.some((name) => graph.values.get(name)?.layout === 'NC4HW4')) return false;
   if (!inputs.every((name) => { const v = graph.values.get(name); return v?.dtype === 'float32' && v.dims.length === 4; })) return false;
-  const saved = inputs.map((name) => [name, graph.values.get(name)!] as const);
-  for (const [name, info] of saved) graph.values.set(name, { ...info, layout: 'NC4HW4' });
-  const fits = fittingVariants(graph, node).length > 0;
-  for (const [name, info] of saved) graph.values.set(name, info);
-  return fits;
+  return withLayouts(graph, new Map(inputs.map((name) => [name, 'NC4HW4'])), () => fittingVariants(graph, node).length > 0);
 }
