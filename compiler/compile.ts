@@ -40,8 +40,9 @@ export interface CompileOptions extends ImportOptions, LowerOptions {
    */
   lanes?: number;
   /**
-   * Activation layouts: `auto` (default) runs steps in NC4HW4 where kernels for it exist (with a
-   * profile, only when the search predicts that faster than all NCHW); `nchw` never does.
+   * Activation layouts: `auto` (default) runs steps in NC4HW4 where kernels for it exist and it
+   * pays (layout/assign-layouts.ts; with a profile, also only when the search predicts the plan
+   * faster than all-NCHW); `nchw` never does.
    */
   layout?: LayoutPolicy;
   /** With a profile: plan a switch to the warm-fastest kernels after the first run (default true). */
@@ -111,16 +112,17 @@ export function compileModel(modelPath: string, outDir: string, options: Compile
   options.onStage?.('passes');
   const passLog: string[] = [];
   const optimised = runPasses(imported, { onPass: (name, g) => passLog.push(`# after ${name}: ${g.nodes.length} nodes\n${printGraph(g)}`) });
-  const profile = options.profile ? loadProfile(options.profile) : undefined;
+  const profilePath = options.profile;
+  const profile = profilePath ? loadProfile(profilePath) : undefined;
   const laidOut = assignLayouts(optimised, options.kernels === 'reference' ? 'nchw' : options.layout ?? 'auto', { warmMs: profile && profileWarmMs(profile) });
   if (laidOut !== optimised) passLog.push(`# after assign-layouts: ${laidOut.nodes.length} nodes\n${printGraph(laidOut)}`);
   dump('02.passes.txt', passLog.join('\n'));
   let graph = laidOut;
   let search: ReturnType<typeof chooseKernels> | undefined;
   let profileIdentity: { name: string; sha256: string } | undefined;
-  if (profile && options.profile) {
+  if (profile && profilePath) {
     options.onStage?.('search');
-    profileIdentity = { name: profile.device.name, sha256: createHash('sha256').update(readFileSync(options.profile)).digest('hex') };
+    profileIdentity = { name: profile.device.name, sha256: createHash('sha256').update(readFileSync(profilePath)).digest('hex') };
     const objective = options.objective ?? 'cold';
     ({ graph, search } = searchLayouts([laidOut, optimised], (g) => chooseKernels(g, profile, objective, options.budgets, options.lanes), objective));
     dump('03.search.txt', formatReport(search.report));
