@@ -8,10 +8,11 @@
 import { noActivation } from '../../runtime/kernels/activation-codes.js';
 import type { Attributes } from '../../runtime/kernels/kernel.js';
 import { referenceKernel } from '../../runtime/kernels/ref/registry.js';
-import type { ActivationArgs, KernelMemory, KernelVariant, StepArgs, StepShapes } from '../../runtime/kernels/variant.js';
+import { fitsLayout, type ActivationArgs, type KernelMemory, type KernelVariant, type StepArgs, type StepShapes } from '../../runtime/kernels/variant.js';
 import { instantiateKernels, kernelStaticBytes } from '../../runtime/kernels/wasm/module.js';
 import { fromNC4HW4, layoutElements, toNC4HW4, type ActivationLayout } from '../../runtime/tensor/layout.js';
 import { allocData, bytesPerElement, sizeOf, type Tensor, type ValueInfo } from '../../runtime/tensor/tensor.js';
+import { isWeightInput } from './signature.js';
 
 export interface PlacedVariant {
   readonly variant: KernelVariant;
@@ -32,12 +33,18 @@ export interface PlacedVariant {
 
 const align64 = (n: number): number => Math.ceil(n / 64) * 64;
 
+/** An input that is not a weight takes the variant's layout when it is 4-D (only 4-D values have NC4HW4: Clip's scalar bounds stay as they are). */
+function takesLayout(op: string, input: number, info: ValueInfo): boolean {
+  return !isWeightInput(op, input) && info.dims.length === 4;
+}
+
 /**
- * Conv's filter and bias are weights; every other input of a placed variant is an activation, and
- * takes the variant's layout when it is 4-D (only 4-D values have NC4HW4: Clip's scalar bounds stay as they are).
+ * Whether `variant` can run a placed step with these shapes, as the compiler decides it: it
+ * applies to them and takes and gives their layouts (fitsLayout, activations as `shapesOf` places them).
  */
-function isActivationInput(op: string, input: number, info: ValueInfo): boolean {
-  return (op !== 'Conv' || input === 0) && info.dims.length === 4;
+export function runsOn(variant: KernelVariant, op: string, shapes: StepShapes): boolean {
+  const activation = shapes.inputs.map((info, i) => !!info && takesLayout(op, i, info));
+  return fitsLayout(variant, shapes, activation) && variant.appliesTo(shapes);
 }
 
 /**
@@ -49,7 +56,7 @@ export function shapesOf(op: string, attrs: Attributes, inputs: readonly (Tensor
   layout: KernelVariant['layout'] = { input: 'NCHW', output: 'NCHW' }): StepShapes {
   const infos = inputs.map((t) => (t ? { dtype: t.dtype, dims: t.dims, value: t } : undefined));
   const inLayout = (i: number, info: ValueInfo): { layout?: ActivationLayout } =>
-    (layout.input !== 'NCHW' && isActivationInput(op, i, info) ? { layout: layout.input } : {});
+    (layout.input !== 'NCHW' && takesLayout(op, i, info) ? { layout: layout.input } : {});
   const outputs: readonly ValueInfo[] = referenceKernel(op)?.infer(infos, attrs) ?? [{ dtype: inputs[0]!.dtype, dims: inputs[0]!.dims }];
   return {
     attrs,
@@ -65,7 +72,7 @@ export function valueBytes(info: ValueInfo): number {
 
 export function placeVariant(variant: KernelVariant, attrs: Attributes, inputs: readonly (Tensor | undefined)[],
   activation: ActivationArgs = noActivation, shapes: StepShapes = shapesOf(variant.op, attrs, inputs, variant.layout)): PlacedVariant {
-  if (!variant.appliesTo(shapes)) throw new Error(`${variant.id} does not apply to these shapes`);
+  if (!runsOn(variant, variant.op, shapes)) throw new Error(`${variant.id} does not apply to these shapes and layouts`);
   let cursor = kernelStaticBytes;
   const place = (bytes: number): number => {
     const at = cursor;

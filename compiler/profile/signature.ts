@@ -12,6 +12,11 @@ const weightInputs: Record<string, readonly number[]> = {
   Conv: [1, 2], Gemm: [1, 2], MatMul: [1], BatchNormalization: [1, 2, 3, 4],
 };
 
+/** Whether input `index` of `op` is a weight (a constant parameter) rather than an activation. */
+export function isWeightInput(op: string, index: number): boolean {
+  return weightInputs[op]?.includes(index) ?? false;
+}
+
 export interface CostFeatures {
   flops: number;
   activationBytes: number;

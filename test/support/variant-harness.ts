@@ -5,7 +5,7 @@
  * reference kernels give for the same node, so property tests can compare any variant with the
  * specification.
  */
-import { placeVariant, shapesOf, valueBytes } from '../../compiler/profile/place-variant.js';
+import { placeVariant, runsOn, shapesOf, valueBytes } from '../../compiler/profile/place-variant.js';
 import { activationArgs } from '../../runtime/kernels/activation-codes.js';
 import type { Attributes } from '../../runtime/kernels/kernel.js';
 import { referenceKernel } from '../../runtime/kernels/ref/registry.js';
@@ -14,7 +14,7 @@ import { instantiateKernels, kernelStaticBytes } from '../../runtime/kernels/was
 import assert from 'node:assert/strict';
 import { fromNumbers, sizeOf, type Tensor } from '../../runtime/tensor/tensor.js';
 
-export { shapesOf };
+export { runsOn, shapesOf };
 
 export interface FusedSpec {
   op: string;

@@ -169,10 +169,9 @@ export const convDepthwise3x3NC4HW4: KernelVariant = {
   layout: { input: 'NC4HW4', output: 'NC4HW4' },
   fusesActivation: true,
   usesWasm: true,
-  // The layouts are checked here too: a caller that has not matched them (fitsLayout) must not get this variant.
   appliesTo: (shapes) => {
     const g = geometryOf(shapes);
-    return g !== undefined && fitsC4Core(g) && shapes.inputs[0]!.layout === 'NC4HW4' && shapes.outputs[0]?.layout === 'NC4HW4';
+    return g !== undefined && fitsC4Core(g);
   },
   scratchBytes: (shapes) => {
     const g = geometryOf(shapes)!;

@@ -90,9 +90,7 @@ export const convFirstC3NC4HW4: KernelVariant = {
   layout: { input: 'NCHW', output: 'NC4HW4' },
   fusesActivation: true,
   usesWasm: true,
-  // The layouts are checked here too: a caller that has not matched them (fitsLayout) must not get this variant.
-  appliesTo: (shapes) => geometryOf(shapes) !== undefined && (shapes.inputs[0]!.layout ?? 'NCHW') === 'NCHW'
-    && shapes.outputs[0]?.layout === 'NC4HW4',
+  appliesTo: (shapes) => geometryOf(shapes) !== undefined,
   scratchBytes: (shapes) => scratchLayout(geometryOf(shapes)!).end,
   transform: {
     input: 1,

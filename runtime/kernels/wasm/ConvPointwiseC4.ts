@@ -36,7 +36,7 @@ function appliesTo(shapes: StepShapes): boolean {
   const [x, w, bias] = shapes.inputs;
   const y = shapes.outputs[0];
   if (!x || !w || x.dtype !== 'float32' || w.dtype !== 'float32' || x.dims.length !== 4 || w.dims.length !== 4) return false;
-  if (x.layout !== 'NC4HW4' || y?.layout !== 'NC4HW4' || shapes.outputs.length !== 1) return false;
+  if (!y || shapes.outputs.length !== 1) return false;
   if (bias && bias.dtype !== 'float32') return false;
   const [M, C, KH, KW] = w.dims;
   return M > 0 && C === x.dims[1] && KH === 1 && KW === 1 && attrInt(shapes.attrs, 'group', 1) === 1

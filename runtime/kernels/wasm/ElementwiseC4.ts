@@ -16,8 +16,7 @@ import { band } from './conv-input.js';
 
 const laneUnit = 16;
 
-const isC4 = (v: ValueInfo | undefined): v is ValueInfo =>
-  !!v && v.dtype === 'float32' && v.dims.length === 4 && v.layout === 'NC4HW4';
+const isFloat4d = (v: ValueInfo | undefined): v is ValueInfo => !!v && v.dtype === 'float32' && v.dims.length === 4;
 
 /** The lane's range of the output's padded elements, as [byte offset, count]. */
 function laneRange(args: StepArgs, lane: number, lanes: number): [number, number] {
@@ -41,7 +40,7 @@ export const addSimdC4: KernelVariant = {
   usesWasm: true,
   appliesTo: (shapes) => {
     const [a, b] = shapes.inputs;
-    return shapes.inputs.length === 2 && shapes.outputs.length === 1 && isC4(a) && isC4(b) && isC4(shapes.outputs[0])
+    return shapes.inputs.length === 2 && shapes.outputs.length === 1 && isFloat4d(a) && isFloat4d(b) && isFloat4d(shapes.outputs[0])
       && a.dims.every((d, i) => d === b.dims[i] && d === shapes.outputs[0].dims[i]);
   },
   scratchBytes: () => 0,
@@ -68,7 +67,7 @@ function activationVariantC4(op: 'Relu' | 'Clip', codeOf: (memory: KernelMemory,
     layout: { input: 'NC4HW4', output: 'NC4HW4' },
     fusesActivation: false,
     usesWasm: true,
-    appliesTo: (shapes) => shapes.outputs.length === 1 && isC4(shapes.inputs[0]) && isC4(shapes.outputs[0]) && boundsFit(shapes),
+    appliesTo: (shapes) => shapes.outputs.length === 1 && isFloat4d(shapes.inputs[0]) && isFloat4d(shapes.outputs[0]) && boundsFit(shapes),
     scratchBytes: () => 0,
     run: (memory, args) => part(memory, args, 0, 1),
     parallel: { prelude: () => {}, part },

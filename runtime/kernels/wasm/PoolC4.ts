@@ -15,8 +15,7 @@ export const globalAveragePoolSimdC4: KernelVariant = {
   appliesTo: (shapes) => {
     const x = shapes.inputs[0];
     const y = shapes.outputs[0];
-    return !!x && !!y && x.dtype === 'float32' && x.dims.length === 4 && x.layout === 'NC4HW4'
-      && (y.layout ?? 'NCHW') === 'NCHW' && shapes.outputs.length === 1;
+    return !!x && !!y && x.dtype === 'float32' && x.dims.length === 4 && shapes.outputs.length === 1;
   },
   scratchBytes: () => 0,
   run(memory, args) {
