@@ -17,11 +17,13 @@ import { openWeights, readManifest, readPlan, readVerifiedWeights } from './bund
 import { bundleFileNames, type Manifest, type TensorSpec } from './bundle/manifest.js';
 import { BundleError, FeedError, KernelError, runtimeCodes } from './errors/errors.js';
 import {
-  createMemory, executePlan, prepareSteps, prepareTransforms, runTransforms, type PlannedMemory, type PreparedStep, type PreparedTransform, type StepClock,
+  createMemory, prepareSteps, prepareTransforms, readOutputs, runSteps, runTransforms, writeFeeds,
+  type PlannedMemory, type PreparedStep, type PreparedTransform, type StepClock,
 } from './execute/executor.js';
-import { loaded, readRange } from './load/load-steps.js';
+import { loaded, readRange, type LoadTimes } from './load/load-steps.js';
 import { StreamingLoader } from './load/streaming-loader.js';
-import { emptyTimings, timed, type StageTimings } from './execute/timings.js';
+import { startBackgroundReads } from './load/background-reads.js';
+import { emptyTimings, timed, timedAsync, type StageTimings } from './execute/timings.js';
 import type { Plan } from './plan/plan.js';
 import { LanePool } from './lanes/lane-pool.js';
 import { compileKernelModule } from './kernels/wasm/module.js';
@@ -43,6 +45,16 @@ export interface RunOptions {
 }
 
 export type Feeds = Record<string, Tensor>;
+
+/** One run's state between its start and its end. */
+interface RunState {
+  readonly feeds: readonly Tensor[];
+  readonly timings: StageTimings;
+  readonly loader: StreamingLoader | undefined;
+  readonly firstRun: boolean;
+  readonly clock: StepClock | undefined;
+  readonly loadTimesBefore: LoadTimes | undefined;
+}
 export type Outputs = Record<string, Tensor>;
 
 export class Session {
@@ -102,6 +114,8 @@ export class Session {
     const ready = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));
     const warmReady = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));
     const loadTrace = createLoadTrace(plan.steps.length);
+    // Issued before anything else is prepared: Node's I/O threads read while this thread binds the steps.
+    const background = weights && !process.env.NOBG ? startBackgroundReads(plan, memory, weights.fd, loadTrace) : undefined;
     let lanes: LanePool | undefined;
     try {
       lanes = plan.lanes > 1
@@ -115,10 +129,10 @@ export class Session {
       const spans: TraceSpan[] = [{ lane: 0, name: 'load', stage: 'prepare', startMs: performance.timeOrigin + start, endMs: now() }];
       let loader: StreamingLoader | undefined;
       if (weights) {
-        const onWait = (step: number, startMs: number, endMs: number): void => {
-          spans.push({ lane: 0, name: plan.steps[step].node, stage: 'wait', startMs, endMs });
+        const onSpan = (stage: 'wait' | 'transform', step: number, startMs: number, endMs: number): void => {
+          spans.push({ lane: 0, name: plan.steps[step].node, stage, startMs, endMs });
         };
-        loader = new StreamingLoader(plan, memory, transforms, ready, loadTrace, weights.fd, weights.file, lanes, onWait);
+        loader = new StreamingLoader(plan, memory, transforms, ready, loadTrace, weights.fd, weights.file, lanes, background, onSpan);
       } else {
         timed(timings, 'readMs', () => readVerifiedWeights(manifest, bundleDir, new Uint8Array(memory.buffer, plan.weightsOffset, plan.weightsBytes)));
         timed(timings, 'transformMs', () => runTransforms(memory, transforms));
@@ -128,7 +142,8 @@ export class Session {
       return { session: new Session(bundleDir, manifest, plan, steps, memory, lanes, loader, timings, spans, loadTrace, warmTransforms, warmReady) };
     } catch (error) {
       // Nothing half-started survives a failed load: no lanes, no open file.
-      if (weights) closeSync(weights.fd);
+      if (background) background.closeFile();
+      else if (weights) closeSync(weights.fd);
       return { error, lanesClosed: lanes?.close() ?? Promise.resolve() };
     }
   }
@@ -139,10 +154,6 @@ export class Session {
 
   get outputs(): readonly TensorSpec[] {
     return this.manifest.outputs;
-  }
-
-  async run(feeds: Feeds, options: RunOptions = {}): Promise<Outputs> {
-    return this.runSync(feeds, options);
   }
 
   /** Steps now running on their warm kernel (continuous inference). */
@@ -187,18 +198,65 @@ export class Session {
     }
   }
 
+  /**
+   * Runs the model. On a first run whose weights are still being read in the background, this
+   * thread awaits each such read just before the step that needs it, running every step before
+   * it meanwhile; otherwise the same as `runSync`.
+   */
+  async run(feeds: Feeds, options: RunOptions = {}): Promise<Outputs> {
+    const background = this.loader && !this.loader.done ? this.loader.background : undefined;
+    if (!background || background.firstUndelivered(0) === this.steps.length) return this.runSync(feeds, options);
+    const run = this.beginRun(feeds, options);
+    const count = this.steps.length;
+    const results = await timedAsync(run.timings, 'totalMs', async () => {
+      try {
+        writeFeeds(this.plan, this.memory, run.feeds);
+        for (let from = 0; from < count;) {
+          const to = background.firstUndelivered(from);
+          this.runStretch(from, to, run);
+          if (to === count) break;
+          const waitStart = now();
+          await background.whenDelivered(to);
+          this.loader!.times.waitMs += now() - waitStart;
+          this.spans.push({ lane: 0, name: this.plan.steps[to].node, stage: 'wait', startMs: waitStart, endMs: now() });
+          from = to;
+        }
+        return readOutputs(this.plan, this.memory);
+      } catch (error) {
+        this.failed(error);
+      }
+    });
+    return this.endRun(run, results);
+  }
+
+  /** The same as `run`, blocking: weights still being read in the background are read here instead. */
   runSync(feeds: Feeds, options: RunOptions = {}): Outputs {
+    const run = this.beginRun(feeds, options);
+    const results = timed(run.timings, 'totalMs', () => {
+      try {
+        writeFeeds(this.plan, this.memory, run.feeds);
+        this.runStretch(0, this.steps.length, run);
+        return readOutputs(this.plan, this.memory);
+      } catch (error) {
+        this.failed(error);
+      }
+    });
+    return this.endRun(run, results);
+  }
+
+  private beginRun(feeds: Feeds, options: RunOptions): RunState {
     if (this.disposed) throw new BundleError(runtimeCodes.disposed, this.bundleDir, 'the session was disposed');
     if (this.laneFailure) throw this.laneFailure;
     const ordered = this.manifest.inputs.map((spec) => checkedFeed(spec, feeds[spec.name]));
-    const timings = emptyTimings();
     const loader = this.loader && !this.loader.done ? this.loader : undefined;
     const firstRun = this.runs++ === 0;
     const clock = firstRun || options.stepTimes || debugLevel >= 2
       ? { starts: new Float64Array(this.steps.length), durations: options.stepTimes ?? new Float64Array(this.steps.length) }
       : undefined;
-    const before = loader ? { ...loader.times } : undefined;
-    const results = timed(timings, 'totalMs', () => this.execute(ordered, clock, loader));
+    return { feeds: ordered, timings: emptyTimings(), loader, firstRun, clock, loadTimesBefore: loader ? { ...loader.times } : undefined };
+  }
+
+  private endRun({ timings, loader, loadTimesBefore: before, firstRun, clock }: RunState, results: Tensor[]): Outputs {
     if (loader && before) {
       timings.readMs = loader.times.readMs - before.readMs;
       timings.transformMs = loader.times.transformMs - before.transformMs;
@@ -219,22 +277,23 @@ export class Session {
     return outputs;
   }
 
-  /** Runs the plan; a failed lane ends all lanes (no worker outlives a session that cannot run). */
-  private execute(feeds: readonly Tensor[], clock: StepClock | undefined, loader: StreamingLoader | undefined): Tensor[] {
-    try {
-      return executePlan(this.plan, this.memory, this.steps, feeds, this.lanes, clock, loader, this.warmReady);
-    } catch (error) {
-      // The plan's checks passed, yet a kernel refused what the plan gave it: the plan is at fault.
-      if (error instanceof KernelError) {
-        throw new BundleError(runtimeCodes.planInvalid, join(this.bundleDir, bundleFileNames.plan), `a kernel refused the plan: ${error.message}`);
-      }
-      if (error instanceof BundleError && error.code === runtimeCodes.laneFailed) {
-        this.laneFailure = error;
-        this.loader?.close();
-        void this.lanes?.close();
-      }
-      throw error;
+  /** Runs steps `from` … `to` − 1 of the current run. */
+  private runStretch(from: number, to: number, run: RunState): void {
+    runSteps(this.plan, this.memory, this.steps, from, to, this.lanes, run.clock, run.loader, this.warmReady);
+  }
+
+  /** Rethrows a run's failure; a failed lane ends all lanes (no worker outlives a session that cannot run). */
+  private failed(error: unknown): never {
+    // The plan's checks passed, yet a kernel refused what the plan gave it: the plan is at fault.
+    if (error instanceof KernelError) {
+      throw new BundleError(runtimeCodes.planInvalid, join(this.bundleDir, bundleFileNames.plan), `a kernel refused the plan: ${error.message}`);
     }
+    if (error instanceof BundleError && error.code === runtimeCodes.laneFailed) {
+      this.laneFailure = error;
+      this.loader?.close();
+      void this.lanes?.close();
+    }
+    throw error;
   }
 
   private readWarmWeights(range: { offset: number; bytes: number }): void {
@@ -255,14 +314,15 @@ export class Session {
 
   /**
    * Ends the session: closes the weights file and stops the lanes at once. The promise resolves
-   * when the lanes' threads have ended (awaiting it is optional; a process that creates and
+   * when the lanes' threads have ended and the weights file is closed (awaiting it is optional; a process that creates and
    * disposes many sessions should, so each session's memory can be freed, see README "Many
    * sessions in one process").
    */
   dispose(): Promise<void> {
     this.disposed = true;
     this.loader?.close();
-    return this.lanes?.close() ?? Promise.resolve();
+    // The weights file closes once the background reads in flight are delivered.
+    return Promise.all([this.lanes?.close(), this.loader?.background?.idle]).then(() => undefined);
   }
 }
 

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleFileNames } from '../../runtime/bundle/manifest.js';
-import type { TraceSpan } from '../../runtime/trace/trace.js';
+import { laneName, type TraceSpan } from '../../runtime/trace/trace.js';
 import { timelineFileName, type PredictedTimeline } from '../bundle/write-bundle.js';
 import { CompileError, codes } from '../diagnostics.js';
 import { breakdownOf, type Breakdown } from '../search/choose.js';
@@ -73,9 +73,7 @@ export function taskName(timeline: PredictedTimeline, task: TimelineTask): strin
   return task.step >= 0 ? timeline.steps[task.step] ?? `step ${task.step}` : task.stage;
 }
 
-export function laneName(lane: number): string {
-  return lane === 0 ? 'lane 0 (executing)' : `lane ${lane} (worker)`;
-}
+export { laneName };
 
 export function renderExplainText(explanation: Explanation): string {
   const { timeline, breakdown: b } = explanation;

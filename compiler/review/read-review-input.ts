@@ -8,6 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleFileNames, type Manifest } from '../../runtime/bundle/manifest.js';
+import { backgroundReads } from '../../runtime/plan/plan.js';
 import { CompileError, codes } from '../diagnostics.js';
 
 /** One line of `schedule.json` (fields described in `schemas/schedule.schema.json`). */
@@ -96,6 +97,7 @@ const isString = (v: unknown): boolean => typeof v === 'string';
 const isStringOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
 const isNumberOrNull = (v: unknown): boolean => v === null || typeof v === 'number';
 const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
+const isLoader = (v: unknown): boolean => v === backgroundReads || isCount(v);
 const headerChecks: FieldCheck[] = [
   ['format', (v) => v === 1, 'schedule format 1'], ['model', isString, 'a string'], ['modelSha256', isString, 'a string'],
   ['kernelAbi', isString, 'a string'], ['profile', isStringOrNull, 'a string or null'],
@@ -103,7 +105,7 @@ const headerChecks: FieldCheck[] = [
 ];
 const stepChecks: FieldCheck[] = [
   ['step', isCount, 'an index'], ['node', isString, 'a string'], ['op', isString, 'a string'], ['kernel', isString, 'a string'],
-  ['fused', isStringOrNull, 'a string or null'], ['lanes', isCount, 'a count'], ['loader', isCount, 'a lane index'],
+  ['fused', isStringOrNull, 'a string or null'], ['lanes', isCount, 'a count'], ['loader', isLoader, 'a lane index or -1 (background reads)'],
   ['weights', isString, 'a weight source'], ['weightBytes', isCount, 'a byte count'], ['predictedMs', isNumberOrNull, 'a number or null'],
 ];
 

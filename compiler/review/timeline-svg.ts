@@ -6,6 +6,7 @@
  */
 import type { PredictedTimeline } from '../bundle/write-bundle.js';
 import type { Stage } from '../search/simulate.js';
+import { byLaneOrder } from '../../runtime/trace/trace.js';
 import { laneName, taskName } from './explain.js';
 
 export const stageColours: Readonly<Record<Stage, string>> = {
@@ -15,7 +16,7 @@ export const stageColours: Readonly<Record<Stage, string>> = {
 const layout = { widthPx: 1000, labelPx: 150, rightPx: 24, titlePx: 24, legendPx: 28, rowPx: 22, rowGapPx: 6, axisPx: 36, targetTicks: 8 };
 
 export function timelineSvg(timeline: PredictedTimeline): string {
-  const lanes = [...new Set(timeline.tasks.map((t) => t.lane))].sort((a, b) => a - b);
+  const lanes = [...new Set(timeline.tasks.map((t) => t.lane))].sort(byLaneOrder);
   const endMs = Math.max(timeline.predictedMs, ...timeline.tasks.map((t) => t.endMs));
   const plotPx = layout.widthPx - layout.labelPx - layout.rightPx;
   const x = (ms: number): number => layout.labelPx + (endMs > 0 ? (ms / endMs) * plotPx : 0);

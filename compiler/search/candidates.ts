@@ -13,7 +13,7 @@ import { predict } from '../profile/cost-model.js';
 import type { DeviceProfile } from '../profile/profile.js';
 import { featuresOf, signatureOf } from '../profile/signature.js';
 import { fittingVariants, stepShapes } from '../select/select-kernels.js';
-import type { Problem, ProblemStep, StepOption } from './problem.js';
+import { backgroundLaneSpec, type Problem, type ProblemStep, type StepOption } from './problem.js';
 import type { StepWarmMs } from '../layout/assign-layouts.js';
 
 export interface CandidateStep extends ProblemStep {
@@ -34,7 +34,8 @@ export function buildProblem(graph: Graph, profile: DeviceProfile, maxLanes = pr
   const activationMB = ((largestActivations[0] ?? 0) + (largestActivations[1] ?? 0)) / 1e6;
   return {
     steps,
-    lanes: profile.lanes,
+    // Node's I/O threads can read beside the executing lane when the device has another core for them.
+    lanes: profile.lanes.length > 1 ? [...profile.lanes, backgroundLaneSpec] : profile.lanes,
     storage: profile.storage.warm,
     fixed: {
       startMs: f.processStartMs.median + f.runtimeImportMs.median,

@@ -13,7 +13,7 @@
  * worse. Deterministic. `lowerBound` bounds any plan from below.
  */
 import { CompileError, codes } from '../diagnostics.js';
-import { executingLanes, stepLanes, withinBudgets, type Budgets, type Decision, type Problem } from './problem.js';
+import { backgroundLane, executingLanes, stepLanes, withinBudgets, type Budgets, type Decision, type Problem } from './problem.js';
 import { simulate } from './simulate.js';
 
 export interface SearchResult {
@@ -27,8 +27,16 @@ export interface SearchResult {
 
 const maxPasses = 50;
 
+/** Loader lanes in order of use: the executing lane, the background lane, then workers one by one. */
 function loaderLanes(problem: Problem): number[] {
-  return problem.lanes.filter((l) => l.canLoad).map((l) => l.id);
+  const rank = (id: number): number => (id === 0 ? -2 : id === backgroundLane ? -1 : id);
+  return problem.lanes.filter((l) => l.canLoad).map((l) => l.id).sort((a, b) => rank(a) - rank(b));
+}
+
+/** When a loader lane other than 0 can first work: background reads once the bundle is open, workers after their start-up. */
+function loaderReadyMs(problem: Problem, lane: number): number {
+  const { fixed } = problem;
+  return fixed.startMs + fixed.prepareMs + (lane === backgroundLane ? 0 : fixed.workerStartMs);
 }
 
 function readMs(problem: Problem, bytes: number): number {
@@ -59,7 +67,7 @@ function heuristic(problem: Problem, budgets: Budgets, lanes: readonly number[])
 function assignLoaders(problem: Problem, options: readonly number[], lanes: readonly number[]): Decision[] {
   const workers = lanes.filter((l) => l !== 0);
   if (workers.length === 0) return options.map((option) => ({ option, loader: 0 }));
-  const finish = new Map(workers.map((l) => [l, problem.fixed.startMs + problem.fixed.prepareMs + problem.fixed.workerStartMs]));
+  const finish = new Map(workers.map((l) => [l, loaderReadyMs(problem, l)]));
   return options.map((option, step) => {
     const o = problem.steps[step].options[option];
     const work = readMs(problem, o.readBytes) + (o.source === 'transform-at-load' ? o.transformMs : 0);
@@ -192,8 +200,7 @@ function normalised(problem: Problem, decisions: readonly Decision[]): Decision[
 export function search(problem: Problem, budgets: Budgets = {}): SearchResult {
   const counter = { evaluations: 0 };
   const lanes = loaderLanes(problem);
-  // Lanes in order of use: the executing lane (when it may load), then loader lanes one by one.
-  const order = lanes.length === 0 ? [0] : [...lanes].sort((a, b) => a - b);
+  const order = lanes.length === 0 ? [0] : lanes;
   let best: Decision[] | undefined;
   let bestMs = Infinity;
   if (maxSplit(problem) > 1) {
@@ -235,9 +242,9 @@ export function lowerBound(problem: Problem): number {
   const fastestSplit = problem.parallel ? 1 + problem.parallel.efficiency * (maxSplit(problem) - 1) : 1;
   const minExecute = steps.map((s) => Math.min(...s.options.map((o) => Math.min(o.executeFirstMs, o.executeWarmMs) / (o.splittable ? fastestSplit : 1))));
   const execChain = fixed.startMs + fixed.prepareMs + fixed.allocMs + minExecute.reduce((a, b) => a + b, 0);
-  const hasWorkers = problem.lanes.some((l) => l.canLoad && l.id !== 0);
-  // Lane 0 reads after preparing and allocating; workers, created after the preparation, after their start-up.
-  const firstRead = fixed.startMs + fixed.prepareMs + Math.min(fixed.allocMs, hasWorkers ? fixed.workerStartMs : Infinity);
+  // Lane 0 reads after preparing and allocating; other loader lanes when they are ready.
+  const otherLoaders = problem.lanes.filter((l) => l.canLoad && l.id !== 0).map((l) => loaderReadyMs(problem, l.id));
+  const firstRead = Math.min(fixed.startMs + fixed.prepareMs + fixed.allocMs, ...otherLoaders);
   const reads = steps.reduce((sum, s) => sum + Math.min(...s.options.map((o) => readMs(problem, o.readBytes))), 0);
   const storageChain = firstRead + reads + (minExecute[minExecute.length - 1] ?? 0);
   return Math.max(execChain, storageChain);

@@ -9,6 +9,10 @@
  * in order, each once its weights are ready, loading itself whatever it was assigned just before
  * it needs it; while a loader lane works (from its start-up to its last load), execution on the
  * executing lane runs `loadContention` times slower (shared cores, caches, memory bandwidth).
+ * The background lane (Node's I/O threads) reads from when the bundle is open, with no start-up
+ * and no creation cost; the executing lane transforms what it read, just before the step. When
+ * the plan also starts workers, the background reads share lane 1's core: they start after its
+ * start-up and take turns with its loads.
  * A kernel's first execution pays its
  * first-call cost (lazy compile, tier-up); later steps on the same kernel run at its warm cost,
  * since its code is compiled by then. A step split across k executing lanes (intra-op) runs
@@ -16,7 +20,7 @@
  * loading, done with its previous part); the step ends with the last part plus the hand-out cost.
  * Returns every task and the total.
  */
-import { executingLanes, stepLanes, type Decision, type Problem } from './problem.js';
+import { backgroundLane, executingLanes, stepLanes, type Decision, type Problem, type StepOption } from './problem.js';
 
 export type Stage = 'start' | 'prepare' | 'alloc' | 'read' | 'transform' | 'execute' | 'wait';
 
@@ -48,14 +52,16 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
     record(lane, 'read', step, start, start + duration);
     return start + duration;
   };
+  const transformMs = (lane: number, option: StepOption): number =>
+    (option.source === 'transform-at-load' ? (option.transformMs + option.loadTimeBytes * fixed.firstTouchMsPerByte) / speed(lane) : 0);
   const load = (lane: number, step: number, from: number): number => {
     const option = steps[step].options[decisions[step].option];
     // Bytes land in fresh memory: the lane pays its first touch (page faults) beside the read.
     const readEnd = read(lane, step, option.readBytes, from);
     const afterRead = readEnd + (option.readBytes * fixed.firstTouchMsPerByte) / speed(lane);
     record(lane, 'alloc', step, readEnd, afterRead);
-    const transformMs = option.source === 'transform-at-load' ? (option.transformMs + option.loadTimeBytes * fixed.firstTouchMsPerByte) / speed(lane) : 0;
-    const end = afterRead + transformMs;
+    // The background lane only reads: the executing lane transforms, just before the step.
+    const end = afterRead + (lane === backgroundLane ? 0 : transformMs(lane, option));
     record(lane, 'transform', step, afterRead, end);
     return end;
   };
@@ -74,8 +80,15 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
   // Loader lanes work through their steps in order; storage is shared, so interleave them by time.
   const ready = new Array<number>(steps.length).fill(0);
   const queues = new Map<number, number[]>();
-  decisions.forEach((d, step) => { if (d.loader !== 0) queues.set(d.loader, [...(queues.get(d.loader) ?? []), step]); });
-  const laneClock = new Map<number, number>([...queues.keys()].map((lane) => [lane, workerReady]));
+  // Node's I/O threads need a core too: with workers started, the background reads share lane 1's
+  // (after its start-up, in turn with its loads); alone, they read from when the bundle is open.
+  const queueOf = (loader: number): number => (loader === backgroundLane && workers > 0 ? 1 : loader);
+  decisions.forEach((d, step) => {
+    const queue = queueOf(d.loader);
+    if (queue !== 0) queues.set(queue, [...(queues.get(queue) ?? []), step]);
+  });
+  const bundleOpen = fixed.startMs + fixed.prepareMs;
+  const laneClock = new Map<number, number>([...queues.keys()].map((lane) => [lane, lane === backgroundLane ? bundleOpen : workerReady]));
   const nextLoad = (): [number, number] | undefined => {
     let best: [number, number] | undefined;
     for (const [lane, queue] of queues) {
@@ -88,7 +101,7 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
   for (let next = nextLoad(); next; next = nextLoad()) {
     const [lane, step] = next;
     queues.get(lane)!.shift();
-    const end = load(lane, step, laneClock.get(lane)!);
+    const end = load(decisions[step].loader, step, laneClock.get(lane)!);
     laneClock.set(lane, end);
     ready[step] = end;
   }
@@ -103,6 +116,12 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
     const d = decisions[step];
     if (d.loader === 0) {
       execClock = load(0, step, execClock);
+      ready[step] = execClock;
+    } else if (d.loader === backgroundLane && steps[step].options[d.option].source === 'transform-at-load') {
+      const transformStart = Math.max(execClock, ready[step]);
+      record(0, 'wait', step, execClock, transformStart);
+      execClock = transformStart + transformMs(0, steps[step].options[d.option]);
+      record(0, 'transform', step, transformStart, execClock);
       ready[step] = execClock;
     }
     const start = Math.max(execClock, ready[step]);

@@ -7,7 +7,7 @@
  */
 import { BundleError, runtimeCodes } from '../errors/errors.js';
 import { referenceKernel } from '../kernels/ref/registry.js';
-import { planFormatVersion, segmentAlignment, type Plan, type PlanActivation } from '../plan/plan.js';
+import { backgroundReads, planFormatVersion, segmentAlignment, type Plan, type PlanActivation } from '../plan/plan.js';
 import { activationArgs } from '../kernels/activation-codes.js';
 import { layoutConversionOps } from '../kernels/variant.js';
 import { layoutElements, type ActivationLayout } from '../tensor/layout.js';
@@ -85,7 +85,8 @@ export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
     if (!indices.every((v) => isIndex(v, true))) fail(`step '${step.node}' names a value that does not exist`);
     if (step.outputs.some((v) => v >= 0 && plan.values[v].kind !== 'activation')) fail(`step '${step.node}' writes a value that is not an activation`);
     if (!Number.isInteger(step.lanes) || step.lanes < 1 || step.lanes > plan.lanes) fail(`step '${step.node}' asks for ${step.lanes} lanes; the plan starts ${plan.lanes}`);
-    if (!Number.isInteger(step.loader) || step.loader < 0 || step.loader >= plan.lanes) fail(`step '${step.node}' is loaded by lane ${step.loader}; the plan starts ${plan.lanes}`);
+    const loaderKnown = step.loader === backgroundReads || (Number.isInteger(step.loader) && step.loader >= 0 && step.loader < plan.lanes);
+    if (!loaderKnown) fail(`step '${step.node}' is loaded by lane ${step.loader}; the plan starts ${plan.lanes} (and -1 means background reads)`);
     const range = step.weightsRange;
     if (!range || !Number.isSafeInteger(range.offset) || !Number.isSafeInteger(range.bytes) || range.offset < 0 || range.bytes < 0
       || range.offset + range.bytes > plan.weightsBytes) {

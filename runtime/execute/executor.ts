@@ -154,11 +154,24 @@ export interface StepClock {
 
 export function executePlan(plan: Plan, memory: KernelMemory, steps: readonly PreparedStep[], feeds: readonly Tensor[], lanes?: LanePool,
   clock?: StepClock, loader?: { before(step: number): void }, warmReady?: Int32Array): Tensor[] {
+  writeFeeds(plan, memory, feeds);
+  runSteps(plan, memory, steps, 0, steps.length, lanes, clock, loader, warmReady);
+  return readOutputs(plan, memory);
+}
+
+/** Copies the feeds to their planned offsets. */
+export function writeFeeds(plan: Plan, memory: KernelMemory, feeds: readonly Tensor[]): void {
   plan.inputs.forEach((v, i) => {
     const data = feeds[i].data;
     new Uint8Array(memory.buffer, plan.values[v].offset, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   });
-  steps.forEach((prepared, index) => {
+}
+
+/** Runs steps `from` … `to` − 1 in plan order (a run that awaits weights between steps runs them in stretches). */
+export function runSteps(plan: Plan, memory: KernelMemory, steps: readonly PreparedStep[], from: number, to: number, lanes?: LanePool,
+  clock?: StepClock, loader?: { before(step: number): void }, warmReady?: Int32Array): void {
+  for (let index = from; index < to; index++) {
+    const prepared = steps[index];
     // A warm kernel is used once its flag says its weights are ready (they may be made on a lane).
     const onWarm = prepared.warm !== undefined && warmReady !== undefined && Atomics.load(warmReady, index) === 1;
     const chosen = onWarm ? prepared.warm! : prepared;
@@ -176,7 +189,11 @@ export function executePlan(plan: Plan, memory: KernelMemory, steps: readonly Pr
     }
     if (after) after.variant.run(memory, after.args);
     if (clock) clock.durations[index] = performance.now() - start;
-  });
+  }
+}
+
+/** Copies the outputs out of the planned memory. */
+export function readOutputs(plan: Plan, memory: KernelMemory): Tensor[] {
   return plan.outputs.map((v) => {
     const value = plan.values[v];
     const data = allocData(value.dtype, value.dims.reduce((a, b) => a * b, 1));

@@ -31,3 +31,13 @@ export function timed<T>(timings: StageTimings, stage: keyof StageTimings, work:
     timings[stage] += performance.now() - start;
   }
 }
+
+/** `timed` for work that awaits. */
+export async function timedAsync<T>(timings: StageTimings, stage: keyof StageTimings, work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    timings[stage] += performance.now() - start;
+  }
+}

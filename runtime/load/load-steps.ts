@@ -28,19 +28,25 @@ export function loadStep(plan: Plan, step: number, fd: number, memory: KernelMem
   ready: Int32Array, times: LoadTimes, trace: Float64Array, lane: number, check?: () => void): void {
   const { weightsRange } = plan.steps[step];
   const traceStart = now();
-  let start = performance.now();
+  const start = performance.now();
   readRange(fd, plan, memory, weightsRange);
   times.readMs += performance.now() - start;
   const readEnd = now();
+  transformStep(plan, step, memory, transforms, ready, times, check);
+  recordLoad(trace, step, lane, traceStart, readEnd, now());
+}
+
+/** Runs step `step`'s load-time transforms (its raw bytes are read), waiting for raw bytes another lane loads. */
+export function transformStep(plan: Plan, step: number, memory: KernelMemory, transforms: readonly PreparedTransform[],
+  ready: Int32Array, times: LoadTimes, check?: () => void): void {
   for (const index of plan.steps[step].transforms) {
     const rawStep = plan.transforms[index].rawStep;
     if (rawStep !== step) times.waitMs += waitUntilLoaded(ready, rawStep, check);
-    start = performance.now();
+    const start = performance.now();
     const t = transforms[index];
     t.variant.transform!.run(memory, t.shapes, t.raw, t.packed);
     times.transformMs += performance.now() - start;
   }
-  recordLoad(trace, step, lane, traceStart, readEnd, now());
 }
 
 /** Reads a range of the weights file straight into its image in the planned memory. */

@@ -1,14 +1,16 @@
 /**
  * The executing lane's side of loading: during the first run, before each step, it either loads
- * the step's weights itself (when the plan says so) or waits until the lane that does has
- * published them. After the last step the weights file is closed and later runs skip all this.
+ * the step's weights itself (when the plan says so), transforms weights read in the background,
+ * or waits until the lane that loads them has published them. After the last step the weights
+ * file is closed (once the background reads are delivered) and later runs skip all this.
  */
 import { closeSync } from 'node:fs';
 import { BundleError, runtimeCodes } from '../errors/errors.js';
 import type { PreparedTransform } from '../execute/executor.js';
 import type { KernelMemory } from '../kernels/variant.js';
-import type { Plan } from '../plan/plan.js';
-import { loaded, loadStep, publish, waitUntilLoaded, type LoadTimes } from './load-steps.js';
+import { backgroundReads, type Plan } from '../plan/plan.js';
+import type { BackgroundReads } from './background-reads.js';
+import { loaded, loadStep, publish, readRange, transformStep, waitUntilLoaded, type LoadTimes } from './load-steps.js';
 import { now } from '../trace/trace.js';
 import type { LanePool } from '../lanes/lane-pool.js';
 
@@ -26,8 +28,10 @@ export class StreamingLoader {
     private readonly file: string,
     /** The lanes that load the other steps, asked why one failed. */
     private readonly lanes: LanePool | undefined,
-    /** Receives the executing lane's waits, for the trace. */
-    private readonly onWait: (step: number, startMs: number, endMs: number) => void,
+    /** The reads Node's I/O threads do (absent when the plan has none), issued as the memory was made. */
+    readonly background: BackgroundReads | undefined,
+    /** Receives the executing lane's waits and transforms of background-read weights, for the trace. */
+    private readonly onSpan: (stage: 'wait' | 'transform', step: number, startMs: number, endMs: number) => void,
   ) {
     this.fd = fd;
   }
@@ -44,10 +48,13 @@ export class StreamingLoader {
       if (loader === 0) {
         loadStep(this.plan, step, this.fd, this.memory, this.transforms, this.ready, this.times, this.trace, 0, this.checkLanes);
         publish(this.ready, step, loaded);
+      } else if (loader === backgroundReads) {
+        this.afterBackgroundRead(step);
+        publish(this.ready, step, loaded);
       } else {
         const start = now();
         this.times.waitMs += waitUntilLoaded(this.ready, step, this.checkLanes);
-        this.onWait(step, start, now());
+        this.onSpan('wait', step, start, now());
       }
     } catch (error) {
       this.close();
@@ -58,13 +65,33 @@ export class StreamingLoader {
     if (step === this.plan.steps.length - 1) this.close();
   }
 
+  /**
+   * A background-read step: its read delivered (else, in a blocking run, read here: the same
+   * bytes to the same place), then its transforms on this lane.
+   */
+  private afterBackgroundRead(step: number): void {
+    const background = this.background;
+    if (background?.failure) throw background.failure.error;
+    if (!background?.isDelivered(step)) {
+      const start = performance.now();
+      readRange(this.fd, this.plan, this.memory, this.plan.steps[step].weightsRange);
+      this.times.readMs += performance.now() - start;
+    }
+    const start = now();
+    transformStep(this.plan, step, this.memory, this.transforms, this.ready, this.times, this.checkLanes);
+    if (this.plan.steps[step].transforms.length > 0) this.onSpan('transform', step, start, now());
+  }
+
   private readonly checkLanes = (): void => {
     const cause = this.lanes?.firstFailure();
     if (cause) throw new Error(cause);
   };
 
   close(): void {
-    if (this.fd >= 0) closeSync(this.fd);
+    if (this.fd >= 0) {
+      if (this.background) this.background.closeFile();
+      else closeSync(this.fd);
+    }
     this.fd = -1;
   }
 }

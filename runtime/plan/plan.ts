@@ -14,7 +14,7 @@ import type { ActivationLayout } from '../tensor/layout.js';
 import type { DType } from '../tensor/tensor.js';
 
 /** A runtime reads only its own plan format (rule: README, "Bundle format"; checked in bundle/check-plan.ts). */
-export const planFormatVersion = 5;
+export const planFormatVersion = 6;
 
 /**
  * input: fed by the caller; constant: bytes from the weights file; packed: written at load time
@@ -75,7 +75,11 @@ export interface PlanStep {
   readonly scratchBytes: number;
   /** Lanes that run this step together (1: the executing lane alone). */
   readonly lanes: number;
-  /** Lane that loads this step's weights (0: the executing lane, just before the step). */
+  /**
+   * Lane that loads this step's weights: 0 the executing lane, just before the step; 1… a worker
+   * lane; `backgroundReads` (-1) Node's I/O threads read them from load on, and the executing
+   * lane runs the step's transforms, if any, just before the step.
+   */
   readonly loader: number;
   /** The bytes of the weights file this step is the first to read (its constants, contiguous). */
   readonly weightsRange: { readonly offset: number; readonly bytes: number };
@@ -132,3 +136,6 @@ export interface Plan {
 }
 
 export const segmentAlignment = 64;
+
+/** `PlanStep.loader` for weights read in the background by Node's I/O threads (runtime/load/background-reads.ts). */
+export const backgroundReads = -1;

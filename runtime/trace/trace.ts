@@ -5,6 +5,8 @@
  * collecting the trace needs no messages. Times are absolute (timeOrigin + now, ms), which every
  * thread measures on the same clock.
  */
+import { backgroundReads } from '../plan/plan.js';
+
 export type TraceStage = 'read' | 'alloc' | 'prepare' | 'transform' | 'execute' | 'wait';
 
 export interface TraceSpan {
@@ -45,15 +47,27 @@ export function loadSpans(trace: Float64Array, stepNames: readonly string[]): Tr
 /** Chrome trace JSON: one thread per lane, one complete event per span, microseconds from the first span. */
 export function chromeTrace(spans: readonly TraceSpan[]): object {
   const origin = Math.min(...spans.map((s) => s.startMs));
-  const lanes = [...new Set(spans.map((s) => s.lane))].sort((a, b) => a - b);
+  const lanes = [...new Set(spans.map((s) => s.lane))].sort(byLaneOrder);
   return {
     displayTimeUnit: 'ms',
     traceEvents: [
-      ...lanes.map((lane) => ({ ph: 'M', name: 'thread_name', pid: 1, tid: lane, args: { name: lane === 0 ? 'lane 0 (executing)' : `lane ${lane} (worker)` } })),
+      ...lanes.map((lane) => ({ ph: 'M', name: 'thread_name', pid: 1, tid: lane, args: { name: laneName(lane) } })),
       ...spans.map((s) => ({
         ph: 'X', name: s.name, cat: s.stage, pid: 1, tid: s.lane,
         ts: Math.round((s.startMs - origin) * 1000), dur: Math.max(1, Math.round((s.endMs - s.startMs) * 1000)),
       })),
     ],
   };
+}
+
+/** A lane's name in traces and timelines. */
+export function laneName(lane: number): string {
+  if (lane === 0) return 'lane 0 (executing)';
+  return lane === backgroundReads ? 'background reads (I/O threads)' : `lane ${lane} (worker)`;
+}
+
+/** Lanes as traces and timelines list them: the executing lane, the background reads, then workers. */
+export function byLaneOrder(a: number, b: number): number {
+  const rank = (lane: number): number => (lane === backgroundReads ? 0.5 : lane);
+  return rank(a) - rank(b);
 }

@@ -55,7 +55,7 @@ describe('nncc explain', () => {
     assert.ok(Math.abs(total - readJson(join(bundle, 'manifest.json')).predicted.coldMs) < 0.01, `total ${total}`);
     assert.match(result.stdout, /^lower bound +[\d.]+$/m);
     assert.match(result.stdout, /^gap +[\d.]+ +\([\d.]+%\)$/m);
-    const taskLines = result.stdout.split('\n').filter((l) => /^lane \d+ \((executing|loader)\) +\w+ +\S+ +[\d.]+ +[\d.]+$/.test(l));
+    const taskLines = result.stdout.split('\n').filter((l) => /^(lane \d+ \((executing|worker)\)|background reads \(I\/O threads\)) +\w+ +\S+ +[\d.]+ +[\d.]+$/.test(l));
     assert.equal(taskLines.length, timeline.tasks.length);
     assert.ok(taskLines.some((l) => l.includes(` execute `) && l.includes(timeline.steps[0])), 'an execute line names the first step\'s node');
   });

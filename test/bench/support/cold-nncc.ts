@@ -16,12 +16,12 @@ const [bundle, inputPath, expectedPath] = childArgs('cold-nncc.js BUNDLE_DIR INP
 const importStart = performance.now();
 const { Session } = (await import(runtimeBundle)) as typeof import('../../../runtime/index.js');
 const createStart = performance.now();
-const session = Session.createSync(bundle);
+const session = await Session.create(bundle);
 const createEnd = performance.now();
 const input = readF32(inputPath);
 const [inputSpec] = session.inputs;
 const runStart = performance.now();
-const outputs = session.runSync({ [inputSpec.name]: { dtype: 'float32', dims: inputSpec.dims, data: input } });
+const outputs = await session.run({ [inputSpec.name]: { dtype: 'float32', dims: inputSpec.dims, data: input } });
 const runEnd = performance.now();
 report(outputs[session.outputs[0].name].data as Float32Array, expectedPath, {
   importMs: createStart - importStart, createMs: createEnd - createStart, runMs: runEnd - runStart,

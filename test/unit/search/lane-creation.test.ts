@@ -35,7 +35,8 @@ describe('lane creation cost', () => {
   it('starts no worker when creating one costs more than the whole run (60 seeded problems)', () => {
     for (const problem of cases) {
       const dear = withLaneCreate(problem, 1e6);
-      assert.ok(search(dear).decisions.every((d) => d.loader === 0 && (d.lanes ?? 1) === 1));
+      // No worker: loads stay on the executing lane or the background reads, which cost no lane.
+      assert.ok(search(dear).decisions.every((d) => d.loader <= 0 && (d.lanes ?? 1) === 1));
     }
   });
 });

@@ -1,11 +1,12 @@
 /**
  * Seeded random search problems shaped like small CNNs: steps with up to three options whose
  * costs trade execution against transform and bytes (a Winograd-like option: fast, with a heavy
- * transform and 4× the bytes stored transformed; a packed one; a raw one), 2–3 lanes, storage
- * and fixed costs in realistic ranges.
+ * transform and 4× the bytes stored transformed; a packed one; a raw one), 2–3 lanes, half of
+ * them with the background lane (Node's I/O threads: reads only, no start-up), storage and fixed
+ * costs in realistic ranges.
  */
 import type { Lane } from '../../../compiler/profile/profile.js';
-import { executingLanes, type Problem, type StepOption } from '../../../compiler/search/problem.js';
+import { backgroundLane, backgroundLaneSpec, executingLanes, type Problem, type StepOption } from '../../../compiler/search/problem.js';
 import { seededRandom } from '../../../compiler/random.js';
 
 export function randomProblem(seed: number, maxSteps = 8, maxOptions = 3): Problem {
@@ -28,9 +29,11 @@ export function randomProblem(seed: number, maxSteps = 8, maxOptions = 3): Probl
     const options = [...all].sort(() => random() - 0.5).slice(0, count);
     return { name: `step${i}`, options };
   });
+  // Drawn from a stream of its own, so the rest of the problem is what it was before the lane existed.
+  const withBackground = seededRandom(seed + 2_000_003)() < 0.5;
   return {
     steps,
-    lanes,
+    lanes: withBackground ? [...lanes, backgroundLaneSpec] : lanes,
     storage: { bytesPerMs: between(2e5, 3e6), latencyMs: between(0.01, 0.5) },
     fixed: { startMs: between(30, 60), prepareMs: between(0.5, 5), workerStartMs: between(10, 40), allocMs: between(0.1, 2), firstTouchMsPerByte: between(0, 1e-6) },
   };
@@ -48,10 +51,16 @@ export function randomSplitProblem(seed: number, maxSteps = 8, maxOptions = 3): 
   const splittableKernels = new Set(['raw', 'winograd', 'packed'].filter(() => random() < 0.6));
   return {
     ...base,
-    lanes: base.lanes.map((l) => (l.id === 0 ? l : { ...l, canExecute: random() < 0.7 })),
+    // Without the background lane: it shares a worker's core, which would make splits rarely pay here.
+    lanes: withoutBackgroundLane(base).lanes.map((l) => (l.id === 0 ? l : { ...l, canExecute: random() < 0.7 })),
     steps: base.steps.map((step) => ({ ...step, options: step.options.map((o) => ({ ...o, splittable: splittableKernels.has(o.kernel) })) })),
     parallel: { efficiency: between(0.3, 0.95), syncMs: between(0.005, 0.5), maxLanes: 1 + Math.floor(random() * 3) },
   };
+}
+
+/** The same problem without the background lane (Node's I/O threads). */
+export function withoutBackgroundLane(problem: Problem): Problem {
+  return { ...problem, lanes: problem.lanes.filter((l) => l.id !== backgroundLane) };
 }
 
 /** (options × lanes × splits)^steps, the number of plans brute force visits. */

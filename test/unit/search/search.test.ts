@@ -9,7 +9,7 @@ import { bruteForce } from '../../../compiler/search/brute-force.js';
 import { bundleBytes, executingLanes, stepLanes, type Problem } from '../../../compiler/search/problem.js';
 import { lowerBound, maxSplit, search } from '../../../compiler/search/search.js';
 import { simulate } from '../../../compiler/search/simulate.js';
-import { randomProblem, randomSplitProblem, seededProblems } from './random-problems.js';
+import { randomProblem, randomSplitProblem, seededProblems, withoutBackgroundLane } from './random-problems.js';
 
 const maxPlans = 300_000;
 
@@ -87,8 +87,10 @@ describe('search', () => {
     // Counting all bypassed steps is not monotone for the optimum itself: with kernels sharing
     // their first-call cost, faster storage can make another kernel worth compiling (seed 70:
     // brute force bypasses 4 steps on slow storage, 3 on fast). The property holds per kernel.
+    // Nor does it with the background lane: there the executing lane transforms what that lane
+    // read, and faster storage can bring the raw bytes early enough for that to win (seed 6: by 0.02 ms).
     const sourceOf = (p: Problem, d: { option: number }, i: number) => p.steps[i].options[d.option];
-    for (const problem of propertyCases) {
+    for (const problem of propertyCases.map(withoutBackgroundLane)) {
       const faster = { ...problem, storage: { ...problem.storage, bytesPerMs: problem.storage.bytesPerMs * 4 } };
       const slow = search(problem).decisions;
       const fast = search(faster).decisions;
