@@ -115,7 +115,7 @@ export class Session {
     const warmReady = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));
     const loadTrace = createLoadTrace(plan.steps.length);
     // Issued before anything else is prepared: Node's I/O threads read while this thread binds the steps.
-    const background = weights && !process.env.NOBG ? startBackgroundReads(plan, memory, weights.fd, loadTrace) : undefined;
+    const background = weights ? startBackgroundReads(plan, memory, weights.fd, loadTrace) : undefined;
     let lanes: LanePool | undefined;
     try {
       lanes = plan.lanes > 1

@@ -70,9 +70,9 @@ export class StreamingLoader {
    * bytes to the same place), then its transforms on this lane.
    */
   private afterBackgroundRead(step: number): void {
-    const background = this.background;
-    if (background?.failure) throw background.failure.error;
-    if (!background?.isDelivered(step)) {
+    const background = this.background!;
+    if (background.failure) throw background.failure.error;
+    if (!background.isDelivered(step)) {
       const start = performance.now();
       readRange(this.fd, this.plan, this.memory, this.plan.steps[step].weightsRange);
       this.times.readMs += performance.now() - start;
