@@ -108,7 +108,7 @@ export class Session {
     const timings = emptyTimings();
     const start = performance.now();
     const manifest = timed(timings, 'readMs', () => readManifest(bundleDir));
-    const plan = timed(timings, 'readMs', () => readPlan(manifest, bundleDir));
+    const plan = timed(timings, 'readMs', () => readPlan(manifest, bundleDir, options.verify ?? false));
     const memory = timed(timings, plan.usesWasm ? 'prepareMs' : 'allocMs', () => createMemory(plan));
     const weights = options.verify ? undefined : timed(timings, 'readMs', () => openWeights(manifest, bundleDir, plan.weightsBytes));
     const ready = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));

@@ -10,7 +10,7 @@ import type { DType } from '../tensor/tensor.js';
  * minors, kernel ABIs and plan formats a runtime accepts) is stated once, in the README's
  * "Bundle format" section; `checkManifest` and `checkPlan` enforce it.
  */
-export const bundleFormat = { name: 'nncc-bundle', major: 1, minor: 0 } as const;
+export const bundleFormat = { name: 'nncc-bundle', major: 1, minor: 1 } as const;
 
 export const bundleFileNames = {
   manifest: 'manifest.json',
@@ -29,6 +29,8 @@ export interface BundleFileEntry {
   path: string;
   bytes: number;
   sha256: string;
+  /** CRC-32 of the file (8 hex digits; minor 1): what every load checks the plan against, with no node:crypto. */
+  crc32?: string;
 }
 
 /** What the compiler predicted for the device it searched for (absent without a profile). */

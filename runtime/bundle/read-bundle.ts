@@ -1,6 +1,7 @@
 /**
  * Reads a bundle directory for `Session.create`: checks the manifest (format, kernel ABI, wasm
- * features, file names and sizes; sha256 of the plan always, of the weights with `verify`), decodes and
+ * features, file names and sizes; the plan's CRC-32 always, or its sha256 in bundles of minor 0;
+ * sha256 of the plan and the weights with `verify`), decodes and
  * checks the plan, and reads the weights straight into one buffer. Every refusal is a
  * `BundleError` naming the file and the expected vs actual value. Nothing here decides anything.
  */
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { unpack } from 'msgpackr/unpack';
 import { BundleError, runtimeCodes } from '../errors/errors.js';
 import { kernelAbi } from '../kernels/catalogue.js';
-import { nodeCrypto } from '../node-builtins.js';
+import { nodeCrypto, nodeZlib } from '../node-builtins.js';
 import type { Plan } from '../plan/plan.js';
 import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest } from './manifest.js';
 import { checkPlan } from './check-plan.js';
@@ -94,6 +95,9 @@ function checkManifest(m: Manifest, file: string): void {
     if (!Number.isSafeInteger(entry.bytes) || entry.bytes < 0 || typeof entry.sha256 !== 'string') {
       throw new BundleError(runtimeCodes.manifestInvalid, file, `entry '${entry.path}' needs a byte count and a sha256`);
     }
+    if (entry.crc32 !== undefined && (typeof entry.crc32 !== 'string' || !/^[0-9a-f]{8}$/.test(entry.crc32))) {
+      throw new BundleError(runtimeCodes.manifestInvalid, file, `entry '${entry.path}' has a crc32 that is not 8 hex digits`, '8 hex digits', JSON.stringify(entry.crc32));
+    }
   }
 }
 
@@ -105,8 +109,11 @@ function entryFor(manifest: Manifest, dir: string, path: string): BundleFileEntr
   return entry;
 }
 
-/** Reads a small bundle file whole, checking its size and, always, its hash (it is small). */
-function readSmallFile(manifest: Manifest, dir: string, path: string): Uint8Array {
+/**
+ * Reads a small bundle file whole, checking its size and, always, its CRC-32 (sha256 when the
+ * manifest has no CRC-32, and with `verify`).
+ */
+function readSmallFile(manifest: Manifest, dir: string, path: string, verify: boolean): Uint8Array {
   const entry = entryFor(manifest, dir, path);
   const file = join(dir, path);
   refuseSymlink(file);
@@ -119,16 +126,20 @@ function readSmallFile(manifest: Manifest, dir: string, path: string): Uint8Arra
   if (bytes.length !== entry.bytes) {
     throw new BundleError(runtimeCodes.fileSizeMismatch, file, 'size differs from the manifest', `${entry.bytes} bytes`, `${bytes.length} bytes`);
   }
-  const sha = sha256(bytes);
-  if (sha !== entry.sha256) {
-    throw new BundleError(runtimeCodes.hashMismatch, file, 'content differs from the manifest', entry.sha256, sha);
+  if (entry.crc32 !== undefined) {
+    const crc = crc32(bytes);
+    if (crc !== entry.crc32) throw new BundleError(runtimeCodes.hashMismatch, file, 'content differs from the manifest (CRC-32)', entry.crc32, crc);
+  }
+  if (entry.crc32 === undefined || verify) {
+    const sha = sha256(bytes);
+    if (sha !== entry.sha256) throw new BundleError(runtimeCodes.hashMismatch, file, 'content differs from the manifest', entry.sha256, sha);
   }
   return bytes;
 }
 
-export function readPlan(manifest: Manifest, dir: string): Plan {
+export function readPlan(manifest: Manifest, dir: string, verify: boolean): Plan {
   const file = join(dir, bundleFileNames.plan);
-  const bytes = readSmallFile(manifest, dir, bundleFileNames.plan);
+  const bytes = readSmallFile(manifest, dir, bundleFileNames.plan, verify);
   let plan: Plan;
   try {
     plan = unpack(bytes) as Plan;
@@ -174,6 +185,11 @@ export function readVerifiedWeights(manifest: Manifest, dir: string, target: Uin
   const expected = entryFor(manifest, dir, bundleFileNames.weights).sha256;
   const sha = sha256(target);
   if (sha !== expected) throw new BundleError(runtimeCodes.hashMismatch, file, 'content differs from the manifest', expected, sha);
+}
+
+/** CRC-32 (zlib's) as 8 hex digits. */
+export function crc32(bytes: Uint8Array): string {
+  return nodeZlib().crc32(bytes).toString(16).padStart(8, '0');
 }
 
 export function sha256(bytes: Uint8Array): string {

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { sha256 } from '../../runtime/bundle/read-bundle.js';
+import { crc32, sha256 } from '../../runtime/bundle/read-bundle.js';
 import { nncc } from '../support/cli.js';
 import { fixtureModelDir, repoRoot } from '../support/paths.js';
 
@@ -40,7 +40,7 @@ describe('nncc explain', () => {
     assert.ok(timeline.tasks.some((t: { stage: string }) => t.stage === 'execute'));
     const bytes = readFileSync(join(bundle, 'timeline.json'));
     const entry = readJson(join(bundle, 'manifest.json')).files.find((f: { path: string }) => f.path === 'timeline.json');
-    assert.deepEqual(entry, { path: 'timeline.json', bytes: bytes.length, sha256: sha256(bytes) });
+    assert.deepEqual(entry, { path: 'timeline.json', bytes: bytes.length, sha256: sha256(bytes), crc32: crc32(bytes) });
     const again = join(work, 'again.nnb');
     assert.equal(nncc('compile', model, '-o', again, '--profile', pixel5).status, 0);
     assert.ok(readFileSync(join(again, 'timeline.json')).equals(bytes), 'timeline.json differs between compiles');

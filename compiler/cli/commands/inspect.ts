@@ -62,7 +62,7 @@ function inspectModel(path: string, dims: Record<string, number>): Inspection {
 
 function inspectBundle(dir: string): Inspection {
   const manifest = readManifest(dir);
-  const plan: Plan = readPlan(manifest, dir);
+  const plan: Plan = readPlan(manifest, dir, false);
   const dimsOf = (v: number) => (v < 0 ? undefined : plan.values[v].dims);
   const shapes = plan.steps.map((s) => ({
     op: s.op, attrs: s.attrs, inputs: s.inputs.map(dimsOf), outputs: s.outputs.filter((v) => v >= 0).map((v) => dimsOf(v)!),

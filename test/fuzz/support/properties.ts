@@ -5,7 +5,7 @@
  * coded `CompileError`. Bundle: a damaged bundle is either refused with a `BundleError` or
  * `FeedError` naming the bundle, or runs and gives the undamaged bundle's outputs bit for bit.
  */
-import { createHash } from 'node:crypto';
+import { resign } from '../../support/resign.js';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompileError } from '../../../compiler/diagnostics.js';
@@ -134,15 +134,14 @@ export function copyOutputs(outputs: Outputs): Outputs {
 }
 
 /**
- * plan.msgpack mutated and the manifest re-signed to match (size and sha256), so the damage gets
+ * plan.msgpack mutated and the manifest re-signed to match (size, sha256 and CRC-32), so the damage gets
  * past the hash to the plan's structural checks, as a plan written by a buggy compiler would.
  */
 export async function resignedPlanCase(goodDir: string, workDir: string, planBytes: Uint8Array,
   feeds: Feeds, expected: ExpectedOutputs, verify: boolean): Promise<CaseResult> {
   const manifest = JSON.parse(readFileSync(join(goodDir, 'manifest.json'), 'utf8')) as Manifest;
   const entry = manifest.files.find((f) => f.path === 'plan.msgpack')!;
-  entry.bytes = planBytes.length;
-  entry.sha256 = createHash('sha256').update(planBytes).digest('hex');
+  resign(entry, planBytes);
   writeFileSync(join(workDir, 'manifest.json'), JSON.stringify(manifest));
   writeFileSync(join(workDir, 'plan.msgpack'), planBytes);
   try {

@@ -168,6 +168,19 @@ describe('bundles', () => {
       await expectBundleError(damaged(flipByte('plan.msgpack')), 'NNCC206', 'plan.msgpack');
     });
 
+    it('checks the plan by sha256 in a bundle of minor 0, which lists no CRC-32 (NNCC206)', async () => {
+      const minorZero = editManifest((m) => {
+        m.format.minor = 0;
+        for (const entry of m.files) delete entry.crc32;
+      });
+      (await Session.create(damaged(minorZero))).dispose();
+      await expectBundleError(damaged((dir) => { minorZero(dir); flipByte('plan.msgpack')(dir); }), 'NNCC206', 'plan.msgpack');
+    });
+
+    it("refuses a files[] crc32 that is not 8 hex digits (NNCC201)", async () => {
+      await expectBundleError(damaged(editManifest((m) => { m.files[0].crc32 = 'xyz'; })), 'NNCC201', 'manifest.json');
+    });
+
     it("refuses a files[] path of '../x' (NNCC201)", async () => {
       await expectBundleError(damaged(editManifest((m) => { m.files[0].path = '../x'; })), 'NNCC201', 'manifest.json');
     });

@@ -7,7 +7,7 @@
  * not convert.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { resign } from '../../support/resign.js';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,8 +48,7 @@ describe('damaged, re-signed plans', () => {
     writeFileSync(join(dir, 'plan.msgpack'), bytes);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
     const entry = manifest.files.find((f) => f.path === 'plan.msgpack')!;
-    entry.bytes = bytes.length;
-    entry.sha256 = createHash('sha256').update(bytes).digest('hex');
+    resign(entry, bytes);
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
     return dir;
   }

@@ -15,6 +15,7 @@ import { compileModel } from '../../../compiler/compile.js';
 import { fixtureModels } from '../../../fixtures/models/definitions.js';
 import { bundleFormat, type Manifest } from '../../../runtime/bundle/manifest.js';
 import { sha256 } from '../../../runtime/bundle/read-bundle.js';
+import { resign } from '../../support/resign.js';
 import { BundleError } from '../../../runtime/errors/errors.js';
 import { kernelAbi } from '../../../runtime/kernels/catalogue.js';
 import { planFormatVersion, type Plan } from '../../../runtime/plan/plan.js';
@@ -104,8 +105,7 @@ describe('bundle format versions', () => {
         const bytes = new Packr({ useRecords: false }).pack({ ...plan, format });
         writeFileSync(join(d, 'plan.msgpack'), bytes);
         const entry = m.files.find((f) => f.path === 'plan.msgpack')!;
-        entry.bytes = bytes.length;
-        entry.sha256 = sha256(bytes);
+        resign(entry, bytes);
       });
       const error = await refusal(dir);
       assert.equal(error.code, 'NNCC207');
