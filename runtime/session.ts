@@ -200,26 +200,27 @@ export class Session {
 
   /**
    * Runs the model. On a first run whose weights are still being read in the background, this
-   * thread awaits each such read just before the step that needs it, running every step before
-   * it meanwhile; otherwise the same as `runSync`.
+   * thread lets the event loop turn before each step while reads remain (it delivers them and
+   * issues the next) and awaits a read its next step needs; otherwise the same as `runSync`.
    */
   async run(feeds: Feeds, options: RunOptions = {}): Promise<Outputs> {
     const background = this.loader && !this.loader.done ? this.loader.background : undefined;
-    if (!background || background.firstUndelivered(0) === this.steps.length) return this.runSync(feeds, options);
+    if (!background?.pending) return this.runSync(feeds, options);
     const run = this.beginRun(feeds, options);
     const count = this.steps.length;
     const results = await timedAsync(run.timings, 'totalMs', async () => {
       try {
         writeFeeds(this.plan, this.memory, run.feeds);
-        for (let from = 0; from < count;) {
-          const to = background.firstUndelivered(from);
-          this.runStretch(from, to, run);
-          if (to === count) break;
-          const waitStart = now();
-          await background.whenDelivered(to);
-          this.loader!.times.waitMs += now() - waitStart;
-          this.spans.push({ lane: 0, name: this.plan.steps[to].node, stage: 'wait', startMs: waitStart, endMs: now() });
-          from = to;
+        for (let step = 0; step < count; step++) {
+          // While reads remain, let the event loop deliver the one in flight and issue the next.
+          if (background.pending) await new Promise((resolve) => setImmediate(resolve));
+          if (!background.isDelivered(step)) {
+            const waitStart = now();
+            await background.whenDelivered(step);
+            this.loader!.times.waitMs += now() - waitStart;
+            this.spans.push({ lane: 0, name: this.plan.steps[step].node, stage: 'wait', startMs: waitStart, endMs: now() });
+          }
+          this.runStretch(step, step + 1, run);
         }
         return readOutputs(this.plan, this.memory);
       } catch (error) {

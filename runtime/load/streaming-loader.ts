@@ -76,6 +76,7 @@ export class StreamingLoader {
       const start = performance.now();
       readRange(this.fd, this.plan, this.memory, this.plan.steps[step].weightsRange);
       this.times.readMs += performance.now() - start;
+      background.readHere(step);
     }
     const start = now();
     transformStep(this.plan, step, this.memory, this.transforms, this.ready, this.times, this.checkLanes);
