@@ -71,7 +71,8 @@ export class StreamingLoader {
    */
   private afterBackgroundRead(step: number): void {
     const background = this.background!;
-    if (background.failure) throw background.failure.error;
+    const failure = background.failure;
+    if (failure) throw new Error(`the background read of step '${this.plan.steps[failure.step].node}' failed: ${failure.error.message}`);
     if (!background.isDelivered(step)) {
       const start = performance.now();
       readRange(this.fd, this.plan, this.memory, this.plan.steps[step].weightsRange);

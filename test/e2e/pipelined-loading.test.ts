@@ -5,7 +5,7 @@
  * unaffected, and the trace shows the loader reading while lane 0 executes.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBundle } from '../../compiler/bundle/write-bundle.js';
@@ -16,6 +16,7 @@ import { runPasses } from '../../compiler/passes/pipeline.js';
 import { fixtureModels } from '../../fixtures/models/definitions.js';
 import { backgroundReads } from '../../runtime/plan/plan.js';
 import { Session } from '../../runtime/session.js';
+import type { BundleError } from '../../runtime/errors/errors.js';
 import { fixtureModelDir } from '../support/paths.js';
 
 interface TraceEvent { ph: string; tid: number; cat: string; dur: number }
@@ -71,5 +72,24 @@ describe('pipelined loading', () => {
       await session.dispose();
     }
     assert.equal(openFiles(), before, 'every weights file is closed');
+  });
+
+  it('a background read that fails makes the run reject, naming the weights file and the step read', async () => {
+    const fixture = fixtureModels[0];
+    const graph = runPasses(importOnnxFile(join(fixtureModelDir, `${fixture.name}.onnx`)));
+    const loaders = new Map<Node, number>(graph.nodes.map((n) => [n, backgroundReads]));
+    const bundle = join(work, `${fixture.name}-truncated.nnb`);
+    writeBundle(bundle, lowerGraph(graph, { loaders, bypass: true }), { modelName: fixture.name, modelSha256: '0'.repeat(64), opset: graph.opset });
+    const session = Session.createSync(bundle);
+    // The first two reads may be done already; the later ones are issued as the event loop turns, and find no bytes.
+    assert.ok(session.plan.steps.filter((s) => s.weightsRange.bytes > 0).length > 2, 'more steps read than are in flight at once');
+    truncateSync(join(bundle, 'weights.bin'), 0);
+    await assert.rejects(session.run(fixture.inputs()), (error: BundleError) => {
+      assert.equal(error.code, 'NNCC212');
+      assert.equal(error.file, join(bundle, 'weights.bin'));
+      assert.match(error.message, /the background read of step '[^']+' failed: weights file ended at byte \d+/);
+      return true;
+    });
+    await session.dispose();
   });
 });
