@@ -22,7 +22,7 @@ import {
 } from './execute/executor.js';
 import { loaded, readRange, type LoadTimes } from './load/load-steps.js';
 import { StreamingLoader } from './load/streaming-loader.js';
-import { startBackgroundReads } from './load/background-reads.js';
+import { startBackgroundReads, type BackgroundReads } from './load/background-reads.js';
 import { emptyTimings, timed, timedAsync, type StageTimings } from './execute/timings.js';
 import type { Plan } from './plan/plan.js';
 import { LanePool } from './lanes/lane-pool.js';
@@ -45,6 +45,7 @@ export interface RunOptions {
 }
 
 export type Feeds = Record<string, Tensor>;
+export type Outputs = Record<string, Tensor>;
 
 /** One run's state between its start and its end. */
 interface RunState {
@@ -55,7 +56,6 @@ interface RunState {
   readonly clock: StepClock | undefined;
   readonly loadTimesBefore: LoadTimes | undefined;
 }
-export type Outputs = Record<string, Tensor>;
 
 export class Session {
   /** Stage times of `create` (execute stays 0). */
@@ -66,6 +66,9 @@ export class Session {
   /** The lane failure that ended this session's lanes; later runs throw it again. */
   private laneFailure: BundleError | undefined;
   private runs = 0;
+  /** The latest `run` (runs go one after the other), and how many have not settled. */
+  private runInProgress: Promise<void> = Promise.resolve();
+  private runsUnsettled = 0;
   /** Continuous inference: steps whose warm kernel is prepared (later runs use it). */
   private readonly warmReady: Int32Array;
 
@@ -204,8 +207,32 @@ export class Session {
    * issues the next) and awaits a read its next step needs; otherwise the same as `runSync`.
    */
   async run(feeds: Feeds, options: RunOptions = {}): Promise<Outputs> {
-    const background = this.loader && !this.loader.done ? this.loader.background : undefined;
-    if (!background?.pending) return this.runSync(feeds, options);
+    // Runs share the planned memory: one that awaits reads ends before the next begins.
+    const previous = this.runInProgress;
+    let finished!: () => void;
+    this.runInProgress = new Promise((resolve) => { finished = resolve; });
+    this.runsUnsettled++;
+    try {
+      await previous;
+      const background = this.loader && !this.loader.done ? this.loader.background : undefined;
+      return background?.pending ? await this.runAwaitingReads(background, feeds, options) : this.runNow(feeds, options);
+    } finally {
+      this.runsUnsettled--;
+      finished();
+    }
+  }
+
+  /**
+   * The same as `run`, blocking: weights still being read in the background are read here
+   * instead. Refused while a `run` of this session has not settled.
+   */
+  runSync(feeds: Feeds, options: RunOptions = {}): Outputs {
+    if (this.runsUnsettled > 0) throw new Error('a run of this session is under way: await it before calling runSync');
+    return this.runNow(feeds, options);
+  }
+
+  /** A first run step by step, letting the event loop deliver background reads between steps. */
+  private async runAwaitingReads(background: BackgroundReads, feeds: Feeds, options: RunOptions): Promise<Outputs> {
     const run = this.beginRun(feeds, options);
     const count = this.steps.length;
     const results = await timedAsync(run.timings, 'totalMs', async () => {
@@ -230,8 +257,7 @@ export class Session {
     return this.endRun(run, results);
   }
 
-  /** The same as `run`, blocking: weights still being read in the background are read here instead. */
-  runSync(feeds: Feeds, options: RunOptions = {}): Outputs {
+  private runNow(feeds: Feeds, options: RunOptions): Outputs {
     const run = this.beginRun(feeds, options);
     const results = timed(run.timings, 'totalMs', () => {
       try {
@@ -315,9 +341,9 @@ export class Session {
 
   /**
    * Ends the session: closes the weights file and stops the lanes at once. The promise resolves
-   * when the lanes' threads have ended and the weights file is closed (awaiting it is optional; a process that creates and
-   * disposes many sessions should, so each session's memory can be freed, see README "Many
-   * sessions in one process").
+   * when the lanes' threads have ended and the weights file is closed (awaiting it is optional;
+   * a process that creates and disposes many sessions should, so each session's memory can be
+   * freed, see README "Many sessions in one process").
    */
   dispose(): Promise<void> {
     this.disposed = true;

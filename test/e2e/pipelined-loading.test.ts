@@ -92,4 +92,22 @@ describe('pipelined loading', () => {
     });
     await session.dispose();
   });
+
+  it('awaited runs started together run one after the other; runSync meanwhile is refused', async () => {
+    const fixture = fixtureModels[0];
+    const graph = runPasses(importOnnxFile(join(fixtureModelDir, `${fixture.name}.onnx`)));
+    const loaders = new Map<Node, number>(graph.nodes.map((n) => [n, backgroundReads]));
+    const bundle = join(work, `${fixture.name}-concurrent.nnb`);
+    writeBundle(bundle, lowerGraph(graph, { loaders, bypass: true }), { modelName: fixture.name, modelSha256: '0'.repeat(64), opset: graph.opset });
+    const reference = Session.createSync(bundle);
+    const expected = reference.runSync(fixture.inputs());
+    await reference.dispose();
+    const session = Session.createSync(bundle);
+    const runs = [session.run(fixture.inputs()), session.run(fixture.inputs()), session.run(fixture.inputs())];
+    assert.throws(() => session.runSync(fixture.inputs()), /a run of this session is under way/);
+    for (const outputs of await Promise.all(runs)) {
+      for (const key of Object.keys(expected)) assert.deepEqual(outputs[key].data, expected[key].data);
+    }
+    await session.dispose();
+  });
 });
