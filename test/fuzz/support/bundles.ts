@@ -1,7 +1,8 @@
 /**
  * The bundles the bundle fuzzing damages: tiny-cnn compiled without a profile (one lane), with
  * every splittable step on two lanes (a worker lane) and raw weights, and lowered with every other
- * step loaded by a loader lane and transformed at load; and three 3×3 convs for pixel5-cpu, where the plan
+ * step loaded by a loader lane or read in the background (Node's I/O threads) and transformed at
+ * load; and three 3×3 convs for pixel5-cpu, where the plan
  * switches to warm kernels after the first run (tiny-cnn has none there). Each comes with a working copy to
  * damage, the fixture's feeds and the undamaged bundle's outputs to compare against.
  */
@@ -15,7 +16,7 @@ import { lowerGraph } from '../../../compiler/lower/lower.js';
 import { runPasses } from '../../../compiler/passes/pipeline.js';
 import { randomTensor, seededRandom } from '../../../compiler/random.js';
 import { fixtureModels } from '../../../fixtures/models/definitions.js';
-import type { Plan } from '../../../runtime/plan/plan.js';
+import { backgroundReads, type Plan } from '../../../runtime/plan/plan.js';
 import { Session, type Feeds, type Outputs } from '../../../runtime/session.js';
 import { threeConvsModel } from '../../support/models.js';
 import { fixtureModelDir, repoRoot } from '../../support/paths.js';
@@ -40,8 +41,8 @@ export const pixel5Profile = join(repoRoot, 'fixtures', 'profiles', 'pixel5-cpu.
 
 const tinyCnnPath = join(fixtureModelDir, 'tiny-cnn.onnx');
 
-export type FuzzBundleKind = 'plain' | 'two-lanes' | 'loader' | 'warm';
-export const fuzzBundleKinds: readonly FuzzBundleKind[] = ['plain', 'two-lanes', 'loader', 'warm'];
+export type FuzzBundleKind = 'plain' | 'two-lanes' | 'loader' | 'background' | 'warm';
+export const fuzzBundleKinds: readonly FuzzBundleKind[] = ['plain', 'two-lanes', 'loader', 'background', 'warm'];
 
 const warmInputDims = [1, 32, 28, 28];
 
@@ -54,8 +55,10 @@ function compileKind(kind: FuzzBundleKind, dir: string, root: string): void {
   }
   else if (kind === 'two-lanes') compileModel(tinyCnnPath, dir, { lanes: 2, bypass: false });
   else {
+    // Every other step loaded by a worker lane, or read in the background; transformed at load.
     const graph = runPasses(importOnnxFile(tinyCnnPath));
-    const loaders = new Map<Node, number>(graph.nodes.map((n, i) => [n, i % 2]));
+    const other = kind === 'loader' ? 1 : backgroundReads;
+    const loaders = new Map<Node, number>(graph.nodes.map((n, i) => [n, i % 2 === 1 ? other : 0]));
     writeBundle(dir, lowerGraph(graph, { loaders, bypass: false }), { modelName: 'tiny-cnn', modelSha256: '0'.repeat(64), opset: graph.opset });
   }
 }
