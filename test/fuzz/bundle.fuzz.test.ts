@@ -1,6 +1,6 @@
 /**
  * Property-based fuzzing of the runtime's bundle reading: tiny-cnn compiled without a profile, also
- * on two lanes and with a loader lane, and a model whose pixel5 plan switches to warm
+ * on two lanes, with a loader lane and with background reads, and a model whose pixel5 plan switches to warm
  * kernels (`support/bundles.ts`); every bundle file truncated at any offset or with
  * any byte flipped. `Session.create` + `run` must refuse with an error naming the bundle, or give
  * the undamaged outputs bit for bit, also when plan.msgpack is damaged and the manifest re-signed
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { compileModel } from '../../compiler/compile.js';
 import type { Manifest } from '../../runtime/bundle/manifest.js';
+import { backgroundReads } from '../../runtime/plan/plan.js';
 import { fixtureModelDir } from '../support/paths.js';
 import { bundleFileNames, fuzzBundleKinds, makeFuzzBundle, type FuzzBundle } from './support/bundles.js';
 import { applyByteMutation, applyByteMutations, byteMutationsArb, flipArb, truncateArb } from './support/mutations.js';
@@ -45,18 +46,20 @@ describe('fuzz: bundles', function () {
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  it('covers one lane, a worker lane, a loader lane with transforms at load, and warm kernels', () => {
-    const [plain, twoLanes, loader, warm] = bundles;
+  it('covers one lane, a worker lane, a loader lane and background reads with transforms at load, and warm kernels', () => {
+    const [plain, twoLanes, loader, background, warm] = bundles;
     assert.equal(plain.plan.lanes, 1);
     assert.ok(twoLanes.plan.lanes > 1, 'the two-lane plan starts a worker lane');
     assert.ok(warm.plan.steps.some((s) => s.warm && s.warm.weightsRange.bytes > 0), 'a plan reads weights for a warm kernel');
     assert.ok(loader.plan.steps.some((s) => s.loader > 0 && s.weightsRange.bytes > 0), 'a loader lane reads weights');
     assert.ok(loader.plan.transforms.length > 0, 'some weights are transformed at load');
+    assert.ok(background.plan.steps.some((s) => s.loader === backgroundReads && s.weightsRange.bytes > 0 && s.transforms.length > 0),
+      'some weights are read in the background and transformed on the executing lane');
   });
 
   for (const file of bundleFileNames) {
     it(`${file} truncated or with a byte flipped: refused naming the bundle, or the same outputs bit for bit`, async () => {
-      await fc.assert(fc.asyncProperty(fc.nat({ max: 3 }), fc.oneof(truncateArb, flipArb), fc.boolean(), async (which, mutation, verify) => {
+      await fc.assert(fc.asyncProperty(fc.nat({ max: fuzzBundleKinds.length - 1 }), fc.oneof(truncateArb, flipArb), fc.boolean(), async (which, mutation, verify) => {
         const bundle = bundles[which];
         const bytes = applyByteMutation(bundle.files[file], mutation);
         const result = await mutatedBundleCase(bundle.goodDir, bundle.workDir, file, bytes, bundle.feeds, bundle.expected, verify);
@@ -68,7 +71,7 @@ describe('fuzz: bundles', function () {
   }
 
   it('plan.msgpack damaged and re-signed in the manifest: the structural checks refuse it, or the outputs are the same', async () => {
-    await fc.assert(fc.asyncProperty(fc.nat({ max: 3 }), byteMutationsArb, fc.boolean(), async (which, mutations, verify) => {
+    await fc.assert(fc.asyncProperty(fc.nat({ max: fuzzBundleKinds.length - 1 }), byteMutationsArb, fc.boolean(), async (which, mutations, verify) => {
       const bundle = bundles[which];
       const bytes = applyByteMutations(bundle.files['plan.msgpack'], mutations);
       const result = await resignedPlanCase(bundle.goodDir, bundle.workDir, bytes, bundle.feeds, bundle.expected, verify);
@@ -78,7 +81,7 @@ describe('fuzz: bundles', function () {
   });
 
   it('verify refuses every flipped byte of weights.bin (NNCC206)', async () => {
-    await fc.assert(fc.asyncProperty(fc.nat({ max: 3 }), flipArb, async (which, mutation) => {
+    await fc.assert(fc.asyncProperty(fc.nat({ max: fuzzBundleKinds.length - 1 }), flipArb, async (which, mutation) => {
       const bundle = bundles[which];
       const bytes = applyByteMutation(bundle.files['weights.bin'], mutation);
       const result = await mutatedBundleCase(bundle.goodDir, bundle.workDir, 'weights.bin', bytes, bundle.feeds, bundle.expected, true);
