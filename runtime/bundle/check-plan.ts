@@ -9,6 +9,7 @@ import { BundleError, runtimeCodes } from '../errors/errors.js';
 import { referenceKernel } from '../kernels/ref/registry.js';
 import { backgroundReads, planFormatVersion, segmentAlignment, type Plan, type PlanActivation } from '../plan/plan.js';
 import { activationArgs } from '../kernels/activation-codes.js';
+import { checkPlanMemory } from './check-memory.js';
 import { layoutConversionOps } from '../kernels/variant.js';
 import { layoutElements, type ActivationLayout } from '../tensor/layout.js';
 import { bytesPerElement, type DType } from '../tensor/tensor.js';
@@ -109,6 +110,7 @@ export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
   if (!plan.inputs.every((v) => isIndex(v, false)) || !plan.outputs.every((v) => isIndex(v, false))) fail('inputs or outputs name values that do not exist');
   checkSpecs(plan, plan.inputs, manifest.inputs, 'inputs', fail);
   checkSpecs(plan, plan.outputs, manifest.outputs, 'outputs', fail);
+  checkPlanMemory(plan, fail);
 }
 
 /**

@@ -126,6 +126,38 @@ describe('damaged, re-signed plans', () => {
     }, goodNC4HW4), /must turn one value into the same shape in NC4HW4/);
   });
 
+  // The plan's memory (runtime/bundle/check-memory.ts): damage the fuzzer found computing wrong answers.
+  const activations = (plan: Parameters<Edit>[0]) => plan.values.filter((v) => v.kind === 'activation');
+
+  it('a step whose weights range stops short of its constants', async () => {
+    await refused(edited((plan) => {
+      const step = plan.steps.find((st) => (st.weightsRange as { bytes: number }).bytes > 64)!;
+      (step.weightsRange as { bytes: number }).bytes -= 64;
+    }), /before any step has read it/);
+  });
+
+  it('two activations alive together given the same memory', async () => {
+    await refused(edited((plan) => {
+      const step = plan.steps.find((st) => (st.outputs as number[]).length === 1 && (st.inputs as number[]).some((v) => plan.values[v]?.kind === 'activation'))!;
+      const input = (step.inputs as number[]).find((v) => plan.values[v].kind === 'activation')!;
+      plan.values[(step.outputs as number[])[0]].offset = plan.values[input].offset;
+    }), /share memory during step/);
+  });
+
+  it('a step whose scratch overlaps a value alive during it', async () => {
+    await refused(edited((plan) => {
+      const step = plan.steps.find((st) => (st.scratchBytes as number) > 0)!;
+      step.scratchOffset = plan.values[(step.outputs as number[])[0]].offset;
+    }), /share memory during step/);
+  });
+
+  it('an activation placed over the weights', async () => {
+    await refused(edited((plan) => {
+      const constant = plan.values.find((v) => v.kind === 'constant')!;
+      activations(plan)[0].offset = constant.offset;
+    }), /shares memory with weights/);
+  });
+
   for (const [name, bundle] of [['NCHW', () => good], ['NC4HW4', () => goodNC4HW4]] as const) {
     it(`the undamaged ${name} plan, re-encoded and re-signed, still loads (the edits alone are refused)`, async () => {
       const session = await Session.create(edited(() => undefined, bundle()));
