@@ -26,6 +26,16 @@ describe('pipelined loading', () => {
   before(() => { work = mkdtempSync(join(tmpdir(), 'nncc-pipeline-')); });
   after(() => rmSync(work, { recursive: true, force: true }));
 
+  /** The first fixture model with every step's weights read in the background, stored transformed. */
+  function backgroundBundle(name: string): { fixture: (typeof fixtureModels)[number]; bundle: string } {
+    const fixture = fixtureModels[0];
+    const graph = runPasses(importOnnxFile(join(fixtureModelDir, `${fixture.name}.onnx`)));
+    const loaders = new Map<Node, number>(graph.nodes.map((n) => [n, backgroundReads]));
+    const bundle = join(work, `${fixture.name}-${name}.nnb`);
+    writeBundle(bundle, lowerGraph(graph, { loaders, bypass: true }), { modelName: fixture.name, modelSha256: '0'.repeat(64), opset: graph.opset });
+    return { fixture, bundle };
+  }
+
   for (const fixture of fixtureModels) {
     it(`${fixture.name}: a loader lane gives the outputs of loading on the executing lane`, async () => {
       const graph = runPasses(importOnnxFile(join(fixtureModelDir, `${fixture.name}.onnx`)));
@@ -60,11 +70,7 @@ describe('pipelined loading', () => {
   }
 
   it('disposing a session while its background reads are in flight closes the weights file once they are delivered', async () => {
-    const fixture = fixtureModels[0];
-    const graph = runPasses(importOnnxFile(join(fixtureModelDir, `${fixture.name}.onnx`)));
-    const loaders = new Map<Node, number>(graph.nodes.map((n) => [n, backgroundReads]));
-    const bundle = join(work, `${fixture.name}-dispose.nnb`);
-    writeBundle(bundle, lowerGraph(graph, { loaders, bypass: true }), { modelName: fixture.name, modelSha256: '0'.repeat(64), opset: graph.opset });
+    const { bundle } = backgroundBundle('dispose');
     const openFiles = (): number => readdirSync('/proc/self/fd').length;
     const before = openFiles();
     for (let i = 0; i < 5; i++) {
@@ -75,11 +81,7 @@ describe('pipelined loading', () => {
   });
 
   it('a background read that fails makes the run reject, naming the weights file and the step read', async () => {
-    const fixture = fixtureModels[0];
-    const graph = runPasses(importOnnxFile(join(fixtureModelDir, `${fixture.name}.onnx`)));
-    const loaders = new Map<Node, number>(graph.nodes.map((n) => [n, backgroundReads]));
-    const bundle = join(work, `${fixture.name}-truncated.nnb`);
-    writeBundle(bundle, lowerGraph(graph, { loaders, bypass: true }), { modelName: fixture.name, modelSha256: '0'.repeat(64), opset: graph.opset });
+    const { fixture, bundle } = backgroundBundle('truncated');
     const session = Session.createSync(bundle);
     // The first two reads may be done already; the later ones are issued as the event loop turns, and find no bytes.
     assert.ok(session.plan.steps.filter((s) => s.weightsRange.bytes > 0).length > 2, 'more steps read than are in flight at once');
@@ -94,11 +96,7 @@ describe('pipelined loading', () => {
   });
 
   it('awaited runs started together run one after the other; runSync meanwhile is refused', async () => {
-    const fixture = fixtureModels[0];
-    const graph = runPasses(importOnnxFile(join(fixtureModelDir, `${fixture.name}.onnx`)));
-    const loaders = new Map<Node, number>(graph.nodes.map((n) => [n, backgroundReads]));
-    const bundle = join(work, `${fixture.name}-concurrent.nnb`);
-    writeBundle(bundle, lowerGraph(graph, { loaders, bypass: true }), { modelName: fixture.name, modelSha256: '0'.repeat(64), opset: graph.opset });
+    const { fixture, bundle } = backgroundBundle('concurrent');
     const reference = Session.createSync(bundle);
     const expected = reference.runSync(fixture.inputs());
     await reference.dispose();
