@@ -6,6 +6,7 @@
 import type { BundleDiff, FieldChange, ReviewedStepField, StepDiff, TotalDelta } from './diff-bundles.js';
 import { reviewedStepFields, reviewedValue } from './diff-bundles.js';
 import type { ScheduleStep } from './read-review-input.js';
+import { backgroundReads } from '../../runtime/plan/plan.js';
 
 const fieldLabels: Record<ReviewedStepField, string> = {
   op: 'op', kernel: 'kernel', warmKernel: 'warm kernel', weights: 'weights', lanes: 'lanes', loader: 'loader lane', fused: 'fused',
@@ -125,6 +126,7 @@ function valueText(field: ReviewedStepField, value: string | number | null): str
   if (value === null) return field === 'fused' || field === 'warmKernel' ? 'none' : '—';
   if (field === 'weightBytes') return formatInteger(value as number);
   if (field === 'predictedMs') return formatMs(value as number);
+  if (field === 'loader' && value === backgroundReads) return 'background reads';
   return String(value);
 }
 

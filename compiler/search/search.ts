@@ -189,11 +189,17 @@ export function maxSplit(problem: Problem): number {
   return problem.parallel ? Math.min(problem.parallel.maxLanes, executingLanes(problem).length) : 1;
 }
 
-/** Decisions as the plan states them: `lanes` only where a step really splits. */
+/**
+ * Decisions as the plan states them: `lanes` only where a step really splits, and a step with
+ * nothing to read loaded by the executing lane rather than by the background reads (the same
+ * run; a review diff shows no change where there is none).
+ */
 function normalised(problem: Problem, decisions: readonly Decision[]): Decision[] {
   return decisions.map((d, step) => {
     const split = stepLanes(problem, step, d);
-    return split > 1 ? { option: d.option, loader: d.loader, lanes: split } : { option: d.option, loader: d.loader };
+    const reads = problem.steps[step].options[d.option].readBytes > 0;
+    const loader = d.loader === backgroundLane && !reads ? 0 : d.loader;
+    return split > 1 ? { option: d.option, loader, lanes: split } : { option: d.option, loader };
   });
 }
 
