@@ -54,6 +54,14 @@ describe('review diff', () => {
     assert.match(renderDiffText(diff), /no differences/);
   });
 
+  it('names the background reads as the loader instead of their lane number', () => {
+    const after = threeSteps();
+    after[0] = step(0, 'conv1', { loader: -1 });
+    const diff = diffBundles(side('a', schedule(threeSteps())), side('b', schedule(after)));
+    assert.match(renderDiffText(diff), /conv1 \(Conv\): loader lane 0 → background reads/);
+    assert.match(renderDiffMarkdown(diff), /\*\*0 → background reads\*\*/);
+  });
+
   it('reports a kernel change as one changed step with the fields that changed', () => {
     const after = threeSteps();
     after[1] = step(1, 'conv2', { kernel: 'wasm.Conv.winograd-f43', weights: 'stored-transformed', weightBytes: 4096, predictedMs: 0.2 });
