@@ -7,7 +7,7 @@
  * delivers one, so `await session.run` lets the loop turn between steps while reads remain, and
  * awaits exactly the read its next step needs. `runSync` cannot let the loop turn: it
  * reads a step not yet delivered itself (the same bytes to the same place), and such a step is
- * not read again. The file stays open until the read in flight has been delivered.
+ * not read again. The file stays open until the reads in flight have been delivered.
  */
 import { closeSync, read } from 'node:fs';
 import type { KernelMemory } from '../kernels/variant.js';
