@@ -12,8 +12,7 @@
  *   bytes), and no step's scratch, cold or warm, overlaps a value alive during that step.
  */
 import type { Plan, PlanValue } from '../plan/plan.js';
-
-type Fail = (detail: string) => never;
+import type { Fail } from './check-plan.js';
 
 export function checkPlanMemory(plan: Plan, fail: Fail): void {
   checkWeightsRead(plan, fail);

@@ -17,7 +17,7 @@ import type { Manifest, TensorSpec } from './manifest.js';
 
 const activationLayouts: readonly ActivationLayout[] = ['NCHW', 'NC4HW4'];
 
-type Fail = (detail: string, expected?: string, actual?: string) => never;
+export type Fail = (detail: string, expected?: string, actual?: string) => never;
 
 const knownDTypes: readonly DType[] = ['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool'];
 const valueKinds = ['input', 'constant', 'packed', 'activation'];

@@ -12,7 +12,7 @@
 import { attrInt } from '../kernel.js';
 import { splitRun, type KernelMemory, type KernelVariant, type StepArgs, type StepShapes } from '../variant.js';
 import { sizeOf } from '../../tensor/tensor.js';
-import { align64, band, convInputOf, inputSource, prepareConvInput, preparedBytes, type ConvInput } from './conv-input.js';
+import { align64, band, biasOffset, convInputOf, inputSource, prepareConvInput, preparedBytes, type ConvInput } from './conv-input.js';
 
 const tileM = 6;
 const tileN = 8;
@@ -50,11 +50,10 @@ function part(memory: KernelMemory, args: StepArgs, packed: boolean, lane: numbe
   const [rowStart, rowEnd] = source.rows > 1 ? band(source.rows, lane, lanes, 1) : [0, 1];
   const [colStart, colEnd] = source.rows > 1 ? [0, source.cols] : band(source.cols, lane, lanes, tileN);
   if (rowStart >= rowEnd || colStart >= colEnd) return;
-  const bias = args.inputs[2];
   const { code, p0, p1 } = args.activation;
   memory.wasm!.convDirect(args.inputs[1], packed ? 1 : 0, args.scratch + preparedBytes(g), g.K, source.prepared, source.rowBytes,
     source.rowStride, args.outputs[0], g.M, source.rows, source.cols, rowStart, rowEnd, colStart, colEnd,
-    bias === undefined || bias < 0 ? 0 : bias, code, p0, p1);
+    biasOffset(args), code, p0, p1);
 }
 
 const common = {

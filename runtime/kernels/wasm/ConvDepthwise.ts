@@ -25,7 +25,7 @@
 import { attrInt } from '../kernel.js';
 import type { KernelMemory, KernelVariant, StepArgs, StepShapes } from '../variant.js';
 import { windowGeometry } from '../ref/window.js';
-import { band } from './conv-input.js';
+import { align64, band, biasOffset } from './conv-input.js';
 import type { ConvDepthwiseExports } from './exports/conv-depthwise.js';
 
 interface DepthwiseGeometry {
@@ -68,9 +68,8 @@ function part(kernel: keyof ConvDepthwiseExports, memory: KernelMemory, args: St
   const g = geometryOf(args.shapes)!;
   const [cStart, cEnd] = band(g.C, lane, lanes, 1);
   if (cStart >= cEnd) return;
-  const bias = args.inputs[2];
   const { code, p0, p1 } = args.activation;
-  memory.wasm![kernel](args.inputs[0], args.inputs[1], bias === undefined || bias < 0 ? 0 : bias, args.outputs[0], cStart, cEnd,
+  memory.wasm![kernel](args.inputs[0], args.inputs[1], biasOffset(args), args.outputs[0], cStart, cEnd,
     g.H, g.W, g.OH, g.OW, g.KH, g.KW, g.sy, g.sx, g.dy, g.dx, g.padTop, g.padLeft,
     args.scratch + cStart * g.ringBytes, g.phaseWidth, code, p0, p1);
 }
@@ -99,13 +98,17 @@ function depthwiseVariant(id: string, kernel: keyof ConvDepthwiseExports, fits: 
 /** A band's padded input rows stay within this many bytes (an L1-sized slice of a large plane). */
 const c4BandBytes = 16384;
 
-/** The c4 kernel's band of output rows, padded row width, and one lane's scratch: padded band, output cells, 9 taps. */
-function c4Geometry(g: DepthwiseGeometry): { bandRows: number; PW: number; scratchBytes: number } {
+/**
+ * The c4 core's band of output rows and padded row width, and one lane's scratch: the padded band
+ * and 9 taps (`nc4hw4ScratchBytes`: all the NC4HW4 kernel needs), plus the output cells the NCHW
+ * kernel transposes from (`scratchBytes`).
+ */
+function c4Geometry(g: DepthwiseGeometry): { bandRows: number; PW: number; scratchBytes: number; nc4hw4ScratchBytes: number } {
   const PW = (g.OW - 1) * g.sx + 3;
   const fitting = Math.floor((c4BandBytes / (PW * 16) - 3) / g.sy) + 1;
   const bandRows = Math.max(1, Math.min(g.OH, fitting));
-  const align = (n: number) => Math.ceil(n / 64) * 64;
-  return { bandRows, PW, scratchBytes: align(((bandRows - 1) * g.sy + 3) * PW * 16) + align(bandRows * g.OW * 16) + 9 * 16 };
+  const nc4hw4ScratchBytes = align64(((bandRows - 1) * g.sy + 3) * PW * 16) + 9 * 16;
+  return { bandRows, PW, nc4hw4ScratchBytes, scratchBytes: nc4hw4ScratchBytes + align64(bandRows * g.OW * 16) };
 }
 
 /** Lanes take whole groups of 4 channels; each lane's scratch is its first group's. */
@@ -114,9 +117,8 @@ function partC4(memory: KernelMemory, args: StepArgs, lane: number, lanes: numbe
   const [cStart, cEnd] = band(g.C, lane, lanes, 4);
   if (cStart >= cEnd) return;
   const { bandRows, PW, scratchBytes } = c4Geometry(g);
-  const bias = args.inputs[2];
   const { code, p0, p1 } = args.activation;
-  memory.wasm!.depthwise3x3c4(args.inputs[0], args.inputs[1], bias === undefined || bias < 0 ? 0 : bias, args.outputs[0],
+  memory.wasm!.depthwise3x3c4(args.inputs[0], args.inputs[1], biasOffset(args), args.outputs[0],
     cStart, cEnd, g.H, g.W, g.OH, g.OW, g.sy, g.sx, g.padTop, g.padLeft, bandRows, PW,
     args.scratch + (cStart / 4) * scratchBytes, code, p0, p1);
 }
@@ -143,23 +145,16 @@ export const convDepthwise3x3C4: KernelVariant = {
 /** 3×3 at strides 1–2, dilation 1: the filters the c4 core computes. */
 const fitsC4Core = (g: DepthwiseGeometry): boolean => g.KH === 3 && g.KW === 3 && g.dy === 1 && g.dx === 1 && g.sy <= 2 && g.sx <= 2;
 
-/** One lane's scratch of the NC4HW4 kernel: the c4 kernel's padded band and taps, without its output cells. */
-function nc4hw4ScratchBytes(g: DepthwiseGeometry): number {
-  const { bandRows, PW } = c4Geometry(g);
-  return Math.ceil((((bandRows - 1) * g.sy + 3) * PW * 16) / 64) * 64 + 9 * 16;
-}
-
 /** Lanes take whole blocks of 4 channels; each lane's scratch is its first block's. */
 function partNC4HW4(memory: KernelMemory, args: StepArgs, lane: number, lanes: number): void {
   const g = geometryOf(args.shapes)!;
   const [blockStart, blockEnd] = band(Math.ceil(g.C / 4), lane, lanes, 1);
   if (blockStart >= blockEnd) return;
-  const { bandRows, PW } = c4Geometry(g);
-  const bias = args.inputs[2];
+  const { bandRows, PW, nc4hw4ScratchBytes } = c4Geometry(g);
   const { code, p0, p1 } = args.activation;
-  memory.wasm!.depthwise3x3nc4hw4(args.inputs[0], args.inputs[1], bias === undefined || bias < 0 ? 0 : bias, args.outputs[0],
+  memory.wasm!.depthwise3x3nc4hw4(args.inputs[0], args.inputs[1], biasOffset(args), args.outputs[0],
     g.C, blockStart, blockEnd, g.H, g.W, g.OH, g.OW, g.sy, g.sx, g.padTop, g.padLeft, bandRows, PW,
-    args.scratch + blockStart * nc4hw4ScratchBytes(g), code, p0, p1);
+    args.scratch + blockStart * nc4hw4ScratchBytes, code, p0, p1);
 }
 
 export const convDepthwise3x3NC4HW4: KernelVariant = {
@@ -175,7 +170,7 @@ export const convDepthwise3x3NC4HW4: KernelVariant = {
   },
   scratchBytes: (shapes) => {
     const g = geometryOf(shapes)!;
-    return Math.ceil(g.C / 4) * nc4hw4ScratchBytes(g);
+    return Math.ceil(g.C / 4) * c4Geometry(g).nc4hw4ScratchBytes;
   },
   run: (memory, args) => partNC4HW4(memory, args, 0, 1),
   parallel: { prelude: () => {}, part: partNC4HW4 },

@@ -16,7 +16,7 @@
 import { attrInt } from '../kernel.js';
 import { splitRun, type KernelMemory, type KernelVariant, type StepArgs, type StepShapes } from '../variant.js';
 import { windowGeometry } from '../ref/window.js';
-import { align64, band } from './conv-input.js';
+import { align64, band, biasOffset } from './conv-input.js';
 
 const tilePixels = 4;
 const maxInputChannels = 4;
@@ -77,7 +77,7 @@ function part(memory: KernelMemory, args: StepArgs, lane: number, lanes: number)
   const [rowStart, rowEnd] = band(g.OH, lane, lanes, 1);
   if (rowStart >= rowEnd) return;
   const at = scratchLayout(g);
-  const bias = args.inputs[2] === undefined || args.inputs[2] < 0 ? 0 : args.inputs[2];
+  const bias = biasOffset(args);
   const { code, p0, p1 } = args.activation;
   memory.wasm!.convFirst(args.inputs[1], args.scratch + at.taps, g.K, args.scratch + at.prepared, g.rowBytes, g.sy,
     args.outputs[0], g.M, g.OH, g.OW, rowStart, rowEnd, bias, code, p0, p1);

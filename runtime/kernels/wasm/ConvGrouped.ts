@@ -14,7 +14,7 @@
  */
 import { attrInt } from '../kernel.js';
 import { splitRun, type KernelMemory, type KernelVariant, type StepArgs, type StepShapes } from '../variant.js';
-import { align64, band, convInputOf, inputSource, prepareConvInput, preparedBytes, type ConvInput } from './conv-input.js';
+import { align64, band, biasOffset, convInputOf, inputSource, prepareConvInput, preparedBytes, type ConvInput } from './conv-input.js';
 
 const tileM = 6;
 const tileN = 8;
@@ -57,7 +57,7 @@ function part(memory: KernelMemory, args: StepArgs, packed: boolean, lane: numbe
   const [rowStart, rowEnd] = source.rows > 1 ? band(source.rows, lane, lanes, 1) : [0, 1];
   const [colStart, colEnd] = source.rows > 1 ? [0, source.cols] : band(source.cols, lane, lanes, tileN);
   if (rowStart >= rowEnd || colStart >= colEnd) return;
-  const bias = args.inputs[2];
+  const bias = biasOffset(args);
   const { code, p0, p1 } = args.activation;
   const weightBytes = groupWeightBytes(g, packed);
   const outGroupBytes = g.Mg * g.OH * g.OW * 4;
@@ -65,7 +65,7 @@ function part(memory: KernelMemory, args: StepArgs, packed: boolean, lane: numbe
     memory.wasm!.convDirect(args.inputs[1] + i * weightBytes, packed ? 1 : 0, args.scratch + preparedBytes(g), g.K,
       source.prepared + i * g.Cg * source.planeBytes, source.rowBytes, source.rowStride, args.outputs[0] + i * outGroupBytes,
       g.Mg, source.rows, source.cols, rowStart, rowEnd, colStart, colEnd,
-      bias === undefined || bias < 0 ? 0 : bias + i * g.Mg * 4, code, p0, p1);
+      bias === 0 ? 0 : bias + i * g.Mg * 4, code, p0, p1);
   }
 }
 

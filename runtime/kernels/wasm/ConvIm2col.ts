@@ -13,7 +13,7 @@
 import { attrInt } from '../kernel.js';
 import { splitRun, type KernelMemory, type KernelVariant, type StepArgs, type StepShapes } from '../variant.js';
 import { windowGeometry } from '../ref/window.js';
-import { align64, band } from './conv-input.js';
+import { align64, band, biasOffset } from './conv-input.js';
 
 const tileM = 6;
 const tileN = 8;
@@ -81,7 +81,7 @@ function part(memory: KernelMemory, args: StepArgs, lane: number, lanes: number)
   if (panelStart >= panelEnd) return;
   const at = scratchLayout(g);
   const panelsPerBlock = Math.max(1, Math.floor(blockBytes / (g.K * tileN * 4)));
-  const bias = args.inputs[2] === undefined || args.inputs[2] < 0 ? 0 : args.inputs[2];
+  const bias = biasOffset(args);
   const { code, p0, p1 } = args.activation;
   memory.wasm!.convIm2col(args.inputs[1], args.scratch + at.offsets, g.inPlace ? args.inputs[0] : args.scratch + at.prepared,
     g.rowBytes, g.sy, args.scratch + at.taps, g.K, g.cols, g.N, args.scratch + at.panels, panelStart, panelEnd, panelsPerBlock,

@@ -10,7 +10,7 @@
 import { attrInt } from '../kernel.js';
 import { splitRun, type KernelMemory, type KernelVariant, type StepArgs, type StepShapes } from '../variant.js';
 import { windowGeometry } from '../ref/window.js';
-import { band } from './conv-input.js';
+import { band, biasOffset } from './conv-input.js';
 
 const tilePixels = 4;
 
@@ -45,8 +45,7 @@ function appliesTo(shapes: StepShapes): boolean {
 
 function prelude(memory: KernelMemory, args: StepArgs): void {
   const g = geometryOf(args.shapes);
-  const bias = args.inputs[2];
-  memory.wasm!.padPointwiseBias(bias === undefined || bias < 0 ? 0 : bias, g.M, args.scratch);
+  memory.wasm!.padPointwiseBias(biasOffset(args), g.M, args.scratch);
 }
 
 function part(memory: KernelMemory, args: StepArgs, lane: number, lanes: number): void {

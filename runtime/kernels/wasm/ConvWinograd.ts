@@ -14,7 +14,7 @@
 import { attrInt, attrInts } from '../kernel.js';
 import { splitRun, type KernelMemory, type KernelVariant, type StepArgs, type StepShapes } from '../variant.js';
 import { windowGeometry } from '../ref/window.js';
-import { align64, band } from './conv-input.js';
+import { align64, band, biasOffset } from './conv-input.js';
 
 const tileM = 6;
 const tileN = 8;
@@ -89,7 +89,7 @@ function part(m: number, memory: KernelMemory, args: StepArgs, lane: number, lan
   const prepared = args.scratch + at.prepared;
   const V = args.scratch + at.V + panelStart * panelVBytes;
   const Mbuf = args.scratch + at.Mbuf + panelStart * g.M * g.alpha * g.alpha * tileN * 4;
-  const bias = args.inputs[2] === undefined || args.inputs[2] < 0 ? 0 : args.inputs[2];
+  const bias = biasOffset(args);
   const { code, p0, p1 } = args.activation;
   for (let start = panelStart; start < panelEnd; start += panelsPerBlock) {
     const end = Math.min(panelEnd, start + panelsPerBlock);

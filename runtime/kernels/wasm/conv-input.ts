@@ -8,6 +8,7 @@
 import type { Attributes } from '../kernel.js';
 import { windowGeometry } from '../ref/window.js';
 import type { KernelExports } from './exports.js';
+import type { StepArgs } from '../variant.js';
 
 const tileN = 8;
 
@@ -77,6 +78,12 @@ export function band(n: number, lane: number, lanes: number, unit: number): [num
   const start = Math.floor((units * lane) / lanes) * unit;
   const end = Math.min(n, Math.floor((units * (lane + 1)) / lanes) * unit);
   return [start, end];
+}
+
+/** A convolution's bias offset, or 0 (the kernels' "no bias") when the step has none. */
+export function biasOffset(args: StepArgs): number {
+  const bias = args.inputs[2];
+  return bias === undefined || bias < 0 ? 0 : bias;
 }
 
 export function align64(n: number): number {
