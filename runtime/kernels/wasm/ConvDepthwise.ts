@@ -23,7 +23,8 @@
  * broadcasts once per pair of rows anyway; replicated weights would only cost 4× the bytes.
  */
 import { attrInt } from '../kernel.js';
-import type { KernelMemory, KernelVariant, StepArgs, StepShapes } from '../variant.js';
+import type { KernelMemory, KernelVariant, ParallelRun, StepArgs, StepShapes } from '../variant.js';
+import type { ActivationLayout } from '../../tensor/layout.js';
 import { windowGeometry } from '../ref/window.js';
 import { align64, band, biasOffset } from './conv-input.js';
 import type { ConvDepthwiseExports } from './exports/conv-depthwise.js';
@@ -74,26 +75,29 @@ function part(kernel: keyof ConvDepthwiseExports, memory: KernelMemory, args: St
     args.scratch + cStart * g.ringBytes, g.phaseWidth, code, p0, p1);
 }
 
-function depthwiseVariant(id: string, kernel: keyof ConvDepthwiseExports, fits: (g: DepthwiseGeometry) => boolean): KernelVariant {
+/** A depthwise variant: `fits` the filters its kernel computes, taking and giving `layout`, split across lanes by channels. */
+function depthwiseVariant(id: string, layout: ActivationLayout, fits: (g: DepthwiseGeometry) => boolean,
+  scratchBytes: (g: DepthwiseGeometry) => number, lanePart: ParallelRun['part']): KernelVariant {
   return {
     id,
     op: 'Conv',
     layoutVersion: 1,
-    layout: { input: 'NCHW', output: 'NCHW' },
+    layout: { input: layout, output: layout },
     fusesActivation: true,
     usesWasm: true,
     appliesTo: (shapes) => {
       const g = geometryOf(shapes);
       return g !== undefined && fits(g);
     },
-    scratchBytes: (shapes) => {
-      const g = geometryOf(shapes)!;
-      return g.C * g.ringBytes;
-    },
-    run: (memory, args) => part(kernel, memory, args, 0, 1),
-    parallel: { prelude: () => {}, part: (memory, args, lane, lanes) => part(kernel, memory, args, lane, lanes) },
+    scratchBytes: (shapes) => scratchBytes(geometryOf(shapes)!),
+    run: (memory, args) => lanePart(memory, args, 0, 1),
+    parallel: { prelude: () => {}, part: lanePart },
   };
 }
+
+/** A row kernel (`kernel`) of the NCHW depthwise family. */
+const rowVariant = (id: string, kernel: keyof ConvDepthwiseExports, fits: (g: DepthwiseGeometry) => boolean): KernelVariant =>
+  depthwiseVariant(id, 'NCHW', fits, (g) => g.C * g.ringBytes, (memory, args, lane, lanes) => part(kernel, memory, args, lane, lanes));
 
 /** A band's padded input rows stay within this many bytes (an L1-sized slice of a large plane). */
 const c4BandBytes = 16384;
@@ -123,24 +127,8 @@ function partC4(memory: KernelMemory, args: StepArgs, lane: number, lanes: numbe
     args.scratch + (cStart / 4) * scratchBytes, code, p0, p1);
 }
 
-export const convDepthwise3x3C4: KernelVariant = {
-  id: 'wasm.Conv.depthwise-3x3-c4',
-  op: 'Conv',
-  layoutVersion: 1,
-  layout: { input: 'NCHW', output: 'NCHW' },
-  fusesActivation: true,
-  usesWasm: true,
-  appliesTo: (shapes) => {
-    const g = geometryOf(shapes);
-    return g !== undefined && fitsC4Core(g);
-  },
-  scratchBytes: (shapes) => {
-    const g = geometryOf(shapes)!;
-    return Math.ceil(g.C / 4) * c4Geometry(g).scratchBytes;
-  },
-  run: (memory, args) => partC4(memory, args, 0, 1),
-  parallel: { prelude: () => {}, part: partC4 },
-};
+export const convDepthwise3x3C4 = depthwiseVariant('wasm.Conv.depthwise-3x3-c4', 'NCHW', (g) => fitsC4Core(g),
+  (g) => Math.ceil(g.C / 4) * c4Geometry(g).scratchBytes, partC4);
 
 /** 3×3 at strides 1–2, dilation 1: the filters the c4 core computes. */
 const fitsC4Core = (g: DepthwiseGeometry): boolean => g.KH === 3 && g.KW === 3 && g.dy === 1 && g.dx === 1 && g.sy <= 2 && g.sx <= 2;
@@ -157,31 +145,15 @@ function partNC4HW4(memory: KernelMemory, args: StepArgs, lane: number, lanes: n
     args.scratch + blockStart * nc4hw4ScratchBytes, code, p0, p1);
 }
 
-export const convDepthwise3x3NC4HW4: KernelVariant = {
-  id: 'wasm.Conv.depthwise-3x3-nc4hw4',
-  op: 'Conv',
-  layoutVersion: 1,
-  layout: { input: 'NC4HW4', output: 'NC4HW4' },
-  fusesActivation: true,
-  usesWasm: true,
-  appliesTo: (shapes) => {
-    const g = geometryOf(shapes);
-    return g !== undefined && fitsC4Core(g);
-  },
-  scratchBytes: (shapes) => {
-    const g = geometryOf(shapes)!;
-    return Math.ceil(g.C / 4) * c4Geometry(g).nc4hw4ScratchBytes;
-  },
-  run: (memory, args) => partNC4HW4(memory, args, 0, 1),
-  parallel: { prelude: () => {}, part: partNC4HW4 },
-};
+export const convDepthwise3x3NC4HW4 = depthwiseVariant('wasm.Conv.depthwise-3x3-nc4hw4', 'NC4HW4', (g) => fitsC4Core(g),
+  (g) => Math.ceil(g.C / 4) * c4Geometry(g).nc4hw4ScratchBytes, partNC4HW4);
 
 /** A k×k filter at stride s in both axes, dilation 1. */
 const square = (k: number, s: number) => (g: DepthwiseGeometry): boolean =>
   g.KH === k && g.KW === k && g.sy === s && g.sx === s && g.dy === 1 && g.dx === 1;
 
-export const convDepthwise3x3s1 = depthwiseVariant('wasm.Conv.depthwise-3x3s1', 'depthwise3x3s1', square(3, 1));
-export const convDepthwise3x3s2 = depthwiseVariant('wasm.Conv.depthwise-3x3s2', 'depthwise3x3s2', square(3, 2));
-export const convDepthwise5x5s1 = depthwiseVariant('wasm.Conv.depthwise-5x5s1', 'depthwise5x5s1', square(5, 1));
-export const convDepthwise5x5s2 = depthwiseVariant('wasm.Conv.depthwise-5x5s2', 'depthwise5x5s2', square(5, 2));
-export const convDepthwise = depthwiseVariant('wasm.Conv.depthwise', 'depthwiseGeneral', () => true);
+export const convDepthwise3x3s1 = rowVariant('wasm.Conv.depthwise-3x3s1', 'depthwise3x3s1', square(3, 1));
+export const convDepthwise3x3s2 = rowVariant('wasm.Conv.depthwise-3x3s2', 'depthwise3x3s2', square(3, 2));
+export const convDepthwise5x5s1 = rowVariant('wasm.Conv.depthwise-5x5s1', 'depthwise5x5s1', square(5, 1));
+export const convDepthwise5x5s2 = rowVariant('wasm.Conv.depthwise-5x5s2', 'depthwise5x5s2', square(5, 2));
+export const convDepthwise = rowVariant('wasm.Conv.depthwise', 'depthwiseGeneral', () => true);
