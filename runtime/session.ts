@@ -23,6 +23,7 @@ import {
 import { loaded, readRange, type LoadTimes } from './load/load-steps.js';
 import { StreamingLoader } from './load/streaming-loader.js';
 import { startBackgroundReads, type BackgroundReads } from './load/background-reads.js';
+import { tierUpKernels } from './load/tier-up.js';
 import { emptyTimings, timed, timedAsync, type StageTimings } from './execute/timings.js';
 import type { Plan } from './plan/plan.js';
 import { LanePool } from './lanes/lane-pool.js';
@@ -125,11 +126,15 @@ export class Session {
         ? timed(timings, 'prepareMs', () => new LanePool(plan.lanes - 1, memory.memory, compileKernelModule(), plan, bundleDir,
           ready.buffer as SharedArrayBuffer, warmReady.buffer as SharedArrayBuffer, loadTrace.buffer as SharedArrayBuffer, weights?.file))
         : undefined;
+      // The first run's kernels get optimized code in the background while this thread binds the steps.
+      const tierUpStart = now();
+      const tieredUp = timed(timings, 'prepareMs', () => tierUpKernels(plan, memory));
+      const tierUpSpan: TraceSpan = { lane: 0, name: `tier-up of ${tieredUp} kernels`, stage: 'prepare', startMs: tierUpStart, endMs: now() };
       const planFile = join(bundleDir, bundleFileNames.plan);
       const steps = timed(timings, 'prepareMs', () => prepareSteps(plan, planFile));
       const transforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, planFile));
       const warmTransforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, planFile, plan.warmTransforms));
-      const spans: TraceSpan[] = [{ lane: 0, name: 'load', stage: 'prepare', startMs: performance.timeOrigin + start, endMs: now() }];
+      const spans: TraceSpan[] = [{ lane: 0, name: 'load', stage: 'prepare', startMs: performance.timeOrigin + start, endMs: now() }, tierUpSpan];
       let loader: StreamingLoader | undefined;
       if (weights) {
         const onSpan = (stage: 'wait' | 'transform', step: number, startMs: number, endMs: number): void => {

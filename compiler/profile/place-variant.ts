@@ -10,8 +10,8 @@ import type { Attributes } from '../../runtime/kernels/kernel.js';
 import { referenceKernel } from '../../runtime/kernels/ref/registry.js';
 import { fitsLayout, type ActivationArgs, type KernelMemory, type KernelVariant, type StepArgs, type StepShapes } from '../../runtime/kernels/variant.js';
 import { instantiateKernels, kernelStaticBytes } from '../../runtime/kernels/wasm/module.js';
-import { fromNC4HW4, layoutElements, toNC4HW4, type ActivationLayout } from '../../runtime/tensor/layout.js';
-import { allocData, bytesPerElement, sizeOf, type Tensor, type ValueInfo } from '../../runtime/tensor/tensor.js';
+import { fromNC4HW4, layoutElements, toNC4HW4, valueBytes, type ActivationLayout } from '../../runtime/tensor/layout.js';
+import { allocData, sizeOf, type Tensor, type ValueInfo } from '../../runtime/tensor/tensor.js';
 import { isWeightInput } from './signature.js';
 
 export interface PlacedVariant {
@@ -63,11 +63,6 @@ export function shapesOf(op: string, attrs: Attributes, inputs: readonly (Tensor
     inputs: infos.map((info, i) => (info ? { dtype: info.dtype, dims: info.dims, ...inLayout(i, info) } : undefined)),
     outputs: outputs.map((o) => (layout.output !== 'NCHW' ? { ...o, layout: layout.output } : o)),
   };
-}
-
-/** Bytes a value occupies in its layout. */
-export function valueBytes(info: ValueInfo): number {
-  return layoutElements(info.dims, info.layout) * bytesPerElement(info.dtype);
 }
 
 export function placeVariant(variant: KernelVariant, attrs: Attributes, inputs: readonly (Tensor | undefined)[],

@@ -16,7 +16,12 @@ const out = 'dist/bundle';
 mkdirSync(out, { recursive: true });
 // The kernel ABI is built in, so that loading a bundle hashes nothing (and never loads node:crypto).
 const { kernelAbi } = await import(pathToFileURL(resolve('dist/runtime/kernels/catalogue.js')).href);
-const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', define: { NNCC_BUILT_KERNEL_ABI: JSON.stringify(kernelAbi()) } };
+// On Node, msgpackr's package exports give its whole build (encoder, streams) even for
+// 'msgpackr/unpack'; the runtime only decodes, so it bundles the decoder module alone (~45 KB less to load).
+const common = {
+  bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', define: { NNCC_BUILT_KERNEL_ABI: JSON.stringify(kernelAbi()) },
+  alias: { 'msgpackr/unpack': './node_modules/msgpackr/unpack.js' },
+};
 // CommonJS, so that runtime.js can compile it with a code cache (Node 20 has none for ES modules);
 // `import.meta.url` becomes the file's own URL.
 await build({

@@ -128,7 +128,8 @@ export function runTransforms(memory: KernelMemory, transforms: readonly Prepare
   for (const t of transforms) t.variant.transform!.run(memory, t.shapes, t.raw, t.packed);
 }
 
-function shapesOf(plan: Plan, step: PlanStep): StepShapes {
+/** A step's attributes and its values' types, shapes and layouts, as its kernel sees them. */
+export function shapesOf(plan: Plan, step: PlanStep): StepShapes {
   return {
     attrs: step.attrs,
     inputs: step.inputs.map((v) => (v < 0 ? undefined : info(plan.values[v]))),

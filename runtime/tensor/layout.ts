@@ -9,6 +9,8 @@
  *   channel: producers write whatever their zero-padded weights give there (activation of 0),
  *   consumers multiply them by zero weights or skip them. Only 4-D values have this layout.
  */
+import { bytesPerElement, type ValueInfo } from './tensor.js';
+
 export type ActivationLayout = 'NCHW' | 'NC4HW4';
 
 /** Elements a value occupies in `layout` (NC4HW4 rounds channels up to a multiple of 4). */
@@ -16,6 +18,11 @@ export function layoutElements(dims: readonly number[], layout: ActivationLayout
   let n = 1;
   dims.forEach((d, axis) => { n *= layout === 'NC4HW4' && axis === 1 ? Math.ceil(d / 4) * 4 : d; });
   return n;
+}
+
+/** Bytes a value occupies in its layout. */
+export function valueBytes(info: ValueInfo): number {
+  return layoutElements(info.dims, info.layout) * bytesPerElement(info.dtype);
 }
 
 /** NCHW floats of logical `dims` in NC4HW4 order (pad lanes zero). For tests, profiles and tools, not a kernel. */

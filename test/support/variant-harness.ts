@@ -5,7 +5,8 @@
  * reference kernels give for the same node, so property tests can compare any variant with the
  * specification.
  */
-import { placeVariant, runsOn, shapesOf, valueBytes } from '../../compiler/profile/place-variant.js';
+import { placeVariant, runsOn, shapesOf } from '../../compiler/profile/place-variant.js';
+import { valueBytes } from '../../runtime/tensor/layout.js';
 import { activationArgs } from '../../runtime/kernels/activation-codes.js';
 import type { Attributes } from '../../runtime/kernels/kernel.js';
 import { referenceKernel } from '../../runtime/kernels/ref/registry.js';

@@ -52,15 +52,40 @@ export function kernelModuleKind(): KernelModuleKind | undefined {
 }
 
 function compileBest(): WebAssembly.Module {
-  if (process.env.NNCC_WASM_SIMD !== 'portable') {
-    const relaxed = withRelaxedSimd(() => new WebAssembly.Module(kernelModuleBytes('relaxed')));
-    if (relaxed) {
-      chosen = 'relaxed';
-      return relaxed;
+  return withTieringBudgetOne(() => {
+    if (process.env.NNCC_WASM_SIMD !== 'portable') {
+      const relaxed = withRelaxedSimd(() => new WebAssembly.Module(kernelModuleBytes('relaxed')));
+      if (relaxed) {
+        chosen = 'relaxed';
+        return relaxed;
+      }
     }
+    chosen = 'portable';
+    return new WebAssembly.Module(kernelModuleBytes('portable'));
+  });
+}
+
+/**
+ * Runs `compile` with a wasm tiering budget of one: the module's functions start with that
+ * budget, so any call queues its function for V8's optimizing compiler at once (load/tier-up.ts).
+ * V8 reads the budget when it compiles a module; later budgets are V8's own. The flag is set back
+ * right after, to what node's options say or else V8's default (1800000 in Node 20–24), for the
+ * reason withRelaxedSimd gives.
+ */
+function withTieringBudgetOne<T>(compile: () => T): T {
+  setFlagsFromString('--wasm-tiering-budget=1');
+  try {
+    return compile();
+  } finally {
+    setFlagsFromString(`--wasm-tiering-budget=${nodeOptionValue('wasm-tiering-budget') ?? '1800000'}`);
   }
-  chosen = 'portable';
-  return new WebAssembly.Module(kernelModuleBytes('portable'));
+}
+
+/** The value `--name=value` in node's command line or NODE_OPTIONS gives (dashes or underscores), the last one winning. */
+function nodeOptionValue(name: string): string | undefined {
+  const pattern = new RegExp(`^--${name.replace(/-/g, '[-_]')}=(\\S+)$`);
+  const args = [...(process.env.NODE_OPTIONS ?? '').split(/\s+/), ...process.execArgv];
+  return args.map((arg) => pattern.exec(arg)?.[1]).filter((value) => value !== undefined).pop();
 }
 
 /** The smallest module using a relaxed SIMD instruction: () → v128, f32x4.relaxed_madd of three zero vectors. */

@@ -1,0 +1,139 @@
+/**
+ * Kernel tier-up at load (runtime/load/tier-up.ts): for layers of the shapes real networks have,
+ * every wasm variant the compiler could give the layer also runs its tiny problem
+ * (kernels/tiny-shapes.ts) and computes it as the reference does, so load's warm-up call reaches
+ * the kernel's code and not an error. On a compiled fixture, tier-up runs its kernels and writes
+ * nothing below the activations (weights, packed weights) and the run after it is unchanged.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomTensor, seededRandom } from '../../../compiler/random.js';
+import { compileModel } from '../../../compiler/compile.js';
+import { variantsFor } from '../../../runtime/kernels/catalogue.js';
+import type { Attributes } from '../../../runtime/kernels/kernel.js';
+import type { KernelVariant } from '../../../runtime/kernels/variant.js';
+import { tinyShapes } from '../../../runtime/kernels/tiny-shapes.js';
+import type { ActivationLayout } from '../../../runtime/tensor/layout.js';
+import { fromNumbers, type Tensor } from '../../../runtime/tensor/tensor.js';
+import { tierUpKernels } from '../../../runtime/load/tier-up.js';
+import { Session } from '../../../runtime/session.js';
+import type { Plan } from '../../../runtime/plan/plan.js';
+import type { PlannedMemory } from '../../../runtime/execute/executor.js';
+import { compareTensors } from '../../support/compare.js';
+import { referenceOutputs, runVariant, runsOn, shapesOf } from '../../support/variant-harness.js';
+import { fixtureModelDir } from '../../support/paths.js';
+
+interface Layer {
+  name: string;
+  op: string;
+  attrs: Attributes;
+  /** Dims of each input; undefined for an omitted one, a number for a scalar constant's value. */
+  inputs: (readonly number[] | number | undefined)[];
+  /** Outputs the step keeps (a MaxPool step has no indices output). */
+  outputs?: number;
+}
+
+const conv = (name: string, C: number, H: number, M: number, k: number, stride: number, group = 1, pad = Math.floor(k / 2)): Layer => ({
+  name, op: 'Conv', attrs: { kernel_shape: [k, k], strides: [stride, stride], pads: [pad, pad, pad, pad], group },
+  inputs: [[1, C, H, H], [M, C / group, k, k], [M]],
+});
+
+const layers: Layer[] = [
+  conv('first 3×3 stride 2 (squeezenet1_1, mobilenet_v2)', 3, 224, 64, 3, 2, 1, 0),
+  conv('first 7×7 stride 2 (resnet18)', 3, 224, 64, 7, 2),
+  conv('3×3 stride 1, 64 channels (resnet18)', 64, 56, 64, 3, 1),
+  conv('3×3 stride 1, 512 channels at 7×7 (resnet18)', 512, 7, 512, 3, 1),
+  conv('1×1 squeeze (squeezenet1_1)', 128, 55, 16, 1, 1, 1, 0),
+  conv('1×1 expand, 320 filters (mobilenet_v2)', 160, 7, 320, 1, 1, 1, 0),
+  conv('depthwise 3×3 stride 1 (mobilenet_v2)', 144, 56, 144, 3, 1, 144),
+  conv('depthwise 3×3 stride 2 (mobilenet_v2)', 96, 112, 96, 3, 2, 96),
+  conv('depthwise 5×5 stride 1', 40, 28, 40, 5, 1, 40),
+  conv('grouped 3×3, 4 groups', 32, 28, 64, 3, 1, 4),
+  { name: 'max pool 3×3 stride 2 ceil (squeezenet1_1)', op: 'MaxPool', attrs: { kernel_shape: [3, 3], strides: [2, 2], ceil_mode: 1 }, inputs: [[1, 64, 111, 111]], outputs: 1 },
+  { name: 'average pool 3×3 stride 1 padded', op: 'AveragePool', attrs: { kernel_shape: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1] }, inputs: [[1, 32, 28, 28]] },
+  { name: 'global average pool', op: 'GlobalAveragePool', attrs: {}, inputs: [[1, 1280, 7, 7]] },
+  { name: 'classifier Gemm, B transposed', op: 'Gemm', attrs: { transB: 1 }, inputs: [[1, 512], [1000, 512], [1000]] },
+  { name: 'Gemm, B as stored', op: 'Gemm', attrs: {}, inputs: [[1, 256], [256, 100], [1, 100]] },
+  { name: 'MatMul', op: 'MatMul', attrs: {}, inputs: [[1, 400], [400, 120]] },
+  { name: 'residual Add', op: 'Add', attrs: {}, inputs: [[1, 64, 56, 56], [1, 64, 56, 56]] },
+  { name: 'Relu', op: 'Relu', attrs: {}, inputs: [[1, 96, 28, 28]] },
+  { name: 'Clip to 0…6 (ReLU6)', op: 'Clip', attrs: {}, inputs: [[1, 96, 28, 28], 0, 6] },
+];
+
+/** The layer's (or its tiny problem's) inputs as seeded random tensors; scalars as constants. */
+function tensorsOf(random: () => number, dims: readonly (readonly number[] | number | undefined)[]): (Tensor | undefined)[] {
+  return dims.map((d) => (d === undefined ? undefined : typeof d === 'number' ? fromNumbers('float32', [], [d]) : randomTensor(random, d, 0.5)));
+}
+
+describe('kernel tier-up at load', () => {
+  describe('every wasm variant runs its tiny problem as the reference computes it', () => {
+    for (const layer of layers) {
+      it(layer.name, () => {
+        const random = seededRandom(7);
+        const full = tensorsOf(random, layer.inputs);
+        let checked = 0;
+        for (const variant of variantsFor(layer.op).filter((v) => v.usesWasm)) {
+          const inferred = shapesOf(layer.op, layer.attrs, full, variant.layout);
+          const fullShapes = { ...inferred, outputs: inferred.outputs.slice(0, layer.outputs) };
+          if (!runsOn(variant, layer.op, fullShapes)) continue;
+          const tiny = tinyShapes(layer.op, fullShapes);
+          assert.ok(tiny, `${variant.id}: no tiny problem for ${layer.name}`);
+          assert.ok(tiny.outputs.every((o, i) => o.layout === fullShapes.outputs[i].layout), `${variant.id}: tiny outputs keep their layout`);
+          const inputs = tensorsOf(random, tiny.inputs.map((v, i) => (v === undefined ? undefined : v.dims.length === 0 ? (layer.inputs[i] as number) : v.dims)));
+          const attrs = tiny.attrs;
+          // The harness infers every output; the step keeps `layer.outputs` of them.
+          const keeping: KernelVariant = { ...variant, appliesTo: (shapes) => variant.appliesTo({ ...shapes, outputs: shapes.outputs.slice(0, layer.outputs) }) };
+          assert.ok(runsOn(keeping, layer.op, shapesOf(layer.op, attrs, inputs, variant.layout)), `${variant.id} does not run the tiny problem of ${layer.name}`);
+          const expected = referenceOutputs(layer.op, attrs, inputs)[0];
+          const mismatch = compareTensors(runVariant(keeping, attrs, inputs)[0], expected, 1e-4, 1e-5);
+          assert.equal(mismatch, undefined, `${variant.id} on the tiny problem of ${layer.name}: ${mismatch?.reason}`);
+          checked++;
+        }
+        assert.ok(checked > 0, `no wasm variant runs ${layer.name}`);
+      });
+    }
+  });
+
+  it('keeps the kind of a convolution: groups, multiplier, window, stride', () => {
+    const depthwise = tinyShapes('Conv', shapesOf('Conv', layers[6].attrs, tensorsOf(seededRandom(1), layers[6].inputs)))!;
+    assert.deepEqual(depthwise.inputs.map((v) => v?.dims), [[1, 8, 10, 10], [8, 1, 3, 3], [8]]);
+    assert.equal(depthwise.attrs.group, 8);
+    const grouped = tinyShapes('Conv', shapesOf('Conv', layers[9].attrs, tensorsOf(seededRandom(1), layers[9].inputs)))!;
+    assert.deepEqual(grouped.inputs.map((v) => v?.dims), [[1, 16, 10, 10], [32, 8, 3, 3], [32]]);
+    assert.equal(grouped.attrs.group, 2);
+    const strided = tinyShapes('Conv', shapesOf('Conv', layers[1].attrs, tensorsOf(seededRandom(1), layers[1].inputs)))!;
+    assert.deepEqual(strided.outputs[0].dims, [1, 16, 11, 11]);
+  });
+
+  it('has no tiny problem for operators it does not tier up or shapes it cannot shrink', () => {
+    const random = seededRandom(3);
+    const concat = tensorsOf(random, [[1, 8, 4, 4], [1, 8, 4, 4]]);
+    assert.equal(tinyShapes('Concat', shapesOf('Concat', { axis: 1 }, concat)), undefined);
+    const broadcast = tensorsOf(random, [[1, 8, 4, 4], [1, 8, 1, 1]]);
+    assert.equal(tinyShapes('Mul', shapesOf('Mul', {}, broadcast)), undefined);
+  });
+
+  describe('on a compiled model', () => {
+    let work: string;
+    before(() => { work = mkdtempSync(join(tmpdir(), 'nncc-tier-up-')); });
+    after(() => rmSync(work, { recursive: true, force: true }));
+
+    it('runs its kernels, writes nothing below the activations and leaves the run unchanged', async () => {
+      const bundle = join(work, 'tiny-cnn.nnb');
+      compileModel(join(fixtureModelDir, 'tiny-cnn.onnx'), bundle);
+      const session = Session.createSync(bundle, { verify: true });
+      const { plan, memory } = session as unknown as { plan: Plan; memory: PlannedMemory };
+      const feeds = { [session.inputs[0].name]: { dtype: 'float32' as const, dims: session.inputs[0].dims, data: new Float32Array(session.inputs[0].dims.reduce((a, b) => a * b, 1)).fill(0.25) } };
+      const before = session.runSync(feeds);
+      const activationsStart = Math.min(...plan.values.filter((v) => v.kind === 'activation' || v.kind === 'input').map((v) => v.offset));
+      const below = new Uint8Array(memory.buffer, 0, activationsStart).slice();
+      assert.ok(tierUpKernels(plan, memory) > 0, 'no kernel tiered up');
+      assert.deepEqual(new Uint8Array(memory.buffer, 0, activationsStart), below);
+      const after = session.runSync(feeds);
+      for (const name of Object.keys(before)) assert.deepEqual(after[name].data, before[name].data);
+      await session.dispose();
+    });
+  });
+});
