@@ -11,7 +11,7 @@ import type { KernelMemory } from '../kernels/variant.js';
 import { backgroundReads, type Plan } from '../plan/plan.js';
 import type { BackgroundReads } from './background-reads.js';
 import { loaded, loadStep, publish, readRange, transformStep, waitUntilLoaded, type LoadTimes } from './load-steps.js';
-import { now } from '../trace/trace.js';
+import { now, recordLoad } from '../trace/trace.js';
 import type { LanePool } from '../lanes/lane-pool.js';
 
 export class StreamingLoader {
@@ -44,7 +44,7 @@ export class StreamingLoader {
   before(step: number): void {
     if (Atomics.load(this.ready, step) === loaded) return;
     const loader = this.plan.steps[step].loader;
-    try {
+    this.failingAs(step, () => {
       if (loader === 0) {
         loadStep(this.plan, step, this.fd, this.memory, this.transforms, this.ready, this.times, this.trace, 0, this.checkLanes);
         publish(this.ready, step, loaded);
@@ -56,13 +56,36 @@ export class StreamingLoader {
         this.times.waitMs += waitUntilLoaded(this.ready, step, this.checkLanes);
         this.onSpan('wait', step, start, now());
       }
+    });
+    if (step === this.plan.steps.length - 1) this.close();
+  }
+
+  /**
+   * Reads the weights of background-read step `step` on this lane instead of Node's I/O threads
+   * (the same bytes to the same place); the background reads then skip it.
+   */
+  readInstead(step: number): void {
+    this.failingAs(step, () => this.readHere(step));
+  }
+
+  /**
+   * Reads up to `maxBytes` of the last background read not yet issued on this lane instead (the
+   * end of its range); false when every background read is issued.
+   */
+  readAheadHere(maxBytes: number): boolean {
+    return this.background!.readTailHere(maxBytes, (step, range) => this.failingAs(step, () => this.readOnThisLane(step, range)));
+  }
+
+  /** Runs `load` for step `step`; a failure closes the weights file and is reported as that step's. */
+  private failingAs(step: number, load: () => void): void {
+    try {
+      load();
     } catch (error) {
       this.close();
       // A lane's own report is the cause; the wait that noticed it only says which step.
       const cause = this.lanes?.firstFailure() ?? (error as Error).message;
       throw new BundleError(runtimeCodes.laneFailed, this.file, `loading the weights of step '${this.plan.steps[step].node}' failed: ${cause}`);
     }
-    if (step === this.plan.steps.length - 1) this.close();
   }
 
   /**
@@ -73,15 +96,23 @@ export class StreamingLoader {
     const background = this.background!;
     const failure = background.failure;
     if (failure) throw new Error(`the background read of step '${this.plan.steps[failure.step].node}' failed: ${failure.error.message}`);
-    if (!background.isDelivered(step)) {
-      const start = performance.now();
-      readRange(this.fd, this.plan, this.memory, this.plan.steps[step].weightsRange);
-      this.times.readMs += performance.now() - start;
-      background.readHere(step);
-    }
+    if (!background.isDelivered(step)) this.readHere(step);
     const start = now();
     transformStep(this.plan, step, this.memory, this.transforms, this.ready, this.times, this.checkLanes);
     if (this.plan.steps[step].transforms.length > 0) this.onSpan('transform', step, start, now());
+  }
+
+  private readHere(step: number): void {
+    this.readOnThisLane(step, this.background!.headRange(step));
+    this.background!.readHere(step);
+  }
+
+  private readOnThisLane(step: number, range: { offset: number; bytes: number }): void {
+    const start = now();
+    readRange(this.fd, this.plan, this.memory, range);
+    const end = now();
+    this.times.readMs += end - start;
+    recordLoad(this.trace, step, 0, start, end, end);
   }
 
   private readonly checkLanes = (): void => {

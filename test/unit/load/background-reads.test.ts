@@ -1,0 +1,74 @@
+/**
+ * The background reads' bookkeeping when the executing lane reads some of their bytes itself
+ * (runtime/load/background-reads.ts): it takes the end of the last read not yet issued, a chunk
+ * at a time, that read shrinks to the rest, a step taken whole counts as delivered and is never
+ * read again, and every byte lands where the plan puts it.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readRange } from '../../../runtime/load/load-steps.js';
+import { BackgroundReads } from '../../../runtime/load/background-reads.js';
+import { backgroundReads, type Plan, type PlanStep } from '../../../runtime/plan/plan.js';
+import { createLoadTrace } from '../../../runtime/trace/trace.js';
+
+describe('background reads', () => {
+  let work: string;
+  before(() => { work = mkdtempSync(join(tmpdir(), 'nncc-background-reads-')); });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  /** Four steps of 256 weight bytes each, all read in the background; the file's byte i is i mod 251. */
+  function setUp() {
+    const sizes = [256, 256, 256, 256];
+    const file = join(work, `weights-${Math.random()}.bin`);
+    const bytes = Uint8Array.from({ length: 1024 }, (_, i) => i % 251);
+    writeFileSync(file, bytes);
+    let offset = 0;
+    const steps = sizes.map((size, i) => {
+      const step = { node: `s${i}`, loader: backgroundReads, weightsRange: { offset, bytes: size } } as unknown as PlanStep;
+      offset += size;
+      return step;
+    });
+    const plan = { steps, weightsOffset: 64, weightsBytes: 1024 } as unknown as Plan;
+    const memory = { buffer: new SharedArrayBuffer(64 + 1024) };
+    const fd = openSync(file, 'r');
+    const reads = new BackgroundReads(plan, memory, fd, createLoadTrace(steps.length));
+    const readHere = (_step: number, range: { offset: number; bytes: number }): void => readRange(fd, plan, memory, range);
+    return { plan, memory, bytes, reads, readHere };
+  }
+
+  it('the executing lane takes the end of the last queued read, a chunk at a time', async () => {
+    const { memory, bytes, reads, readHere } = setUp();
+    // Two reads are in flight at once (steps 0 and 1); steps 2 and 3 wait for their turn.
+    assert.ok(reads.isQueued(2) && reads.isQueued(3) && !reads.isQueued(0));
+    const taken: number[][] = [];
+    const record = (step: number, range: { offset: number; bytes: number }): void => { taken.push([step, range.offset, range.bytes]); readHere(step, range); };
+    assert.equal(reads.readTailHere(100, record), true);
+    assert.deepEqual(reads.headRange(3), { offset: 768, bytes: 156 });
+    assert.equal(reads.isDelivered(3), false);
+    assert.equal(reads.readTailHere(200, record), true);
+    assert.deepEqual(taken, [[3, 924, 100], [3, 768, 156]]);
+    assert.equal(reads.isDelivered(3), true, 'a step read whole here is delivered');
+    assert.equal(reads.isQueued(3), false, 'and is not read again');
+    assert.equal(reads.readTailHere(1000, record), true);
+    assert.deepEqual(taken[2], [2, 512, 256]);
+    assert.equal(reads.readTailHere(1000, record), false, 'nothing left to issue');
+    await Promise.all([0, 1].map((step) => reads.whenDelivered(step)));
+    await reads.idle;
+    assert.deepEqual(new Uint8Array(memory.buffer, 64, 1024), bytes);
+  });
+
+  it('a read shrunk by the executing lane is issued for the rest only', async () => {
+    const { memory, bytes, reads, readHere } = setUp();
+    assert.equal(reads.readTailHere(56, readHere), true);
+    assert.deepEqual(reads.headRange(3), { offset: 768, bytes: 200 });
+    // Poison the bytes the executing lane read: the I/O threads must not read them again.
+    new Uint8Array(memory.buffer, 64 + 968, 56).fill(255);
+    for (const step of [0, 1, 2, 3]) await reads.whenDelivered(step);
+    await reads.idle;
+    const image = new Uint8Array(memory.buffer, 64, 1024);
+    assert.deepEqual(image.subarray(0, 968), bytes.subarray(0, 968));
+    assert.ok(image.subarray(968).every((b) => b === 255));
+  });
+});
