@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, write
 import { dirname, join, resolve } from 'node:path';
 import { Packr } from 'msgpackr';
 import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest, type PredictedCold } from '../../runtime/bundle/manifest.js';
+import { tierUpProblems } from '../../runtime/load/tier-up.js';
 import { crc32, sha256 } from '../../runtime/bundle/read-bundle.js';
 import { kernelAbi, requiredFeatures } from '../../runtime/kernels/catalogue.js';
 import type { Plan } from '../../runtime/plan/plan.js';
@@ -81,6 +82,8 @@ export function writeBundle(outDir: string, lowered: LoweredModel, identity: Bun
   const outputs = lowered.plan.outputs.map(spec);
   for (const [name, text] of generateEntryModule({ model, inputs, outputs })) contents.push([name, new TextEncoder().encode(text)]);
   const files: BundleFileEntry[] = contents.map(([path, bytes]) => ({ path, bytes: bytes.length, sha256: sha256(bytes), crc32: crc32(bytes) }));
+  // JSON holds plain attributes only (a tensor-valued one stays in the plan).
+  const tierUp = tierUpProblems(lowered.plan).filter((p) => Object.values(p.shapes.attrs).every((v) => typeof v !== 'object' || Array.isArray(v)));
   const manifest: Manifest = {
     format: { ...bundleFormat },
     nnccVersion,
@@ -92,6 +95,7 @@ export function writeBundle(outDir: string, lowered: LoweredModel, identity: Bun
     outputs,
     files,
     predicted: identity.prediction?.summary ?? null,
+    ...(tierUp.length > 0 ? { tierUp } : {}),
   };
   contents.push([bundleFileNames.manifest, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`)]);
   writeAtomically(target, contents);

@@ -4,13 +4,14 @@
  * before anything else is read. Described field by field in `schemas/manifest.schema.json`.
  */
 import type { DType } from '../tensor/tensor.js';
+import type { TierUpProblem } from '../load/tier-up.js';
 
 /**
  * The format this runtime reads and the compiler writes. The compatibility rule (which majors,
  * minors, kernel ABIs and plan formats a runtime accepts) is stated once, in the README's
  * "Bundle format" section; `checkManifest` and `checkPlan` enforce it.
  */
-export const bundleFormat = { name: 'nncc-bundle', major: 1, minor: 1 } as const;
+export const bundleFormat = { name: 'nncc-bundle', major: 1, minor: 2 } as const;
 
 export const bundleFileNames = {
   manifest: 'manifest.json',
@@ -54,4 +55,10 @@ export interface Manifest {
   outputs: TensorSpec[];
   files: BundleFileEntry[];
   predicted: PredictedCold | null;
+  /**
+   * The plan's kernels, each on a tiny problem of its first step's kind, in first-use order
+   * (minor 2): load runs them before it reads the plan, so V8 optimizes them meanwhile
+   * (runtime/load/tier-up.ts). An older runtime ignores them.
+   */
+  tierUp?: TierUpProblem[];
 }

@@ -14,6 +14,7 @@ import { nodeCrypto, nodeZlib } from '../node-builtins.js';
 import type { Plan } from '../plan/plan.js';
 import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest } from './manifest.js';
 import { checkPlan } from './check-plan.js';
+import { maxTierUpProblems, type TierUpProblem } from '../load/tier-up.js';
 
 /** Engine features this runtime provides (relaxed SIMD where the engine has it: kernels/wasm/module.ts; bundles of earlier versions list it). */
 const providedFeatures = ['wasm-simd', 'wasm-relaxed-simd', 'wasm-threads'];
@@ -99,6 +100,45 @@ function checkManifest(m: Manifest, file: string): void {
       throw new BundleError(runtimeCodes.manifestInvalid, file, `entry '${entry.path}' has a crc32 that is not 8 hex digits`, '8 hex digits', JSON.stringify(entry.crc32));
     }
   }
+  if (m.tierUp !== undefined) checkTierUp(m.tierUp, file);
+}
+
+/**
+ * The manifest's tier-up problems (minor 2) are run before the plan is read, so their shape is
+ * checked here: a list of at most `maxTierUpProblems`, each a kernel id, a transform flag and
+ * step shapes (plain attributes; small dims). JSON's null for an omitted input becomes undefined.
+ */
+function checkTierUp(problems: unknown, file: string): void {
+  const refuse = (expected: string, found: unknown): never => {
+    throw new BundleError(runtimeCodes.manifestInvalid, file, 'tierUp is malformed; recompile the model with nncc', expected, JSON.stringify(found)?.slice(0, 200));
+  };
+  if (!Array.isArray(problems) || problems.length > maxTierUpProblems) refuse(`a list of at most ${maxTierUpProblems} problems`, problems);
+  for (const problem of problems as TierUpProblem[]) {
+    if (typeof problem !== 'object' || problem === null || typeof problem.kernel !== 'string' || typeof problem.transform !== 'boolean'
+      || typeof problem.shapes !== 'object' || problem.shapes === null) {
+      refuse('problems with a kernel, a transform flag and shapes', problem);
+    }
+    const { attrs, inputs, outputs } = problem.shapes as { attrs: unknown; inputs: unknown; outputs: unknown };
+    const plainAttribute = (v: unknown): boolean => typeof v === 'number' || typeof v === 'string'
+      || (Array.isArray(v) && (v.every((x) => typeof x === 'number') || v.every((x) => typeof x === 'string')));
+    if (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs) || !Object.values(attrs).every(plainAttribute)) {
+      refuse(`attributes of ${problem.kernel} that are numbers, strings or lists of them`, attrs);
+    }
+    if (!Array.isArray(inputs) || inputs.length > 8 || !inputs.every((v) => v === null || isTinyValue(v))
+      || !Array.isArray(outputs) || outputs.length < 1 || outputs.length > 4 || !outputs.every(isTinyValue)) {
+      refuse(`inputs and outputs of ${problem.kernel} with a dtype and small dims`, problem.shapes);
+    }
+    (problem.shapes as unknown as { inputs: unknown[] }).inputs = (inputs as unknown[]).map((v) => v ?? undefined);
+  }
+}
+
+const dtypes = new Set(['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool']);
+
+function isTinyValue(v: unknown): boolean {
+  const value = v as { dtype?: unknown; dims?: unknown; layout?: unknown };
+  return typeof v === 'object' && v !== null && dtypes.has(value.dtype as string) && Array.isArray(value.dims) && value.dims.length <= 8
+    && value.dims.every((d) => Number.isSafeInteger(d) && d >= 0 && d <= 1 << 16)
+    && (value.layout === undefined || value.layout === 'NCHW' || value.layout === 'NC4HW4');
 }
 
 function entryFor(manifest: Manifest, dir: string, path: string): BundleFileEntry {

@@ -2,11 +2,13 @@
  * Kernel tier-up at load (runtime/load/tier-up.ts): for layers of the shapes real networks have,
  * every wasm variant the compiler could give the layer also runs its tiny problem
  * (kernels/tiny-shapes.ts) and computes it as the reference does, so load's warm-up call reaches
- * the kernel's code and not an error. On a compiled fixture, tier-up runs its kernels and writes
- * nothing below the activations (weights, packed weights) and the run after it is unchanged.
+ * the kernel's code and not an error. On a compiled fixture: tier-up in the planned memory writes
+ * nothing below the activations and leaves the run unchanged; the manifest lists the tiny
+ * problems and load runs them within itself, before the plan; a bundle without the list tiers up
+ * after the load; entries the kernels reject are skipped and a malformed list is refused.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomTensor, seededRandom } from '../../../compiler/random.js';
@@ -17,7 +19,9 @@ import type { KernelVariant } from '../../../runtime/kernels/variant.js';
 import { tinyShapes } from '../../../runtime/kernels/tiny-shapes.js';
 import type { ActivationLayout } from '../../../runtime/tensor/layout.js';
 import { fromNumbers, type Tensor } from '../../../runtime/tensor/tensor.js';
-import { tierUpKernels } from '../../../runtime/load/tier-up.js';
+import { planTierUpCalls, tierUpProblems } from '../../../runtime/load/tier-up.js';
+import type { Manifest } from '../../../runtime/bundle/manifest.js';
+import type { BundleError } from '../../../runtime/errors/errors.js';
 import { Session } from '../../../runtime/session.js';
 import type { Plan } from '../../../runtime/plan/plan.js';
 import type { PlannedMemory } from '../../../runtime/execute/executor.js';
@@ -117,23 +121,108 @@ describe('kernel tier-up at load', () => {
 
   describe('on a compiled model', () => {
     let work: string;
-    before(() => { work = mkdtempSync(join(tmpdir(), 'nncc-tier-up-')); });
+    let bundle: string;
+    before(() => {
+      work = mkdtempSync(join(tmpdir(), 'nncc-tier-up-'));
+      bundle = join(work, 'tiny-cnn.nnb');
+      compileModel(join(fixtureModelDir, 'tiny-cnn.onnx'), bundle);
+    });
     after(() => rmSync(work, { recursive: true, force: true }));
 
+    const feedsOf = (session: Session) => ({
+      [session.inputs[0].name]: { dtype: 'float32' as const, dims: session.inputs[0].dims, data: new Float32Array(session.inputs[0].dims.reduce((a, b) => a * b, 1)).fill(0.25) },
+    });
+    const manifestOf = (dir: string): Manifest => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    /** A copy of the bundle with its manifest edited (the manifest is not hashed). */
+    const withManifest = (name: string, edit: (m: Record<string, unknown>) => void): string => {
+      const copy = join(work, `${name}.nnb`);
+      cpSync(bundle, copy, { recursive: true });
+      const manifest = manifestOf(copy) as unknown as Record<string, unknown>;
+      edit(manifest);
+      writeFileSync(join(copy, 'manifest.json'), JSON.stringify(manifest));
+      return copy;
+    };
+    type Span = { ph: string; name: string; ts: number; dur: number };
+    const spansOf = (session: Session): Span[] => (session.trace() as { traceEvents: Span[] }).traceEvents.filter((e) => e.ph === 'X');
+    const tierUpSpans = (session: Session): string[] => spansOf(session).filter((e) => e.name.startsWith('tier-up ')).map((e) => e.name);
+    /** Whether every tier-up span ends within the load (not after it). */
+    const tiersUpWithinLoad = (session: Session): boolean => {
+      const load = spansOf(session).find((e) => e.name === 'load')!;
+      return spansOf(session).filter((e) => e.name.startsWith('tier-up ')).every((e) => e.ts + e.dur <= load.ts + load.dur);
+    };
+
     it('runs its kernels, writes nothing below the activations and leaves the run unchanged', async () => {
-      const bundle = join(work, 'tiny-cnn.nnb');
-      compileModel(join(fixtureModelDir, 'tiny-cnn.onnx'), bundle);
       const session = Session.createSync(bundle, { verify: true });
       const { plan, memory } = session as unknown as { plan: Plan; memory: PlannedMemory };
-      const feeds = { [session.inputs[0].name]: { dtype: 'float32' as const, dims: session.inputs[0].dims, data: new Float32Array(session.inputs[0].dims.reduce((a, b) => a * b, 1)).fill(0.25) } };
-      const before = session.runSync(feeds);
+      const before = session.runSync(feedsOf(session));
       const activationsStart = Math.min(...plan.values.filter((v) => v.kind === 'activation' || v.kind === 'input').map((v) => v.offset));
       const below = new Uint8Array(memory.buffer, 0, activationsStart).slice();
-      assert.ok(tierUpKernels(plan, memory) > 0, 'no kernel tiered up');
+      assert.ok(planTierUpCalls(plan, memory).filter((call) => call.run()).length > 0, 'no kernel tiered up');
       assert.deepEqual(new Uint8Array(memory.buffer, 0, activationsStart), below);
-      const after = session.runSync(feeds);
+      const after = session.runSync(feedsOf(session));
       for (const name of Object.keys(before)) assert.deepEqual(after[name].data, before[name].data);
       await session.dispose();
+    });
+
+    it('the manifest lists the plan\'s tiny problems in first-use order, and load runs them before the plan', async () => {
+      const session = await Session.create(bundle);
+      const listed = manifestOf(bundle).tierUp!;
+      assert.deepEqual(JSON.parse(JSON.stringify(listed)), JSON.parse(JSON.stringify(tierUpProblems(session.plan))));
+      assert.ok(listed.length > 0);
+      assert.deepEqual(tierUpSpans(session), listed.map((p) => `tier-up ${p.kernel}`));
+      assert.ok(tiersUpWithinLoad(session));
+      await session.dispose();
+    });
+
+    it('a bundle without the list (minor 1) tiers up from the plan after the load, with the same outputs', async () => {
+      const reference = await Session.create(bundle);
+      const expected = await reference.run(feedsOf(reference));
+      await reference.dispose();
+      const older = withManifest('minor-1', (m) => { delete m.tierUp; (m.format as { minor: number }).minor = 1; });
+      const session = await Session.create(older);
+      const outputs = await session.run(feedsOf(session));
+      for (const name of Object.keys(expected)) assert.deepEqual(outputs[name].data, expected[name].data);
+      // In the planned memory above the weights: the problems that fit there (this small model's memory holds most).
+      const planned = tierUpProblems(session.plan).map((p) => `tier-up ${p.kernel}`);
+      const spans = tierUpSpans(session);
+      assert.ok(spans.length > 0 && spans.every((span) => planned.includes(span)), spans.join(', '));
+      assert.ok(!tiersUpWithinLoad(session), 'after the load');
+      await session.dispose();
+    });
+
+    it('entries this runtime\'s kernels reject are skipped', async () => {
+      const odd = withManifest('odd-entries', (m) => {
+        const [first] = m.tierUp as { kernel: string; shapes: { attrs: Record<string, unknown> } }[];
+        m.tierUp = [
+          { ...first, kernel: 'wasm.Conv.no-such-kernel' },
+          { ...first, shapes: { ...first.shapes, attrs: { ...first.shapes.attrs, strides: [0, 0] } } },
+          { ...first, shapes: { attrs: {}, inputs: [], outputs: [{ dtype: 'float32', dims: [1] }] } },
+        ];
+      });
+      const session = await Session.create(odd);
+      assert.deepEqual(tierUpSpans(session), []);
+      await session.run(feedsOf(session));
+      await session.dispose();
+    });
+
+    it('a malformed list is refused before the plan is read (NNCC201)', async () => {
+      const [first] = manifestOf(bundle).tierUp!;
+      const malformed: [string, unknown][] = [
+        ['not a list', 'all'],
+        ['too many', Array.from({ length: 65 }, () => first)],
+        ['no kernel', [{ ...first, kernel: 7 }]],
+        ['an object attribute', [{ ...first, shapes: { ...first.shapes, attrs: { t: { dims: [1] } } } }]],
+        ['huge dims', [{ ...first, shapes: { ...first.shapes, outputs: [{ dtype: 'float32', dims: [1 << 20] }] } }]],
+        ['an unknown dtype', [{ ...first, shapes: { ...first.shapes, outputs: [{ dtype: 'float8', dims: [1] }] } }]],
+      ];
+      for (const [name, tierUp] of malformed) {
+        const dir = withManifest(`malformed-${name.replace(/ /g, '-')}`, (m) => { m.tierUp = tierUp; });
+        await assert.rejects(Session.create(dir), (error: BundleError) => {
+          assert.equal(error.code, 'NNCC201', name);
+          assert.match(error.message, /tierUp is malformed/);
+          return true;
+        });
+      }
     });
   });
 });
