@@ -97,9 +97,10 @@ export class Session {
   }
 
   /**
-   * Loads a bundle. A failed load rejects once the lanes it started have ended. The kernels'
-   * tier-up comes last, one kernel per turn of the event loop, so that the background reads done
-   * meanwhile are delivered and the next ones issued (a blocking load leaves them idle until the run).
+   * Loads a bundle. A failed load rejects once the lanes it started have ended. For a bundle whose
+   * manifest lists no tier-up problems (load/tier-up.ts), the kernels' tier-up comes last, one
+   * kernel per turn of the event loop, so that the background reads done meanwhile are delivered
+   * and the next ones issued (a blocking load leaves them idle until the run).
    */
   static async create(bundleDir: string, options: SessionOptions = {}): Promise<Session> {
     const loaded = Session.load(bundleDir, options);

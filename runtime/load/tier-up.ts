@@ -83,28 +83,36 @@ export function planTierUpCalls(plan: Plan, memory: KernelMemory): TierUpCall[] 
 }
 
 /**
- * The manifest's tier-up, run before the plan is read: on an instance of the kernels of its own,
- * on a memory just large enough (the optimized code is the module's, shared by every instance).
+ * The manifest's tier-up, run before the plan is read: on an instance of the kernels of its own
+ * (the optimized code is the module's, shared by every instance), made once per process on a
+ * small memory, so that many sessions do not each reserve another memory's address space.
  */
 export function earlyTierUpCalls(problems: readonly TierUpProblem[]): TierUpCall[] {
   // The manifest's problems are checked for shape only: one this runtime's kernels reject is skipped.
-  const known = problems.flatMap((problem) => {
+  const fitting = problems.flatMap((problem) => {
     const variant = variantById(problem.kernel);
+    if (!variant?.usesWasm) return [];
     try {
-      return variant?.usesWasm && variant.appliesTo(problem.shapes) ? [{ problem, variant, bytes: layoutOf(variant, problem.shapes, 0).end }] : [];
+      return variant.appliesTo(problem.shapes) && layoutOf(variant, problem.shapes, 0).end <= earlyMemoryBytes ? [{ problem, variant }] : [];
     } catch {
       return [];
     }
-  }).filter(({ bytes }) => bytes <= maxEarlyBytes);
-  if (known.length === 0) return [];
-  const { memory, exports } = instantiateKernels(kernelStaticBytes + Math.max(...known.map(({ bytes }) => bytes)));
-  const kernelMemory: KernelMemory = { buffer: memory.buffer, wasm: exports };
-  const free = { start: kernelStaticBytes, end: memory.buffer.byteLength };
-  return known.map(({ problem, variant }) => tierUpCall(kernelMemory, variant, problem, free));
+  });
+  if (fitting.length === 0) return [];
+  earlyMemory ??= earlyKernelMemory();
+  const memory = earlyMemory;
+  const free = { start: kernelStaticBytes, end: kernelStaticBytes + earlyMemoryBytes };
+  return fitting.map(({ problem, variant }) => tierUpCall(memory, variant, problem, free));
 }
 
 /** A tiny problem needs far less (tens of KB); a manifest asking for more is not followed. */
-const maxEarlyBytes = 4 << 20;
+const earlyMemoryBytes = 4 << 20;
+let earlyMemory: KernelMemory | undefined;
+
+function earlyKernelMemory(): KernelMemory {
+  const { memory, exports } = instantiateKernels(kernelStaticBytes + earlyMemoryBytes);
+  return { buffer: memory.buffer, wasm: exports };
+}
 
 function tierUpCalls(problems: readonly TierUpProblem[], memory: KernelMemory, free: { start: number; end: number }): TierUpCall[] {
   return problems.flatMap((problem) => {
