@@ -23,7 +23,7 @@ import {
 import { loaded, readRange, type LoadTimes } from './load/load-steps.js';
 import { StreamingLoader } from './load/streaming-loader.js';
 import { startBackgroundReads, type BackgroundReads } from './load/background-reads.js';
-import { earlyTierUpCalls, planTierUpCalls, type TierUpCall } from './load/tier-up.js';
+import { tierUpCalls, type TierUpCall } from './load/tier-up.js';
 import { emptyTimings, timed, timedAsync, type StageTimings } from './execute/timings.js';
 import type { Plan } from './plan/plan.js';
 import { LanePool } from './lanes/lane-pool.js';
@@ -96,40 +96,30 @@ export class Session {
     this.warmReady = warmReady;
   }
 
-  /**
-   * Loads a bundle. A failed load rejects once the lanes it started have ended. For a bundle whose
-   * manifest lists no tier-up problems (load/tier-up.ts), the kernels' tier-up comes last, one
-   * kernel per turn of the event loop, so that the background reads done meanwhile are delivered
-   * and the next ones issued (a blocking load leaves them idle until the run).
-   */
+  /** Loads a bundle. A failed load rejects once the lanes it started have ended. */
   static async create(bundleDir: string, options: SessionOptions = {}): Promise<Session> {
     const loaded = Session.load(bundleDir, options);
-    if (!('session' in loaded)) {
-      await loaded.lanesClosed;
-      throw loaded.error;
-    }
-    for (const call of loaded.tierUp) {
-      loaded.session.tierUp(call);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    return loaded.session;
+    if ('session' in loaded) return loaded.session;
+    await loaded.lanesClosed;
+    throw loaded.error;
   }
 
   /** The same as `create`, blocking; for scripts that measure one cold run. */
   static createSync(bundleDir: string, options: SessionOptions = {}): Session {
     const loaded = Session.load(bundleDir, options);
-    if (!('session' in loaded)) throw loaded.error;
-    for (const call of loaded.tierUp) loaded.session.tierUp(call);
-    return loaded.session;
+    if ('session' in loaded) return loaded.session;
+    throw loaded.error;
   }
 
-  /** Everything of loading but the kernels' tier-up, which it returns for the caller to run. */
-  private static load(bundleDir: string, options: SessionOptions): { session: Session; tierUp: TierUpCall[] } | { error: unknown; lanesClosed: Promise<void> } {
+  private static load(bundleDir: string, options: SessionOptions): { session: Session } | { error: unknown; lanesClosed: Promise<void> } {
     const timings = emptyTimings();
     const start = performance.now();
     const manifest = timed(timings, 'readMs', () => readManifest(bundleDir));
-    // The kernels the manifest lists get optimized code in the background while this thread reads the plan.
-    const earlyTierUp = manifest.tierUp ? earlyTierUpCalls(manifest.tierUp).map((call) => tierUpTimed(call, timings)) : undefined;
+    // The kernels the manifest lists get optimized code in the background while this thread reads the plan (load/tier-up.ts).
+    const tierUp = manifest.tierUp?.length ? manifest.tierUp : undefined;
+    const tierUpSpans = tierUp
+      ? timed(timings, 'prepareMs', () => { compileKernelModule(true); return tierUpCalls(tierUp); }).map((call) => tierUpTimed(call, timings))
+      : [];
     const plan = timed(timings, 'readMs', () => readPlan(manifest, bundleDir, options.verify ?? false));
     const memory = timed(timings, plan.usesWasm ? 'prepareMs' : 'allocMs', () => createMemory(plan));
     const weights = options.verify ? undefined : timed(timings, 'readMs', () => openWeights(manifest, bundleDir, plan.weightsBytes));
@@ -144,14 +134,13 @@ export class Session {
         ? timed(timings, 'prepareMs', () => new LanePool(plan.lanes - 1, memory.memory, compileKernelModule(), plan, bundleDir,
           ready.buffer as SharedArrayBuffer, warmReady.buffer as SharedArrayBuffer, loadTrace.buffer as SharedArrayBuffer, weights?.file))
         : undefined;
-      const tierUp = earlyTierUp ? [] : timed(timings, 'prepareMs', () => planTierUpCalls(plan, memory));
       const planFile = join(bundleDir, bundleFileNames.plan);
       const steps = timed(timings, 'prepareMs', () => prepareSteps(plan, planFile));
       const transforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, planFile));
       const warmTransforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, planFile, plan.warmTransforms));
       const spans: TraceSpan[] = [
         { lane: 0, name: 'load', stage: 'prepare', startMs: performance.timeOrigin + start, endMs: now() },
-        ...(earlyTierUp ?? []).filter((span) => span !== undefined),
+        ...tierUpSpans.filter((span) => span !== undefined),
       ];
       let loader: StreamingLoader | undefined;
       if (weights) {
@@ -165,21 +154,13 @@ export class Session {
         ready.fill(loaded);
       }
       timings.totalMs = performance.now() - start;
-      return { session: new Session(bundleDir, manifest, plan, steps, memory, lanes, loader, timings, spans, loadTrace, warmTransforms, warmReady), tierUp };
+      return { session: new Session(bundleDir, manifest, plan, steps, memory, lanes, loader, timings, spans, loadTrace, warmTransforms, warmReady) };
     } catch (error) {
       // Nothing half-started survives a failed load: no lanes, no open file.
       if (background) background.closeFile();
       else if (weights) closeSync(weights.fd);
       return { error, lanesClosed: lanes?.close() ?? Promise.resolve() };
     }
-  }
-
-  /** Runs one kernel's tier-up after the rest of loading (its time is `prepare`, and in the load's total). */
-  private tierUp(call: TierUpCall): void {
-    const startMs = now();
-    const span = tierUpTimed(call, this.loadTimings);
-    this.loadTimings.totalMs += now() - startMs;
-    if (span) this.spans.push(span);
   }
 
   get inputs(): readonly TensorSpec[] {

@@ -14,7 +14,8 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, write
 import { dirname, join, resolve } from 'node:path';
 import { Packr } from 'msgpackr';
 import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest, type PredictedCold } from '../../runtime/bundle/manifest.js';
-import { tierUpProblems } from '../../runtime/load/tier-up.js';
+import { tierUpProblems, type TierUpProblem } from '../../runtime/load/tier-up.js';
+import { flopsOf } from '../ir/flops.js';
 import { crc32, sha256 } from '../../runtime/bundle/read-bundle.js';
 import { kernelAbi, requiredFeatures } from '../../runtime/kernels/catalogue.js';
 import type { Plan } from '../../runtime/plan/plan.js';
@@ -58,6 +59,26 @@ export function encodePlan(plan: Plan): Uint8Array {
   return packr.pack(plan);
 }
 
+/**
+ * Below this much work (FLOPs of all steps, compiler/ir/flops.ts) a first run is too short for
+ * tiering its kernels up at load to pay (runtime/load/tier-up.ts: the optimizing compiler then
+ * shares the two cores with the load). Measured end to end here, against none: the tiny-cnn
+ * fixture (< 1 MFLOP) +5 ms; squeezenet1_1 (0.7 GFLOP) +0.9 ms and mobilenet_v2 (0.6 GFLOP)
+ * −1.3 ms, within the noise; resnet18 (3.6 GFLOP) −8.2 ms.
+ */
+const minTierUpFlops = 1e9;
+
+function tierUpWorthwhile(plan: Plan): boolean {
+  const dims = (v: number): readonly number[] | undefined => (v < 0 ? undefined : plan.values[v].dims);
+  const flops = plan.steps.reduce((sum, step) => sum + flopsOf({ op: step.op, attrs: step.attrs, inputs: step.inputs.map(dims), outputs: step.outputs.map((v) => dims(v) ?? []) }), 0);
+  return flops >= minTierUpFlops;
+}
+
+/** The plan's tier-up problems the manifest can hold: JSON holds plain attributes only (a tensor-valued one stays in the plan). */
+function tierUpList(plan: Plan): TierUpProblem[] {
+  return tierUpProblems(plan).filter((p) => Object.values(p.shapes.attrs).every((v) => typeof v !== 'object' || Array.isArray(v)));
+}
+
 export function writeBundle(outDir: string, lowered: LoweredModel, identity: BundleIdentity): Manifest {
   const target = resolve(outDir);
   refuseNonBundle(target);
@@ -82,8 +103,7 @@ export function writeBundle(outDir: string, lowered: LoweredModel, identity: Bun
   const outputs = lowered.plan.outputs.map(spec);
   for (const [name, text] of generateEntryModule({ model, inputs, outputs })) contents.push([name, new TextEncoder().encode(text)]);
   const files: BundleFileEntry[] = contents.map(([path, bytes]) => ({ path, bytes: bytes.length, sha256: sha256(bytes), crc32: crc32(bytes) }));
-  // JSON holds plain attributes only (a tensor-valued one stays in the plan).
-  const tierUp = tierUpProblems(lowered.plan).filter((p) => Object.values(p.shapes.attrs).every((v) => typeof v !== 'object' || Array.isArray(v)));
+  const tierUp = tierUpWorthwhile(lowered.plan) ? tierUpList(lowered.plan) : [];
   const manifest: Manifest = {
     format: { ...bundleFormat },
     nnccVersion,

@@ -6,27 +6,23 @@
  * on baseline code: measured on squeezenet1_1, its first im2col convolution took 3.6–4.4 ms on
  * the first run and 0.76 ms on later ones.
  *
- * So the kernel module is compiled with a tiering budget of one (kernels/wasm/module.ts): any
- * call queues its function for optimization. And load runs each wasm kernel of the first run once
- * on a tiny problem of its first step's kind (kernels/tiny-shapes.ts), as early as it can:
+ * So for a model whose first run is long enough to gain from it (compiler/bundle/write-bundle.ts:
+ * 1 GFLOP or more), the compiler lists in the manifest (`tierUp`, bundle minor 2) each first-run
+ * wasm kernel on a tiny problem of its first step's kind (kernels/tiny-shapes.ts), in first-use
+ * order. Load then compiles the kernel module with a tiering budget of one
+ * (kernels/wasm/module.ts: any call queues its function for optimization) and, right after
+ * reading the manifest and before the plan, runs each problem once on an instance of the kernels
+ * of its own, on a small memory made once per process; V8's background threads optimize the
+ * kernels while this thread reads and checks the plan, makes the memory and binds the steps. The
+ * problems compute on whatever is there and their results are dropped. A kernel whose problem
+ * does not fit, or fails, is simply not tiered up: nothing depends on it. Without the list (a
+ * smaller model, or a bundle of an earlier minor version) nothing is tiered up and the kernels
+ * keep V8's budget.
  *
- * - The compiler lists the problems in the manifest (`tierUp`, bundle minor 2), so load runs them
- *   right after reading it, before the plan, on an instance of the kernels of its own on a small
- *   memory; V8's background threads optimize the kernels while this thread reads and checks the
- *   plan, makes the memory and binds the steps (measured here, 21 interleaved processes each,
- *   medians: −1.6, −1.2, −3.4 ms end to end on squeezenet1_1, mobilenet_v2, resnet18, against
- *   running the same problems after the load).
- * - For a bundle without the list, load derives the problems from the plan and runs them last, in
- *   the planned memory above the weights (where activations and scratch go later and load writes
- *   nothing else); an awaited `create` lets the event loop turn between them, so background reads
- *   done meanwhile are delivered and the next ones issued.
- *
- * The tiny problems compute on whatever is there and their results are dropped. A kernel whose
- * problem does not fit, or fails, is simply not tiered up: nothing depends on it.
- *
- * Tier-up after the load against none (2 cores, 15 interleaved fresh processes each, medians):
- * session create +2.7 to +4.2 ms (the optimizing compiler shares the cores), first run −3.2 to
- * −6.7 ms; end to end −0.4 (squeezenet1_1), −2.2 (mobilenet_v2), −3.8 ms (resnet18).
+ * On two cores the optimizing compiler shares the cores with the load, so it pays only for long
+ * first runs. Measured here (15–21 interleaved fresh processes each, medians, end to end, against
+ * no tier-up): resnet18 −8.2 ms (session create +7.2, first run −11.8); squeezenet1_1 +0.9 and
+ * mobilenet_v2 −1.3, within the noise; the tiny-cnn fixture +5 (+4 from the budget of one alone).
  */
 import { variantById } from '../kernels/catalogue.js';
 import { tinyShapes } from '../kernels/tiny-shapes.js';
@@ -39,10 +35,7 @@ import type { Plan } from '../plan/plan.js';
 import { debugLevel } from '../debug.js';
 import { instantiateKernels, kernelStaticBytes } from '../kernels/wasm/module.js';
 
-/**
- * A kernel's tiny problem, what tier-up runs. The compiler lists a plan's in the manifest
- * (`tierUp`, in first-use order), so that load can run them before it even reads the plan.
- */
+/** A kernel's tiny problem, what tier-up runs; the compiler lists a plan's in the manifest. */
 export interface TierUpProblem {
   readonly kernel: string;
   readonly shapes: StepShapes;
@@ -77,48 +70,36 @@ export function tierUpProblems(plan: Plan): TierUpProblem[] {
   return problems.slice(0, maxTierUpProblems);
 }
 
-/** The plan's tier-up, run in its planned memory above the weights (where activations go later). */
-export function planTierUpCalls(plan: Plan, memory: KernelMemory): TierUpCall[] {
-  return memory.wasm ? tierUpCalls(tierUpProblems(plan), memory, { start: freeMemoryStart(plan), end: plan.memoryBytes }) : [];
-}
-
 /**
- * The manifest's tier-up, run before the plan is read: on an instance of the kernels of its own
- * (the optimized code is the module's, shared by every instance), made once per process on a
- * small memory, so that many sessions do not each reserve another memory's address space.
+ * The manifest's tier-up, one call per problem: on an instance of the kernels of its own (the
+ * optimized code is the module's, shared by every instance), made once per process on a small
+ * memory, so that many sessions do not each reserve another memory's address space.
  */
-export function earlyTierUpCalls(problems: readonly TierUpProblem[]): TierUpCall[] {
+export function tierUpCalls(problems: readonly TierUpProblem[]): TierUpCall[] {
   // The manifest's problems are checked for shape only: one this runtime's kernels reject is skipped.
   const fitting = problems.flatMap((problem) => {
     const variant = variantById(problem.kernel);
     if (!variant?.usesWasm) return [];
     try {
-      return variant.appliesTo(problem.shapes) && layoutOf(variant, problem.shapes, 0).end <= earlyMemoryBytes ? [{ problem, variant }] : [];
+      return variant.appliesTo(problem.shapes) && layoutOf(variant, problem.shapes, 0).end <= tierUpMemoryBytes ? [{ problem, variant }] : [];
     } catch {
       return [];
     }
   });
   if (fitting.length === 0) return [];
-  earlyMemory ??= earlyKernelMemory();
-  const memory = earlyMemory;
-  const free = { start: kernelStaticBytes, end: kernelStaticBytes + earlyMemoryBytes };
+  tierUpMemory ??= tierUpKernelMemory();
+  const memory = tierUpMemory;
+  const free = { start: kernelStaticBytes, end: kernelStaticBytes + tierUpMemoryBytes };
   return fitting.map(({ problem, variant }) => tierUpCall(memory, variant, problem, free));
 }
 
 /** A tiny problem needs far less (tens of KB); a manifest asking for more is not followed. */
-const earlyMemoryBytes = 4 << 20;
-let earlyMemory: KernelMemory | undefined;
+const tierUpMemoryBytes = 4 << 20;
+let tierUpMemory: KernelMemory | undefined;
 
-function earlyKernelMemory(): KernelMemory {
-  const { memory, exports } = instantiateKernels(kernelStaticBytes + earlyMemoryBytes);
+function tierUpKernelMemory(): KernelMemory {
+  const { memory, exports } = instantiateKernels(kernelStaticBytes + tierUpMemoryBytes);
   return { buffer: memory.buffer, wasm: exports };
-}
-
-function tierUpCalls(problems: readonly TierUpProblem[], memory: KernelMemory, free: { start: number; end: number }): TierUpCall[] {
-  return problems.flatMap((problem) => {
-    const variant = variantById(problem.kernel);
-    return variant ? [tierUpCall(memory, variant, problem, free)] : [];
-  });
 }
 
 function tierUpCall(memory: KernelMemory, variant: KernelVariant, problem: TierUpProblem, free: { start: number; end: number }): TierUpCall {
@@ -160,11 +141,4 @@ function runTiny(memory: KernelMemory, variant: KernelVariant, { shapes, transfo
   if (variant.transform && transform) variant.transform.run(memory, shapes, at.raw, at.inputs[variant.transform.input]);
   variant.run(memory, { shapes, inputs: at.inputs, outputs: at.outputs, scratch: at.scratch, activation: noActivation });
   return true;
-}
-
-/** The first byte above the weights file's image and the weights packed at load. */
-function freeMemoryStart(plan: Plan): number {
-  let end = plan.weightsOffset + plan.weightsBytes;
-  for (const v of plan.values) if (v.kind === 'constant' || v.kind === 'packed') end = Math.max(end, v.offset + v.bytes);
-  return align64(end);
 }

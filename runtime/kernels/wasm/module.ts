@@ -38,9 +38,14 @@ export function kernelModuleSha256(): string {
   return hash.digest('hex');
 }
 
-/** Compiles the module this engine runs, once per process (the `prepare` stage's main cost). */
-export function compileKernelModule(): WebAssembly.Module {
-  compiled ??= compileBest();
+/**
+ * Compiles the module this engine runs, once per process (the `prepare` stage's main cost). The
+ * first call decides whether its functions start with a tiering budget of one
+ * (`tieringBudgetOne`: a bundle that tiers its kernels up at load, load/tier-up.ts); otherwise
+ * they have V8's budget, and a short run never pays for optimizing a kernel it is done with.
+ */
+export function compileKernelModule(tieringBudgetOne = false): WebAssembly.Module {
+  compiled ??= tieringBudgetOne ? withTieringBudgetOne(compileBest) : compileBest();
   return compiled;
 }
 
@@ -52,17 +57,15 @@ export function kernelModuleKind(): KernelModuleKind | undefined {
 }
 
 function compileBest(): WebAssembly.Module {
-  return withTieringBudgetOne(() => {
-    if (process.env.NNCC_WASM_SIMD !== 'portable') {
-      const relaxed = withRelaxedSimd(() => new WebAssembly.Module(kernelModuleBytes('relaxed')));
-      if (relaxed) {
-        chosen = 'relaxed';
-        return relaxed;
-      }
+  if (process.env.NNCC_WASM_SIMD !== 'portable') {
+    const relaxed = withRelaxedSimd(() => new WebAssembly.Module(kernelModuleBytes('relaxed')));
+    if (relaxed) {
+      chosen = 'relaxed';
+      return relaxed;
     }
-    chosen = 'portable';
-    return new WebAssembly.Module(kernelModuleBytes('portable'));
-  });
+  }
+  chosen = 'portable';
+  return new WebAssembly.Module(kernelModuleBytes('portable'));
 }
 
 /**

@@ -2,10 +2,10 @@
  * Kernel tier-up at load (runtime/load/tier-up.ts): for layers of the shapes real networks have,
  * every wasm variant the compiler could give the layer also runs its tiny problem
  * (kernels/tiny-shapes.ts) and computes it as the reference does, so load's warm-up call reaches
- * the kernel's code and not an error. On a compiled fixture: tier-up in the planned memory writes
- * nothing below the activations and leaves the run unchanged; the manifest lists the tiny
- * problems and load runs them within itself, before the plan; a bundle without the list tiers up
- * after the load; entries the kernels reject are skipped and a malformed list is refused.
+ * the kernel's code and not an error. On compiled models: the manifest of a model big enough lists
+ * the tiny problems and load runs them within itself; a small model's lists none, and a bundle
+ * without the list tiers nothing up and answers the same; entries the kernels reject are skipped
+ * and a malformed list is refused.
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,12 +19,11 @@ import type { KernelVariant } from '../../../runtime/kernels/variant.js';
 import { tinyShapes } from '../../../runtime/kernels/tiny-shapes.js';
 import type { ActivationLayout } from '../../../runtime/tensor/layout.js';
 import { fromNumbers, type Tensor } from '../../../runtime/tensor/tensor.js';
-import { planTierUpCalls, tierUpProblems } from '../../../runtime/load/tier-up.js';
+import { tierUpProblems } from '../../../runtime/load/tier-up.js';
+import { OnnxModelBuilder } from '../../../fixtures/builder/onnx-builder.js';
 import type { Manifest } from '../../../runtime/bundle/manifest.js';
 import type { BundleError } from '../../../runtime/errors/errors.js';
 import { Session } from '../../../runtime/session.js';
-import type { Plan } from '../../../runtime/plan/plan.js';
-import type { PlannedMemory } from '../../../runtime/execute/executor.js';
 import { compareTensors } from '../../support/compare.js';
 import { referenceOutputs, runVariant, runsOn, shapesOf } from '../../support/variant-harness.js';
 import { fixtureModelDir } from '../../support/paths.js';
@@ -119,13 +118,27 @@ describe('kernel tier-up at load', () => {
     assert.equal(tinyShapes('Mul', shapesOf('Mul', {}, broadcast)), undefined);
   });
 
-  describe('on a compiled model', () => {
+  describe('on compiled models', () => {
     let work: string;
+    /** Three convolutions on 1×16×128×128 (~1.6 GFLOP): a first run long enough to tier up for. */
     let bundle: string;
+    /** The tiny-cnn fixture (< 1 MFLOP): too short. */
+    let small: string;
     before(() => {
       work = mkdtempSync(join(tmpdir(), 'nncc-tier-up-'));
-      bundle = join(work, 'tiny-cnn.nnb');
-      compileModel(join(fixtureModelDir, 'tiny-cnn.onnx'), bundle);
+      const random = seededRandom(5);
+      const b = new OnnxModelBuilder('three-convs', 13);
+      let h = b.input('input', 'float32', [1, 16, 128, 128]);
+      for (const [i, [cin, cout, k]] of [[16, 64, 3], [64, 64, 3], [64, 16, 1]].entries()) {
+        const w = b.initializer(`conv${i}.weight`, randomTensor(random, [cout, cin, k, k], 0.2));
+        h = b.op('Relu', [b.op('Conv', [h, w, b.initializer(`conv${i}.bias`, randomTensor(random, [cout], 0.1))], { kernel_shape: [k, k], pads: k === 3 ? [1, 1, 1, 1] : [0, 0, 0, 0] })]);
+      }
+      b.output(h);
+      writeFileSync(join(work, 'three-convs.onnx'), b.toBytes());
+      bundle = join(work, 'three-convs.nnb');
+      compileModel(join(work, 'three-convs.onnx'), bundle);
+      small = join(work, 'tiny-cnn.nnb');
+      compileModel(join(fixtureModelDir, 'tiny-cnn.onnx'), small);
     });
     after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -145,48 +158,28 @@ describe('kernel tier-up at load', () => {
     type Span = { ph: string; name: string; ts: number; dur: number };
     const spansOf = (session: Session): Span[] => (session.trace() as { traceEvents: Span[] }).traceEvents.filter((e) => e.ph === 'X');
     const tierUpSpans = (session: Session): string[] => spansOf(session).filter((e) => e.name.startsWith('tier-up ')).map((e) => e.name);
-    /** Whether every tier-up span ends within the load (not after it). */
-    const tiersUpWithinLoad = (session: Session): boolean => {
-      const load = spansOf(session).find((e) => e.name === 'load')!;
-      return spansOf(session).filter((e) => e.name.startsWith('tier-up ')).every((e) => e.ts + e.dur <= load.ts + load.dur);
-    };
 
-    it('runs its kernels, writes nothing below the activations and leaves the run unchanged', async () => {
-      const session = Session.createSync(bundle, { verify: true });
-      const { plan, memory } = session as unknown as { plan: Plan; memory: PlannedMemory };
-      const before = session.runSync(feedsOf(session));
-      const activationsStart = Math.min(...plan.values.filter((v) => v.kind === 'activation' || v.kind === 'input').map((v) => v.offset));
-      const below = new Uint8Array(memory.buffer, 0, activationsStart).slice();
-      assert.ok(planTierUpCalls(plan, memory).filter((call) => call.run()).length > 0, 'no kernel tiered up');
-      assert.deepEqual(new Uint8Array(memory.buffer, 0, activationsStart), below);
-      const after = session.runSync(feedsOf(session));
-      for (const name of Object.keys(before)) assert.deepEqual(after[name].data, before[name].data);
-      await session.dispose();
-    });
-
-    it('the manifest lists the plan\'s tiny problems in first-use order, and load runs them before the plan', async () => {
+    it('the manifest lists the plan\'s tiny problems in first-use order, and load runs them within itself', async () => {
       const session = await Session.create(bundle);
       const listed = manifestOf(bundle).tierUp!;
-      assert.deepEqual(JSON.parse(JSON.stringify(listed)), JSON.parse(JSON.stringify(tierUpProblems(session.plan))));
       assert.ok(listed.length > 0);
+      assert.deepEqual(JSON.parse(JSON.stringify(listed)), JSON.parse(JSON.stringify(tierUpProblems(session.plan))));
       assert.deepEqual(tierUpSpans(session), listed.map((p) => `tier-up ${p.kernel}`));
-      assert.ok(tiersUpWithinLoad(session));
+      const load = spansOf(session).find((e) => e.name === 'load')!;
+      assert.ok(spansOf(session).filter((e) => e.name.startsWith('tier-up ')).every((e) => e.ts >= load.ts && e.ts + e.dur <= load.ts + load.dur));
       await session.dispose();
     });
 
-    it('a bundle without the list (minor 1) tiers up from the plan after the load, with the same outputs', async () => {
+    it('a small model\'s manifest lists none, and a bundle without the list tiers nothing up, with the same outputs', async () => {
+      assert.equal(manifestOf(small).tierUp, undefined);
       const reference = await Session.create(bundle);
       const expected = await reference.run(feedsOf(reference));
       await reference.dispose();
       const older = withManifest('minor-1', (m) => { delete m.tierUp; (m.format as { minor: number }).minor = 1; });
       const session = await Session.create(older);
+      assert.deepEqual(tierUpSpans(session), []);
       const outputs = await session.run(feedsOf(session));
       for (const name of Object.keys(expected)) assert.deepEqual(outputs[name].data, expected[name].data);
-      // In the planned memory above the weights: the problems that fit there (this small model's memory holds most).
-      const planned = tierUpProblems(session.plan).map((p) => `tier-up ${p.kernel}`);
-      const spans = tierUpSpans(session);
-      assert.ok(spans.length > 0 && spans.every((span) => planned.includes(span)), spans.join(', '));
-      assert.ok(!tiersUpWithinLoad(session), 'after the load');
       await session.dispose();
     });
 
