@@ -1,7 +1,7 @@
 /**
  * Property-based fuzzing of the runtime's bundle reading: tiny-cnn compiled without a profile, also
- * on two lanes, with a loader lane and with background reads, and a model whose pixel5 plan switches to warm
- * kernels (`support/bundles.ts`); every bundle file truncated at any offset or with
+ * on two lanes, with a loader lane, with background reads and with a tier-up list in its manifest,
+ * and a model whose pixel5 plan switches to warm kernels (`support/bundles.ts`); every bundle file truncated at any offset or with
  * any byte flipped. `Session.create` + `run` must refuse with an error naming the bundle, or give
  * the undamaged outputs bit for bit, also when plan.msgpack is damaged and the manifest re-signed
  * (so the plan's structural checks, not its hash, must catch it); a changed output is allowed only for weights.bin without
@@ -46,8 +46,9 @@ describe('fuzz: bundles', function () {
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  it('covers one lane, a worker lane, a loader lane and background reads with transforms at load, and warm kernels', () => {
-    const [plain, twoLanes, loader, background, warm] = bundles;
+  it('covers one lane, a worker lane, a loader lane and background reads with transforms at load, warm kernels and tier-up', () => {
+    const [plain, twoLanes, loader, background, warm, tierUp] = bundles;
+    assert.ok((JSON.parse(new TextDecoder().decode(tierUp.files['manifest.json'])) as { tierUp?: unknown[] }).tierUp?.length, 'a manifest lists kernels to tier up');
     assert.equal(plain.plan.lanes, 1);
     assert.ok(twoLanes.plan.lanes > 1, 'the two-lane plan starts a worker lane');
     assert.ok(warm.plan.steps.some((s) => s.warm && s.warm.weightsRange.bytes > 0), 'a plan reads weights for a warm kernel');

@@ -2,9 +2,10 @@
  * The bundles the bundle fuzzing damages: tiny-cnn compiled without a profile (one lane), with
  * every splittable step on two lanes (a worker lane) and raw weights, and lowered with every other
  * step loaded by a loader lane or read in the background (Node's I/O threads) and transformed at
- * load; and three 3×3 convs for pixel5-cpu, where the plan
- * switches to warm kernels after the first run (tiny-cnn has none there). Each comes with a working copy to
- * damage, the fixture's feeds and the undamaged bundle's outputs to compare against.
+ * load; three 3×3 convs for pixel5-cpu, where the plan switches to warm kernels after the first
+ * run (tiny-cnn has none there); and tiny-cnn with the kernels' tier-up list written into its
+ * manifest. Each comes with a working copy to damage, the fixture's feeds and the undamaged
+ * bundle's outputs to compare against.
  */
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { runPasses } from '../../../compiler/passes/pipeline.js';
 import { randomTensor, seededRandom } from '../../../compiler/random.js';
 import { fixtureModels } from '../../../fixtures/models/definitions.js';
 import { backgroundReads, type Plan } from '../../../runtime/plan/plan.js';
+import { tierUpProblems } from '../../../runtime/load/tier-up.js';
 import { Session, type Feeds, type Outputs } from '../../../runtime/session.js';
 import { threeConvsModel } from '../../support/models.js';
 import { fixtureModelDir, repoRoot } from '../../support/paths.js';
@@ -41,8 +43,8 @@ export const pixel5Profile = join(repoRoot, 'fixtures', 'profiles', 'pixel5-cpu.
 
 const tinyCnnPath = join(fixtureModelDir, 'tiny-cnn.onnx');
 
-export type FuzzBundleKind = 'plain' | 'two-lanes' | 'loader' | 'background' | 'warm';
-export const fuzzBundleKinds: readonly FuzzBundleKind[] = ['plain', 'two-lanes', 'loader', 'background', 'warm'];
+export type FuzzBundleKind = 'plain' | 'two-lanes' | 'loader' | 'background' | 'warm' | 'tier-up';
+export const fuzzBundleKinds: readonly FuzzBundleKind[] = ['plain', 'two-lanes', 'loader', 'background', 'warm', 'tier-up'];
 
 const warmInputDims = [1, 32, 28, 28];
 
@@ -54,6 +56,15 @@ function compileKind(kind: FuzzBundleKind, dir: string, root: string): void {
     compileModel(model, dir, { profile: pixel5Profile });
   }
   else if (kind === 'two-lanes') compileModel(tinyCnnPath, dir, { lanes: 2, bypass: false });
+  else if (kind === 'tier-up') {
+    // tiny-cnn is under the compiler's tier-up threshold: its manifest gets the list a model of 1 GFLOP or more carries.
+    compileModel(tinyCnnPath, dir);
+    const session = Session.createSync(dir, { verify: true });
+    const manifestPath = join(dir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
+    writeFileSync(manifestPath, `${JSON.stringify({ ...manifest, tierUp: tierUpProblems(session.plan) }, null, 2)}\n`);
+    void session.dispose();
+  }
   else {
     // Every other step loaded by a worker lane, or read in the background; transformed at load.
     const graph = runPasses(importOnnxFile(tinyCnnPath));
