@@ -2,12 +2,14 @@
  * The runtime's public API, in the shape users know from onnxruntime:
  * `Session.create(bundleDir, options)`, `session.run(feeds)`, `session.dispose()`.
  *
- * Loading follows the plan and decides nothing: read and check the manifest and plan (`read`),
- * make the planned memory and instantiate the wasm kernels on it (`alloc`, `prepare`), start the
- * planned lanes (worker threads on that memory), which at once begin loading the weights the plan
- * gives them, and bind every step to its kernel variant (`prepare`). The first run then streams:
- * before each step the executing lane reads and transforms that step's weights itself, or waits
- * until the lane that loads them has published them (`read`, `transform`, `wait`). With
+ * Loading follows the bundle and decides nothing: read and check the manifest, run the kernels'
+ * tier-up it lists (load/tier-up.ts, `prepare`), read and check the plan (`read`), make the
+ * planned memory and instantiate the wasm kernels on it (`alloc`, `prepare`), start the background
+ * reads and the planned lanes (worker threads on that memory), which at once begin loading the
+ * weights the plan gives them, and bind every step to its kernel variant (`prepare`). The first
+ * run then streams: before each step the executing lane reads and transforms that step's weights
+ * itself, or waits until the lane or the background read that loads them has delivered them
+ * (`read`, `transform`, `wait`). With
  * `verify`, the whole weights file is read and hashed up front instead. After the first run,
  * planned warm kernels are prepared in the background and later runs switch to them.
  */

@@ -81,7 +81,7 @@ export function tierUpCalls(problems: readonly TierUpProblem[]): TierUpCall[] {
     const variant = variantById(problem.kernel);
     if (!variant?.usesWasm) return [];
     try {
-      return variant.appliesTo(problem.shapes) && layoutOf(variant, problem.shapes, 0).end <= tierUpMemoryBytes ? [{ problem, variant }] : [];
+      return variant.appliesTo(problem.shapes) && layoutOf(variant, problem.shapes).end <= kernelStaticBytes + tierUpMemoryBytes ? [{ problem, variant }] : [];
     } catch {
       return [];
     }
@@ -89,8 +89,18 @@ export function tierUpCalls(problems: readonly TierUpProblem[]): TierUpCall[] {
   if (fitting.length === 0) return [];
   tierUpMemory ??= tierUpKernelMemory();
   const memory = tierUpMemory;
-  const free = { start: kernelStaticBytes, end: kernelStaticBytes + tierUpMemoryBytes };
-  return fitting.map(({ problem, variant }) => tierUpCall(memory, variant, problem, free));
+  return fitting.map(({ problem, variant }) => ({
+    kernel: variant.id,
+    run: () => {
+      try {
+        runTiny(memory, variant, problem);
+        return true;
+      } catch (error) {
+        if (debugLevel >= 1) process.stderr.write(`nncc: kernel ${variant.id} not tiered up at load: ${(error as Error).message}\n`);
+        return false;
+      }
+    },
+  }));
 }
 
 /** A tiny problem needs far less (tens of KB); a manifest asking for more is not followed. */
@@ -102,23 +112,12 @@ function tierUpKernelMemory(): KernelMemory {
   return { buffer: memory.buffer, wasm: exports };
 }
 
-function tierUpCall(memory: KernelMemory, variant: KernelVariant, problem: TierUpProblem, free: { start: number; end: number }): TierUpCall {
-  return {
-    kernel: variant.id,
-    run: () => {
-      try {
-        return runTiny(memory, variant, problem, free);
-      } catch (error) {
-        if (debugLevel >= 1) process.stderr.write(`nncc: kernel ${variant.id} not tiered up at load: ${(error as Error).message}\n`);
-        return false;
-      }
-    },
-  };
-}
-
-/** Where a tiny problem's values go from `start`: 64-byte aligned, with the planner's 64 bytes of slack after each (SIMD loops may read past an end). */
-function layoutOf(variant: KernelVariant, shapes: StepShapes, start: number) {
-  let next = start;
+/**
+ * Where a tiny problem's values go, above the kernels' static data: 64-byte aligned, with the
+ * planner's 64 bytes of slack after each (SIMD loops may read past an end).
+ */
+function layoutOf(variant: KernelVariant, shapes: StepShapes) {
+  let next = kernelStaticBytes;
   const take = (bytes: number): number => {
     const at = next;
     next = align64(next + bytes + 64);
@@ -134,11 +133,8 @@ function layoutOf(variant: KernelVariant, shapes: StepShapes, start: number) {
   return { inputs, raw, outputs, scratch, end: next };
 }
 
-function runTiny(memory: KernelMemory, variant: KernelVariant, { shapes, transform }: TierUpProblem, free: { start: number; end: number }): boolean {
-  if (!variant.appliesTo(shapes)) return false;
-  const at = layoutOf(variant, shapes, free.start);
-  if (at.end > free.end) return false;
+function runTiny(memory: KernelMemory, variant: KernelVariant, { shapes, transform }: TierUpProblem): void {
+  const at = layoutOf(variant, shapes);
   if (variant.transform && transform) variant.transform.run(memory, shapes, at.raw, at.inputs[variant.transform.input]);
   variant.run(memory, { shapes, inputs: at.inputs, outputs: at.outputs, scratch: at.scratch, activation: noActivation });
-  return true;
 }
