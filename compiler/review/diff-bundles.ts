@@ -2,7 +2,8 @@
  * The semantic diff behind `nncc diff`: takes two plans as `read-review-input.ts` reads them
  * (schedule, plus manifest for a bundle) and gives a `BundleDiff` for `render-diff.ts` — steps
  * matched by node name with what changed in each, added and removed steps, totals with deltas,
- * and whether the model, the profile or the kernel ABI changed. Pure: no files, no output.
+ * and whether the model, the profile, the kernel ABI or the kernels tiered up at load changed.
+ * Pure: no files, no output.
  */
 import type { ReviewInput, ScheduleStep } from './read-review-input.js';
 
@@ -47,6 +48,8 @@ export interface BundleDiff {
   /** sha256 is known only for a bundle; a profile counts as changed by name, or by sha256 when both sides know it. */
   profile: IdentityChange<{ name: string; sha256: string | null } | null>;
   kernelAbi: IdentityChange<string>;
+  /** The kernels load tiers up (manifest `tierUp`); null for a schedule.json, which does not say. Compared only when both sides say. */
+  tierUp: IdentityChange<string[] | null>;
   totals: {
     /** Bundle files (manifest's list) when both sides are bundles, else weights.bin. */
     bytesBasis: 'bundle-files' | 'weights';
@@ -69,13 +72,15 @@ export function diffBundles(before: ReviewInput, after: ReviewInput): BundleDiff
     model: identityChange(modelOf(before), modelOf(after), (a, b) => a.sha256 === b.sha256 && a.name === b.name),
     profile: identityChange(profileOf(before), profileOf(after), sameProfile),
     kernelAbi: identityChange(before.schedule.kernelAbi, after.schedule.kernelAbi, (a, b) => a === b),
+    tierUp: identityChange(before.manifest?.tierUp ?? null, after.manifest?.tierUp ?? null,
+      (a, b) => a === null || b === null || (a.length === b.length && a.every((k, i) => k === b[i]))),
     totals: totalsOf(before, after),
     steps: steps.diffs,
     unchangedSteps: steps.unchanged,
   };
   const { bytes, predictedColdMs, predictedWarmMs, steps: stepCount } = diff.totals;
   const totalsEqual = [bytes, predictedColdMs, predictedWarmMs, stepCount].every((t) => t.before === t.after);
-  const identical = !diff.model.changed && !diff.profile.changed && !diff.kernelAbi.changed && diff.steps.length === 0 && totalsEqual;
+  const identical = !diff.model.changed && !diff.profile.changed && !diff.kernelAbi.changed && !diff.tierUp.changed && diff.steps.length === 0 && totalsEqual;
   return { ...diff, identical };
 }
 

@@ -56,7 +56,20 @@ function identityLines(diff: BundleDiff): [string, string][] {
     : `${diff.model.after.name} unchanged (sha256 ${sha(diff.model.after.sha256)})`;
   const profile = diff.profile.changed ? `${profileName(diff.profile.before)} → ${profileName(diff.profile.after)}` : `${profileName(diff.profile.after)} unchanged`;
   const kernels = diff.kernelAbi.changed ? `${diff.kernelAbi.before} → ${diff.kernelAbi.after}` : `${diff.kernelAbi.after} unchanged`;
-  return [['model', model], ['profile', profile], ['kernels', kernels]];
+  const lines: [string, string][] = [['model', model], ['profile', profile], ['kernels', kernels]];
+  const { tierUp } = diff;
+  if (tierUp.before !== null && tierUp.after !== null) {
+    lines.push(['tier-up', tierUp.changed ? `${tierUpText(tierUp.before)} → ${tierUpText(tierUp.after)}` : `${tierUpText(tierUp.after)} unchanged`]);
+  }
+  return lines;
+}
+
+/** The kernels a bundle tiers up at load (runtime/load/tier-up.ts), in first-use order; a kernel with several kinds of window once, counted. */
+function tierUpText(kernels: readonly string[]): string {
+  if (kernels.length === 0) return 'none';
+  const counts = new Map<string, number>();
+  for (const kernel of kernels) counts.set(kernel, (counts.get(kernel) ?? 0) + 1);
+  return `${kernels.length} at load (${[...counts].map(([kernel, n]) => (n > 1 ? `${kernel} ×${n}` : kernel)).join(', ')})`;
 }
 
 function summaryParts(diff: BundleDiff): string[] {
@@ -65,6 +78,7 @@ function summaryParts(diff: BundleDiff): string[] {
   if (diff.model.changed) parts.push(`model changed (sha256 ${diff.model.before.sha256.slice(0, 12)} → ${diff.model.after.sha256.slice(0, 12)})`);
   if (diff.profile.changed) parts.push(`profile ${diff.profile.before?.name ?? 'none'} → ${diff.profile.after?.name ?? 'none'}`);
   if (diff.kernelAbi.changed) parts.push('kernel ABI changed');
+  if (diff.tierUp.changed) parts.push(`tier-up ${diff.tierUp.before!.length} → ${diff.tierUp.after!.length} kernels`);
   parts.push(stepCounts(diff));
   const cold = diff.totals.predictedColdMs;
   if (cold.delta !== null && cold.delta !== 0) parts.push(`predicted cold ${formatMs(cold.before)} → ${formatMs(cold.after)} ms (${deltaText(cold, formatMs, true)})`);

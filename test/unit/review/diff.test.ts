@@ -29,8 +29,9 @@ function schedule(steps: ScheduleStep[], overrides: Partial<Schedule> = {}): Sch
   };
 }
 
-function manifest(bytes: number, coldMs: number, warmMs: number, profileSha = sha('b')): ManifestSummary {
+function manifest(bytes: number, coldMs: number, warmMs: number, profileSha = sha('b'), tierUp: string[] = []): ManifestSummary {
   return {
+    tierUp,
     model: { name: 'net', sha256: sha('a'), opset: 13 },
     profile: { name: 'phone', sha256: profileSha },
     files: [{ path: 'weights.bin', bytes, sha256: sha('c') }, { path: 'plan.msgpack', bytes: 100, sha256: sha('d') }],
@@ -108,6 +109,19 @@ describe('review diff', () => {
     assert.equal(diff.profile.changed, true);
     assert.equal(diff.steps.length, 0);
     assert.equal(diff.identical, false);
+  });
+
+  it('says when the kernels tiered up at load changed, and only when both sides are bundles', () => {
+    const kernels = ['wasm.Conv.im2col-sgemm', 'wasm.Conv.winograd-f43'];
+    const diff = diffBundles(side('a', schedule(threeSteps()), manifest(2048, 10, 2)), side('b', schedule(threeSteps()), manifest(2048, 10, 2, sha('b'), kernels)));
+    assert.deepEqual(diff.tierUp, { changed: true, before: [], after: kernels });
+    assert.equal(diff.identical, false);
+    const md = renderDiffMarkdown(diff);
+    assert.match(md, /tier-up 0 → 2 kernels/);
+    assert.match(renderDiffText(diff), /^tier-up +none → 2 at load \(wasm\.Conv\.im2col-sgemm, wasm\.Conv\.winograd-f43\)$/m);
+    const scheduleOnly = diffBundles(side('a', schedule(threeSteps())), side('b', schedule(threeSteps()), manifest(2048, 10, 2, sha('b'), kernels)));
+    assert.equal(scheduleOnly.tierUp.changed, false, 'a schedule.json does not say');
+    assert.doesNotMatch(renderDiffText(scheduleOnly), /^tier-up/m);
   });
 
   it('renders Markdown with a summary line, a totals table and a per-operator table', () => {
