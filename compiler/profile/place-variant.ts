@@ -11,7 +11,7 @@ import { referenceKernel } from '../../runtime/kernels/ref/registry.js';
 import { fitsLayout, type ActivationArgs, type KernelMemory, type KernelVariant, type StepArgs, type StepShapes } from '../../runtime/kernels/variant.js';
 import { instantiateKernels, kernelStaticBytes } from '../../runtime/kernels/wasm/module.js';
 import { fromNC4HW4, layoutElements, toNC4HW4, valueBytes, type ActivationLayout } from '../../runtime/tensor/layout.js';
-import { allocData, sizeOf, type Tensor, type ValueInfo } from '../../runtime/tensor/tensor.js';
+import { allocData, type Tensor, type ValueInfo } from '../../runtime/tensor/tensor.js';
 import { isWeightInput } from './signature.js';
 
 export interface PlacedVariant {

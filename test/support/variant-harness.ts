@@ -13,7 +13,7 @@ import { referenceKernel } from '../../runtime/kernels/ref/registry.js';
 import type { KernelVariant } from '../../runtime/kernels/variant.js';
 import { instantiateKernels, kernelStaticBytes } from '../../runtime/kernels/wasm/module.js';
 import assert from 'node:assert/strict';
-import { fromNumbers, sizeOf, type Tensor } from '../../runtime/tensor/tensor.js';
+import { fromNumbers, type Tensor } from '../../runtime/tensor/tensor.js';
 
 export { runsOn, shapesOf };
 

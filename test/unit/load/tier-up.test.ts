@@ -17,7 +17,6 @@ import { variantsFor } from '../../../runtime/kernels/catalogue.js';
 import type { Attributes } from '../../../runtime/kernels/kernel.js';
 import type { KernelVariant } from '../../../runtime/kernels/variant.js';
 import { tinyShapes } from '../../../runtime/kernels/tiny-shapes.js';
-import type { ActivationLayout } from '../../../runtime/tensor/layout.js';
 import { fromNumbers, type Tensor } from '../../../runtime/tensor/tensor.js';
 import { tierUpProblems } from '../../../runtime/load/tier-up.js';
 import { OnnxModelBuilder } from '../../../fixtures/builder/onnx-builder.js';
