@@ -65,6 +65,7 @@ export interface DeviceProfile {
     runtimeImportMs: Sample;
     wasmCompileMs: Sample;
     wasmInstantiateMs: Sample;
+    /** Starting one worker lane until it can work, from the start of its creation (`laneCreateMs` included). */
     workerStartMs: Sample;
     /** What creating one worker lane costs the executing thread (optional: without it, nothing). */
     laneCreateMs?: Sample;

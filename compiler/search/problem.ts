@@ -48,7 +48,11 @@ export interface FixedCosts {
   readonly startMs: number;
   /** Opening the bundle (plan read, checked, bound) and the wasm compile and instantiate, on the executing lane. */
   readonly prepareMs: number;
-  /** Until a worker lane can work, counted from its creation (after the executing lane's preparation). */
+  /**
+   * Until a worker lane can work, counted from the start of its creation (after the executing
+   * lane's preparation): `nncc profile` times it from loading worker_threads to the lane's first
+   * message, so it includes `laneCreateMs`.
+   */
   readonly workerStartMs: number;
   /** What creating each worker lane the plan starts costs the executing lane, before its first step (default 0). */
   readonly laneCreateMs?: number;

@@ -69,9 +69,11 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
   record(0, 'start', -1, 0, fixed.startMs);
   // The runtime starts worker lanes 1…n−1 up to the highest lane any step loads or executes on; creating each costs lane 0.
   const workers = Math.max(0, ...decisions.map((d, step) => Math.max(d.loader, stepLanes(problem, step, d) - 1)));
-  // The runtime creates the lanes once the bundle is open and the kernels compiled; each can work after its start-up.
-  const lanesCreated = fixed.startMs + fixed.prepareMs + workers * (fixed.laneCreateMs ?? 0);
-  const workerReady = lanesCreated + fixed.workerStartMs;
+  // The runtime creates the lanes one after another once the bundle is open and the kernels
+  // compiled; a worker's start-up counts from the start of its creation (it includes laneCreateMs).
+  const opened = fixed.startMs + fixed.prepareMs;
+  const lanesCreated = opened + workers * (fixed.laneCreateMs ?? 0);
+  const workerReady = opened + Math.max(0, workers - 1) * (fixed.laneCreateMs ?? 0) + fixed.workerStartMs;
   let execClock = lanesCreated;
   record(0, 'prepare', -1, fixed.startMs, execClock);
   record(0, 'alloc', -1, execClock, execClock + fixed.allocMs);
