@@ -61,6 +61,8 @@ export function assignLayouts(input: Graph, policy: LayoutPolicy = 'auto', costs
   for (const region of costs.keepEveryRegion ? [] : regionsOf(graph)) {
     if (!pays(graph, region, costs.warmMs)) for (const name of region) setLayout(name, 'NCHW');
   }
+  // All NCHW again: the input as it was (so a caller does not search the same graph twice).
+  if (![...graph.values.values()].some((v) => v.layout === 'NC4HW4')) return input;
   insertConversions(graph, producers);
   return graph;
 }
