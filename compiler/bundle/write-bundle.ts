@@ -15,8 +15,8 @@ import { dirname, join, resolve } from 'node:path';
 import { Packr } from 'msgpackr';
 import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest, type PredictedCold } from '../../runtime/bundle/manifest.js';
 import { tierUpProblems, type TierUpProblem } from '../../runtime/load/tier-up.js';
-import { flopsOf } from '../ir/flops.js';
-import { crc32, sha256 } from '../../runtime/bundle/read-bundle.js';
+import { planFlops } from '../ir/flops.js';
+import { crc32, isPlainAttribute, sha256 } from '../../runtime/bundle/read-bundle.js';
 import { kernelAbi, requiredFeatures } from '../../runtime/kernels/catalogue.js';
 import type { Plan } from '../../runtime/plan/plan.js';
 import { CompileError, codes } from '../diagnostics.js';
@@ -68,15 +68,9 @@ export function encodePlan(plan: Plan): Uint8Array {
  */
 const minTierUpFlops = 1e9;
 
-function tierUpWorthwhile(plan: Plan): boolean {
-  const dims = (v: number): readonly number[] | undefined => (v < 0 ? undefined : plan.values[v].dims);
-  const flops = plan.steps.reduce((sum, step) => sum + flopsOf({ op: step.op, attrs: step.attrs, inputs: step.inputs.map(dims), outputs: step.outputs.map((v) => dims(v) ?? []) }), 0);
-  return flops >= minTierUpFlops;
-}
-
 /** The plan's tier-up problems the manifest can hold: JSON holds plain attributes only (a tensor-valued one stays in the plan). */
 function tierUpList(plan: Plan): TierUpProblem[] {
-  return tierUpProblems(plan).filter((p) => Object.values(p.shapes.attrs).every((v) => typeof v !== 'object' || Array.isArray(v)));
+  return tierUpProblems(plan).filter((p) => Object.values(p.shapes.attrs).every(isPlainAttribute));
 }
 
 export function writeBundle(outDir: string, lowered: LoweredModel, identity: BundleIdentity): Manifest {
@@ -103,7 +97,7 @@ export function writeBundle(outDir: string, lowered: LoweredModel, identity: Bun
   const outputs = lowered.plan.outputs.map(spec);
   for (const [name, text] of generateEntryModule({ model, inputs, outputs })) contents.push([name, new TextEncoder().encode(text)]);
   const files: BundleFileEntry[] = contents.map(([path, bytes]) => ({ path, bytes: bytes.length, sha256: sha256(bytes), crc32: crc32(bytes) }));
-  const tierUp = tierUpWorthwhile(lowered.plan) ? tierUpList(lowered.plan) : [];
+  const tierUp = planFlops(lowered.plan) >= minTierUpFlops ? tierUpList(lowered.plan) : [];
   const manifest: Manifest = {
     format: { ...bundleFormat },
     nnccVersion,

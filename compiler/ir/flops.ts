@@ -5,12 +5,24 @@
  */
 import type { Attributes } from '../../runtime/kernels/kernel.js';
 import { sizeOf } from '../../runtime/tensor/tensor.js';
+import type { Plan, PlanStep } from '../../runtime/plan/plan.js';
 
 export interface OpShapes {
   op: string;
   attrs: Attributes;
   inputs: readonly (readonly number[] | undefined)[];
   outputs: readonly (readonly number[])[];
+}
+
+/** A plan step's shapes as `flopsOf` takes them (an omitted input undefined, an unread output left out). */
+export function planStepShapes(plan: Plan, step: PlanStep): OpShapes {
+  const dimsOf = (v: number): readonly number[] | undefined => (v < 0 ? undefined : plan.values[v].dims);
+  return { op: step.op, attrs: step.attrs, inputs: step.inputs.map(dimsOf), outputs: step.outputs.filter((v) => v >= 0).map((v) => dimsOf(v)!) };
+}
+
+/** FLOPs of all a plan's steps. */
+export function planFlops(plan: Plan): number {
+  return plan.steps.reduce((sum, step) => sum + flopsOf(planStepShapes(plan, step)), 0);
 }
 
 export function flopsOf({ op, attrs, inputs, outputs }: OpShapes): number {

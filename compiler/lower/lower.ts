@@ -16,7 +16,7 @@ import {
   planFormatVersion, segmentAlignment, type Plan, type PlanActivation, type PlanStep, type PlanTransform,
   type PlanValue, type ValueKind, type WeightSegment,
 } from '../../runtime/plan/plan.js';
-import { layoutElements, type ActivationLayout } from '../../runtime/tensor/layout.js';
+import { valueBytes, type ActivationLayout } from '../../runtime/tensor/layout.js';
 import { bytesPerElement, numberAt, sizeOf, type DType } from '../../runtime/tensor/tensor.js';
 import { CompileError, codes } from '../diagnostics.js';
 import type { Graph, Node } from '../ir/graph.js';
@@ -90,7 +90,7 @@ export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredMod
     const info = constant ?? graph.values.get(name);
     if (!info) throw new CompileError(codes.graphStructure, `value '${name}' has no type or shape`);
     const layout = constant ? undefined : graph.values.get(name)?.layout;
-    const bytes = layoutElements(info.dims, layout) * bytesPerElement(info.dtype);
+    const bytes = valueBytes({ dtype: info.dtype, dims: info.dims, layout });
     const draft: DraftValue = {
       name, dtype: info.dtype, dims: [...info.dims], kind: constant ? 'constant' : 'activation', bytes, offset: 0, ...(layout && layout !== 'NCHW' ? { layout } : {}),
     };

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleFileNames } from '../../runtime/bundle/manifest.js';
-import { laneName, type TraceSpan } from '../../runtime/trace/trace.js';
+import { byLaneOrder, laneName, type TraceSpan } from '../../runtime/trace/trace.js';
 import { timelineFileName, type PredictedTimeline } from '../bundle/write-bundle.js';
 import { CompileError, codes } from '../diagnostics.js';
 import { breakdownOf, type Breakdown } from '../search/choose.js';
@@ -73,7 +73,6 @@ export function taskName(timeline: PredictedTimeline, task: TimelineTask): strin
   return task.step >= 0 ? timeline.steps[task.step] ?? `step ${task.step}` : task.stage;
 }
 
-export { laneName };
 
 export function renderExplainText(explanation: Explanation): string {
   const { timeline, breakdown: b } = explanation;
@@ -83,7 +82,7 @@ export function renderExplainText(explanation: Explanation): string {
     ['transform', b.transformMs], ['execute', b.executeMs], ['wait', b.waitMs],
   ];
   // The file keeps the simulator's order (lane by lane); read as a timeline, tasks go by start time.
-  const byStart = [...timeline.tasks].sort((a, b) => a.startMs - b.startMs || a.lane - b.lane);
+  const byStart = [...timeline.tasks].sort((a, b) => a.startMs - b.startMs || byLaneOrder(a.lane, b.lane));
   const laneWidth = Math.max(...timeline.tasks.map((t) => laneName(t.lane).length), 4);
   const nameWidth = Math.max(...timeline.tasks.map((t) => taskName(timeline, t).length), 4);
   const lines = [

@@ -6,8 +6,8 @@
  */
 import type { PredictedTimeline } from '../bundle/write-bundle.js';
 import type { Stage } from '../search/simulate.js';
-import { byLaneOrder } from '../../runtime/trace/trace.js';
-import { laneName, taskName } from './explain.js';
+import { byLaneOrder, laneName } from '../../runtime/trace/trace.js';
+import { taskName } from './explain.js';
 
 export const stageColours: Readonly<Record<Stage, string>> = {
   start: '#9e9e9e', prepare: '#8e6bbf', alloc: '#e0a030', read: '#3b7dd8', transform: '#e06c3b', execute: '#3ba55c', wait: '#cfcfcf',

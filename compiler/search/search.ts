@@ -15,6 +15,7 @@
 import { CompileError, codes } from '../diagnostics.js';
 import { backgroundLane, executingLanes, stepLanes, withinBudgets, type Budgets, type Decision, type Problem } from './problem.js';
 import { simulate } from './simulate.js';
+import { byLaneOrder } from '../../runtime/trace/trace.js';
 
 export interface SearchResult {
   decisions: Decision[];
@@ -29,8 +30,7 @@ const maxPasses = 50;
 
 /** Loader lanes in order of use: the executing lane, the background lane, then workers one by one. */
 function loaderLanes(problem: Problem): number[] {
-  const rank = (id: number): number => (id === 0 ? -2 : id === backgroundLane ? -1 : id);
-  return problem.lanes.filter((l) => l.canLoad).map((l) => l.id).sort((a, b) => rank(a) - rank(b));
+  return problem.lanes.filter((l) => l.canLoad).map((l) => l.id).sort(byLaneOrder);
 }
 
 /** When a loader lane other than 0 can first work: background reads once the bundle is open, workers after their start-up. */

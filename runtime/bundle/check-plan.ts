@@ -11,15 +11,15 @@ import { backgroundReads, planFormatVersion, segmentAlignment, type Plan, type P
 import { activationArgs } from '../kernels/activation-codes.js';
 import { checkPlanMemory } from './check-memory.js';
 import { layoutConversionOps } from '../kernels/variant.js';
-import { layoutElements, type ActivationLayout } from '../tensor/layout.js';
-import { bytesPerElement, type DType } from '../tensor/tensor.js';
+import { valueBytes, type ActivationLayout } from '../tensor/layout.js';
+import type { DType } from '../tensor/tensor.js';
 import type { Manifest, TensorSpec } from './manifest.js';
 
-const activationLayouts: readonly ActivationLayout[] = ['NCHW', 'NC4HW4'];
+export const activationLayouts: readonly ActivationLayout[] = ['NCHW', 'NC4HW4'];
 
 export type Fail = (detail: string, expected?: string, actual?: string) => never;
 
-const knownDTypes: readonly DType[] = ['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool'];
+export const knownDTypes: readonly DType[] = ['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool'];
 const valueKinds = ['input', 'constant', 'packed', 'activation'];
 
 /** More lanes than this is a corrupt plan, not a bigger machine. */
@@ -182,7 +182,7 @@ function checkValues(plan: Plan, fail: Fail): void {
     if (value.layout !== undefined && (!activationLayouts.includes(value.layout) || value.kind !== 'activation' || value.dims.length !== 4 || value.dtype !== 'float32')) {
       fail(`value '${value.name}' has layout ${String(value.layout)}, which only a 4-D float32 activation may have`);
     }
-    const logicalBytes = layoutElements(value.dims, value.layout) * bytesPerElement(value.dtype);
+    const logicalBytes = valueBytes(value);
     const packed = value.packedFor !== undefined;
     if (!Number.isSafeInteger(value.bytes) || (packed ? value.bytes < 0 : value.bytes !== logicalBytes)) {
       fail(`value '${value.name}' has the wrong size`, `${logicalBytes} bytes`, `${value.bytes} bytes`);

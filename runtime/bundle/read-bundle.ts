@@ -13,7 +13,9 @@ import { kernelAbi } from '../kernels/catalogue.js';
 import { nodeCrypto, nodeZlib } from '../node-builtins.js';
 import type { Plan } from '../plan/plan.js';
 import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest } from './manifest.js';
-import { checkPlan } from './check-plan.js';
+import { activationLayouts, checkPlan, knownDTypes } from './check-plan.js';
+import type { DType } from '../tensor/tensor.js';
+import type { ActivationLayout } from '../tensor/layout.js';
 import { maxTierUpProblems, type TierUpProblem } from '../load/tier-up.js';
 
 /** Engine features this runtime provides (relaxed SIMD where the engine has it: kernels/wasm/module.ts; bundles of earlier versions list it). */
@@ -119,9 +121,7 @@ function checkTierUp(problems: unknown, file: string): void {
       refuse('problems with a kernel, a transform flag and shapes', problem);
     }
     const { attrs, inputs, outputs } = problem.shapes as { attrs: unknown; inputs: unknown; outputs: unknown };
-    const plainAttribute = (v: unknown): boolean => typeof v === 'number' || typeof v === 'string'
-      || (Array.isArray(v) && (v.every((x) => typeof x === 'number') || v.every((x) => typeof x === 'string')));
-    if (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs) || !Object.values(attrs).every(plainAttribute)) {
+    if (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs) || !Object.values(attrs).every(isPlainAttribute)) {
       refuse(`attributes of ${problem.kernel} that are numbers, strings or lists of them`, attrs);
     }
     if (!Array.isArray(inputs) || inputs.length > 8 || !inputs.every((v) => v === null || isTinyValue(v))
@@ -132,13 +132,17 @@ function checkTierUp(problems: unknown, file: string): void {
   }
 }
 
-const dtypes = new Set(['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool']);
+/** An attribute a manifest's JSON can hold: a number, a string, or a list of either. */
+export function isPlainAttribute(v: unknown): boolean {
+  return typeof v === 'number' || typeof v === 'string'
+    || (Array.isArray(v) && (v.every((x) => typeof x === 'number') || v.every((x) => typeof x === 'string')));
+}
 
 function isTinyValue(v: unknown): boolean {
   const value = v as { dtype?: unknown; dims?: unknown; layout?: unknown };
-  return typeof v === 'object' && v !== null && dtypes.has(value.dtype as string) && Array.isArray(value.dims) && value.dims.length <= 8
+  return typeof v === 'object' && v !== null && knownDTypes.includes(value.dtype as DType) && Array.isArray(value.dims) && value.dims.length <= 8
     && value.dims.every((d) => Number.isSafeInteger(d) && d >= 0 && d <= 1 << 16)
-    && (value.layout === undefined || value.layout === 'NCHW' || value.layout === 'NC4HW4');
+    && (value.layout === undefined || activationLayouts.includes(value.layout as ActivationLayout));
 }
 
 function entryFor(manifest: Manifest, dir: string, path: string): BundleFileEntry {

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileModel, importOnnxFile } from '../../compiler/compile.js';
-import { flopsOf } from '../../compiler/ir/flops.js';
+import { flopsOf, planStepShapes } from '../../compiler/ir/flops.js';
 import { Session } from '../../runtime/session.js';
 import type { Tensor } from '../../runtime/tensor/tensor.js';
 import { maxRelativeError } from '../support/compare.js';
@@ -103,11 +103,7 @@ function convTimes(bundle: string, input: Float32Array): { convMs: number; convF
   try {
     const { plan } = session;
     const convSteps = plan.steps.flatMap((s, i) => (s.op === 'Conv' ? [i] : []));
-    const dimsOf = (v: number) => (v < 0 ? undefined : plan.values[v].dims);
-    const convFlops = convSteps.reduce((sum, i) => {
-      const s = plan.steps[i];
-      return sum + flopsOf({ op: s.op, attrs: s.attrs, inputs: s.inputs.map(dimsOf), outputs: s.outputs.filter((v) => v >= 0).map((v) => dimsOf(v)!) });
-    }, 0);
+    const convFlops = convSteps.reduce((sum, i) => sum + flopsOf(planStepShapes(plan, plan.steps[i])), 0);
     const feeds = { [session.inputs[0].name]: { dtype: 'float32', dims: inputDims, data: input } as Tensor };
     const stepTimes = new Float64Array(plan.steps.length);
     for (let i = 0; i < repetitions.warmups; i++) session.runSync(feeds, { stepTimes });

@@ -8,7 +8,7 @@ import { readManifest, readPlan } from '../../../runtime/bundle/read-bundle.js';
 import type { Plan } from '../../../runtime/plan/plan.js';
 import { importOnnxFile } from '../../import/onnx.js';
 import type { Graph } from '../../ir/graph.js';
-import { flopsOf, type OpShapes } from '../../ir/flops.js';
+import { flopsOf, planStepShapes, type OpShapes } from '../../ir/flops.js';
 import { parseDimBindings } from '../parse-bindings.js';
 
 export interface InspectArgs {
@@ -63,11 +63,7 @@ function inspectModel(path: string, dims: Record<string, number>): Inspection {
 function inspectBundle(dir: string): Inspection {
   const manifest = readManifest(dir);
   const plan: Plan = readPlan(manifest, dir, false);
-  const dimsOf = (v: number) => (v < 0 ? undefined : plan.values[v].dims);
-  const shapes = plan.steps.map((s) => ({
-    op: s.op, attrs: s.attrs, inputs: s.inputs.map(dimsOf), outputs: s.outputs.filter((v) => v >= 0).map((v) => dimsOf(v)!),
-    fused: s.fused?.op,
-  }));
+  const shapes = plan.steps.map((s) => ({ ...planStepShapes(plan, s), fused: s.fused?.op }));
   const parameterBytes = plan.values.filter((v) => v.kind === 'constant').reduce((sum, v) => sum + v.bytes, 0);
   return { kind: 'bundle', name: manifest.model.name, parameterBytes, ...tally(shapes, (s) => (s as { fused?: string }).fused ? `${s.op}+${(s as { fused?: string }).fused}` : s.op) };
 }
