@@ -102,34 +102,31 @@ function checkManifest(m: Manifest, file: string): void {
       throw new BundleError(runtimeCodes.manifestInvalid, file, `entry '${entry.path}' has a crc32 that is not 8 hex digits`, '8 hex digits', JSON.stringify(entry.crc32));
     }
   }
-  if (m.tierUp !== undefined) checkTierUp(m.tierUp, file);
+  if (m.tierUp !== undefined) checkTierUp(m, file);
 }
 
 /**
  * The manifest's tier-up problems (minor 2) are run before the plan is read, so their shape is
- * checked here: a list of at most `maxTierUpProblems`, each a kernel id, a transform flag and
- * step shapes (plain attributes; small dims). JSON's null for an omitted input becomes undefined.
+ * checked here. Anything but a list of at most `maxTierUpProblems` objects is refused (NNCC201);
+ * an entry that is not a kernel id, a transform flag and step shapes with plain attributes and
+ * small dims of known dtypes is dropped (a later minor version may say more than this runtime
+ * reads, and tier-up only saves time). JSON's null for an omitted input becomes undefined.
  */
-function checkTierUp(problems: unknown, file: string): void {
-  const refuse = (expected: string, found: unknown): never => {
-    throw new BundleError(runtimeCodes.manifestInvalid, file, 'tierUp is malformed; recompile the model with nncc', expected, JSON.stringify(found)?.slice(0, 200));
-  };
-  if (!Array.isArray(problems) || problems.length > maxTierUpProblems) refuse(`a list of at most ${maxTierUpProblems} problems`, problems);
-  for (const problem of problems as TierUpProblem[]) {
-    if (typeof problem !== 'object' || problem === null || typeof problem.kernel !== 'string' || typeof problem.transform !== 'boolean'
-      || typeof problem.shapes !== 'object' || problem.shapes === null) {
-      refuse('problems with a kernel, a transform flag and shapes', problem);
-    }
-    const { attrs, inputs, outputs } = problem.shapes as { attrs: unknown; inputs: unknown; outputs: unknown };
-    if (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs) || !Object.values(attrs).every(isPlainAttribute)) {
-      refuse(`attributes of ${problem.kernel} that are numbers, strings or lists of them`, attrs);
-    }
-    if (!Array.isArray(inputs) || inputs.length > 8 || !inputs.every((v) => v === null || isTinyValue(v))
-      || !Array.isArray(outputs) || outputs.length < 1 || outputs.length > 4 || !outputs.every(isTinyValue)) {
-      refuse(`inputs and outputs of ${problem.kernel} with a dtype and small dims`, problem.shapes);
-    }
-    (problem.shapes as unknown as { inputs: unknown[] }).inputs = (inputs as unknown[]).map((v) => v ?? undefined);
+function checkTierUp(m: Manifest, file: string): void {
+  const problems: unknown = m.tierUp;
+  if (!Array.isArray(problems) || problems.length > maxTierUpProblems || !problems.every((p) => typeof p === 'object' && p !== null)) {
+    throw new BundleError(runtimeCodes.manifestInvalid, file, 'tierUp is malformed; recompile the model with nncc',
+      `a list of at most ${maxTierUpProblems} problems`, JSON.stringify(problems)?.slice(0, 200));
   }
+  m.tierUp = (problems as TierUpProblem[]).filter(isTierUpProblem).map((p) => ({ ...p, shapes: { ...p.shapes, inputs: p.shapes.inputs.map((v) => v ?? undefined) } }));
+}
+
+function isTierUpProblem(problem: TierUpProblem): boolean {
+  if (typeof problem.kernel !== 'string' || typeof problem.transform !== 'boolean' || typeof problem.shapes !== 'object' || problem.shapes === null) return false;
+  const { attrs, inputs, outputs } = problem.shapes as { attrs: unknown; inputs: unknown; outputs: unknown };
+  return typeof attrs === 'object' && attrs !== null && !Array.isArray(attrs) && Object.values(attrs).every(isPlainAttribute)
+    && Array.isArray(inputs) && inputs.length <= 8 && inputs.every((v) => v === null || isTinyValue(v))
+    && Array.isArray(outputs) && outputs.length >= 1 && outputs.length <= 4 && outputs.every(isTinyValue);
 }
 
 /** An attribute a manifest's JSON can hold: a number, a string, or a list of either. */

@@ -4,8 +4,8 @@
  * (kernels/tiny-shapes.ts) and computes it as the reference does, so load's warm-up call reaches
  * the kernel's code and not an error. On compiled models: the manifest of a model big enough lists
  * the tiny problems and load runs them within itself; a small model's lists none, and a bundle
- * without the list tiers nothing up and answers the same; entries the kernels reject are skipped
- * and a malformed list is refused.
+ * without the list tiers nothing up and answers the same; entries it cannot read or the kernels
+ * reject are skipped, and anything but a list of problems is refused.
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +25,8 @@ import type { BundleError } from '../../../runtime/errors/errors.js';
 import { Session } from '../../../runtime/session.js';
 import { compareTensors } from '../../support/compare.js';
 import { referenceOutputs, runVariant, runsOn, shapesOf } from '../../support/variant-harness.js';
-import { fixtureModelDir } from '../../support/paths.js';
+import { fixtureModelDir, repoRoot } from '../../support/paths.js';
+import Ajv from 'ajv';
 
 interface Layer {
   name: string;
@@ -169,6 +170,11 @@ describe('kernel tier-up at load', () => {
       await session.dispose();
     });
 
+    it('the manifest with its list validates against schemas/manifest.schema.json', () => {
+      const validate = new Ajv.default({ allErrors: true }).compile(JSON.parse(readFileSync(join(repoRoot, 'schemas', 'manifest.schema.json'), 'utf8')));
+      assert.ok(validate(manifestOf(bundle)), JSON.stringify(validate.errors));
+    });
+
     it('a small model\'s manifest lists none, and a bundle without the list tiers nothing up, with the same outputs', async () => {
       assert.equal(manifestOf(small).tierUp, undefined);
       const reference = await Session.create(bundle);
@@ -182,30 +188,36 @@ describe('kernel tier-up at load', () => {
       await session.dispose();
     });
 
-    it('entries this runtime\'s kernels reject are skipped', async () => {
+    it('entries it cannot read, and entries this runtime\'s kernels reject, are skipped; the run answers the same', async () => {
+      const reference = await Session.create(bundle);
+      const expected = await reference.run(feedsOf(reference));
+      await reference.dispose();
       const odd = withManifest('odd-entries', (m) => {
-        const [first] = m.tierUp as { kernel: string; shapes: { attrs: Record<string, unknown> } }[];
+        const [first] = m.tierUp as { kernel: string; shapes: { attrs: Record<string, unknown>; outputs: unknown[] } }[];
         m.tierUp = [
           { ...first, kernel: 'wasm.Conv.no-such-kernel' },
           { ...first, shapes: { ...first.shapes, attrs: { ...first.shapes.attrs, strides: [0, 0] } } },
           { ...first, shapes: { attrs: {}, inputs: [], outputs: [{ dtype: 'float32', dims: [1] }] } },
+          // What a later minor version might write: unreadable here, so dropped.
+          { ...first, kernel: 7 },
+          { ...first, shapes: { ...first.shapes, attrs: { t: { dims: [1] } } } },
+          { ...first, shapes: { ...first.shapes, outputs: [{ dtype: 'float32', dims: [1 << 20] }] } },
+          { ...first, shapes: { ...first.shapes, outputs: [{ dtype: 'float8', dims: [1] }] } },
         ];
       });
       const session = await Session.create(odd);
       assert.deepEqual(tierUpSpans(session), []);
-      await session.run(feedsOf(session));
+      const outputs = await session.run(feedsOf(session));
+      for (const name of Object.keys(expected)) assert.deepEqual(outputs[name].data, expected[name].data);
       await session.dispose();
     });
 
-    it('a malformed list is refused before the plan is read (NNCC201)', async () => {
+    it('anything but a list of at most 64 problems is refused before the plan is read (NNCC201)', async () => {
       const [first] = manifestOf(bundle).tierUp!;
       const malformed: [string, unknown][] = [
         ['not a list', 'all'],
         ['too many', Array.from({ length: 65 }, () => first)],
-        ['no kernel', [{ ...first, kernel: 7 }]],
-        ['an object attribute', [{ ...first, shapes: { ...first.shapes, attrs: { t: { dims: [1] } } } }]],
-        ['huge dims', [{ ...first, shapes: { ...first.shapes, outputs: [{ dtype: 'float32', dims: [1 << 20] }] } }]],
-        ['an unknown dtype', [{ ...first, shapes: { ...first.shapes, outputs: [{ dtype: 'float8', dims: [1] }] } }]],
+        ['not an object', [first, 3]],
       ];
       for (const [name, tierUp] of malformed) {
         const dir = withManifest(`malformed-${name.replace(/ /g, '-')}`, (m) => { m.tierUp = tierUp; });
