@@ -36,7 +36,7 @@ import { isDataOf, sizeOf, type Tensor } from './tensor/tensor.js';
 
 export interface SessionOptions {
   /**
-   * Also check the weights' sha256 (the plan's is always checked, as are sizes and structure).
+   * Also check the sha256 of the weights and the plan (the plan's CRC-32 is always checked, as are sizes and structure).
    * Reads the whole weights file before the first run instead of streaming it. Default false.
    */
   verify?: boolean;
@@ -120,7 +120,7 @@ export class Session {
     // The kernels the manifest lists get optimized code in the background while this thread reads the plan (load/tier-up.ts).
     const tierUp = manifest.tierUp?.length ? manifest.tierUp : undefined;
     const tierUpSpans = tierUp
-      ? timed(timings, 'prepareMs', () => { compileKernelModule(true); return tierUpCalls(tierUp); }).map((call) => tierUpTimed(call, timings))
+      ? timed(timings, 'prepareMs', () => tierUpCalls(tierUp)).map((call) => tierUpTimed(call, timings))
       : [];
     const plan = timed(timings, 'readMs', () => readPlan(manifest, bundleDir, options.verify ?? false));
     const memory = timed(timings, plan.usesWasm ? 'prepareMs' : 'allocMs', () => createMemory(plan));

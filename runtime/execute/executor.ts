@@ -4,13 +4,14 @@
  * 1. `createMemory` makes the planned memory (shared, sized by the plan) and, when the plan uses
  *    wasm kernels, instantiates them on it (`prepare`).
  * 2. `prepareSteps` binds every step and transform to its kernel variant once (`prepare`).
- * 3. Weights arrive step by step (runtime/load): on the first run, `executePlan` asks the loader
- *    before each step to load it or wait for the lane that does; `runTransforms` packs all at
- *    once when the whole file was read up front (`verify`).
- * 4. `executePlan`, per run: copies the feeds to their offsets, runs the steps in plan order
- *    (a step planned on several lanes runs its prelude here, then its parts on every lane at
- *    once; a fused activation runs after a variant that does not fuse it), and copies the
- *    outputs out (`execute`).
+ * 3. Weights arrive step by step (runtime/load): on the first run, `runSteps` asks the loader
+ *    before each step to load it or wait for the lane or background read that does;
+ *    `runTransforms` packs all at once when the whole file was read up front (`verify`).
+ * 4. Per run: `writeFeeds` copies the feeds to their offsets, `runSteps` runs the steps in plan
+ *    order (a step planned on several lanes runs its prelude here, then its parts on every lane
+ *    at once; a fused activation runs after a variant that does not fuse it; a session runs
+ *    them in stretches while it awaits background reads), and `readOutputs` copies the outputs
+ *    out (`execute`). `executePlan` is the three in one, on this thread alone.
  *
  * Every offset and every kernel choice comes from the plan.
  */
@@ -153,10 +154,9 @@ export interface StepClock {
   readonly durations: Float64Array;
 }
 
-export function executePlan(plan: Plan, memory: KernelMemory, steps: readonly PreparedStep[], feeds: readonly Tensor[], lanes?: LanePool,
-  clock?: StepClock, loader?: { before(step: number): void }, warmReady?: Int32Array): Tensor[] {
+export function executePlan(plan: Plan, memory: KernelMemory, steps: readonly PreparedStep[], feeds: readonly Tensor[]): Tensor[] {
   writeFeeds(plan, memory, feeds);
-  runSteps(plan, memory, steps, 0, steps.length, lanes, clock, loader, warmReady);
+  runSteps(plan, memory, steps, 0, steps.length);
   return readOutputs(plan, memory);
 }
 

@@ -33,7 +33,7 @@ import { valueBytes } from '../tensor/layout.js';
 import { shapesOf } from '../execute/executor.js';
 import type { Plan } from '../plan/plan.js';
 import { debugLevel } from '../debug.js';
-import { instantiateKernels, kernelStaticBytes } from '../kernels/wasm/module.js';
+import { compileKernelModule, instantiateKernels, kernelStaticBytes, kernelsTierUpOnFirstCall } from '../kernels/wasm/module.js';
 
 /** A kernel's tiny problem, what tier-up runs; the compiler lists a plan's in the manifest. */
 export interface TierUpProblem {
@@ -76,6 +76,9 @@ export function tierUpProblems(plan: Plan): TierUpProblem[] {
  * memory, so that many sessions do not each reserve another memory's address space.
  */
 export function tierUpCalls(problems: readonly TierUpProblem[]): TierUpCall[] {
+  // An earlier session of this process compiled the kernels with V8's own budget: a tiny call would not queue them.
+  compileKernelModule(true);
+  if (!kernelsTierUpOnFirstCall()) return [];
   // The manifest's problems are checked for shape only: one this runtime's kernels reject is skipped.
   const fitting = problems.flatMap((problem) => {
     const variant = variantById(problem.kernel);

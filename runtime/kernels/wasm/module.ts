@@ -45,8 +45,18 @@ export function kernelModuleSha256(): string {
  * they have V8's budget, and a short run never pays for optimizing a kernel it is done with.
  */
 export function compileKernelModule(tieringBudgetOne = false): WebAssembly.Module {
-  compiled ??= tieringBudgetOne ? withTieringBudgetOne(compileBest) : compileBest();
+  if (!compiled) {
+    compiled = tieringBudgetOne ? withTieringBudgetOne(compileBest) : compileBest();
+    compiledWithBudgetOne = tieringBudgetOne;
+  }
   return compiled;
+}
+
+let compiledWithBudgetOne = false;
+
+/** Whether this process's kernels were compiled with a tiering budget of one (after `compileKernelModule`). */
+export function kernelsTierUpOnFirstCall(): boolean {
+  return compiledWithBudgetOne;
 }
 
 let chosen: KernelModuleKind | undefined;
