@@ -23,7 +23,7 @@ export function defineCli(argv: readonly string[]): Argv {
       .option('max-memory-bytes', { type: 'number', describe: 'with --profile: budget for weights in memory (read plus packed at load)' })
       .option('kernels', { choices: ['fast', 'reference'] as const, default: 'fast' as const, describe: 'fast: wasm SIMD kernels where they apply; reference: the TypeScript reference kernels only' })
       .option('lanes', { type: 'number', describe: 'without --profile: lanes (threads) for every step whose kernel can split its work (default 1); with --profile: the most lanes the search may split one step across (default: the profile\'s executing lanes)' })
-      .option('layout', { choices: ['auto', 'nchw'] as const, default: 'auto' as const, describe: 'activation layouts: auto = NC4HW4 (4 channels a vector) where kernels for it exist, with --profile only when predicted faster; nchw = ONNX\'s layout throughout' })
+      .option('layout', { choices: ['auto', 'nchw'] as const, default: 'auto' as const, describe: 'activation layouts: auto = NC4HW4 (4 channels a vector) where kernels for it exist and it pays (with --profile: predicted faster; without: no conversion needed); nchw = ONNX\'s layout throughout' })
       .option('bypass', { type: 'boolean', default: true, describe: 'store transformed weights in the bundle (--no-bypass: store raw weights and transform at load)' })
       .option('dump-dir', { type: 'string', describe: 'write each stage\'s output here (01.import.txt, 02.passes.txt, 03.search.txt with --profile, 04.plan.txt)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })

@@ -5,7 +5,7 @@
  * (loading worker_threads, the Worker constructor) —, and allocating plus first touching memory;
  * prints them as one JSON line.
  */
-import { createRequire } from 'node:module';
+import { workerThreads } from '../../runtime/node-builtins.js';
 import { compileKernelModule, kernelModuleBytes } from '../../runtime/kernels/wasm/module.js';
 
 kernelModuleBytes('relaxed');
@@ -28,7 +28,7 @@ const allocMsPerMB = (performance.now() - start) / 64;
 // A lane imports the bundled runtime code before it can work: time an import of that size.
 const laneImports = JSON.stringify(new URL('../../bundle/runtime.js', import.meta.url).href);
 start = performance.now();
-const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+const { Worker } = workerThreads();
 const worker = new Worker(`import(${laneImports}).then(() => require("node:worker_threads").parentPort.postMessage(0))`, { eval: true });
 const laneCreateMs = performance.now() - start;
 worker.once('message', () => {

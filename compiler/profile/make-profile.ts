@@ -28,7 +28,8 @@ export function profileMachine(modelPaths: readonly string[], options: ProfileOp
   const graphs = modelPaths.map((path) => runPasses(importOnnxFile(path)));
   const resume = options.resume;
   say('fixed costs');
-  // A resumed profile keeps its fixed costs; one from before some were measured gains them.
+  // A resumed profile keeps its fixed costs; one from before the splitting costs or the bundle-open
+  // cost were measured gains them (one without laneCreateMs keeps none: creating a lane then costs nothing).
   const measuredFixed = resume
     ? { ...resume.fixedCosts, ...(resume.fixedCosts.loadContention ? {} : measureSplitting(options.quick ? 2 : 5)) }
     : measureFixedCosts(options.quick ? 2 : 5);

@@ -3,7 +3,7 @@
  * compiled for 1 and 2 lanes, and for 1 lane all-NCHW (`--layout nchw`), run by `Session`) beside onnxruntime-node (1 and 2 intra-op
  * threads) and onnxruntime-web (1 thread), all in this process and timed in alternation. Every
  * engine's output is checked against PyTorch's stored output. A second table gives nncc's
- * convolution-only throughput, from per-step times of the same bundles (support/stepped-bundle).
+ * convolution-only throughput, from per-step times of the same bundles (`RunOptions.stepTimes`).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
