@@ -48,7 +48,7 @@ export const fuzzBundleKinds: readonly FuzzBundleKind[] = ['plain', 'two-lanes',
 
 const warmInputDims = [1, 32, 28, 28];
 
-function compileKind(kind: FuzzBundleKind, dir: string, root: string): void {
+async function compileKind(kind: FuzzBundleKind, dir: string, root: string): Promise<void> {
   if (kind === 'plain') compileModel(tinyCnnPath, dir);
   else if (kind === 'warm') {
     const model = join(root, 'warm-switch.onnx');
@@ -63,7 +63,7 @@ function compileKind(kind: FuzzBundleKind, dir: string, root: string): void {
     const manifestPath = join(dir, 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
     writeFileSync(manifestPath, `${JSON.stringify({ ...manifest, tierUp: tierUpProblems(session.plan) }, null, 2)}\n`);
-    void session.dispose();
+    await session.dispose();
   }
   else {
     // Every other step loaded by a worker lane, or read in the background; transformed at load.
@@ -78,7 +78,7 @@ function compileKind(kind: FuzzBundleKind, dir: string, root: string): void {
 export async function makeFuzzBundle(root: string, kind: FuzzBundleKind): Promise<FuzzBundle> {
   const label = kind;
   const goodDir = join(root, `${label}.nnb`);
-  compileKind(kind, goodDir, root);
+  await compileKind(kind, goodDir, root);
   const workDir = join(root, `${label}-work`, 'bundle.nnb');
   mkdirSync(join(root, `${label}-work`));
   cpSync(goodDir, workDir, { recursive: true });

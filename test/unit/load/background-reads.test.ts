@@ -62,6 +62,7 @@ describe('background reads', () => {
     assert.equal(reads.readTailHere(1000, record), false, 'nothing left to issue');
     await Promise.all([0, 1].map((step) => reads.whenDelivered(step)));
     await reads.idle;
+    reads.closeFile();
     for (const step of [0, 1, 2, 3]) {
       const at = step * 320;
       assert.deepEqual(new Uint8Array(memory.buffer, 64 + at, 256), bytes.subarray(at, at + 256), `step ${step}`);
@@ -74,6 +75,7 @@ describe('background reads', () => {
     assert.ok([0, 1, 2, 3].every((step) => !reads.isQueued(step)));
     for (const step of [0, 1, 2, 3]) await reads.whenDelivered(step);
     await reads.idle;
+    reads.closeFile();
     assert.deepEqual(new Uint8Array(memory.buffer, 64, 1024), bytes);
   });
 
@@ -81,6 +83,7 @@ describe('background reads', () => {
     const { reads } = setUp(0, 300);
     for (const step of [0, 1, 2, 3]) await reads.whenDelivered(step);
     await reads.idle;
+    reads.closeFile();
     assert.ok(reads.isDelivered(0), 'step 0 was whole');
     assert.equal(reads.failure?.step, 1);
     assert.match(reads.failure!.error.message, /weights file ended at byte 300/);
@@ -94,6 +97,7 @@ describe('background reads', () => {
     new Uint8Array(memory.buffer, 64 + 1160, 56).fill(255);
     for (const step of [0, 1, 2, 3]) await reads.whenDelivered(step);
     await reads.idle;
+    reads.closeFile();
     const image = new Uint8Array(memory.buffer, 64, 1216);
     assert.deepEqual(image.subarray(960, 1160), bytes.subarray(960, 1160));
     assert.ok(image.subarray(1160).every((b) => b === 255));
