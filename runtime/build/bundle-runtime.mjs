@@ -31,6 +31,12 @@ await build({
   banner: { js: "const nnccRuntimeUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 copyFileSync('runtime/build/runtime-entry.mjs', `${out}/runtime.js`);
+// runtime.js names the runtime's value exports by hand: it must name every one runtime/index.ts has.
+const indexExports = Object.keys(await import(pathToFileURL(resolve('dist/runtime/index.js')).href)).sort();
+const entryExports = /export const \{ ([^}]+) \} = module\.exports;/.exec(readFileSync('runtime/build/runtime-entry.mjs', 'utf8'))?.[1].split(',').map((n) => n.trim()).sort();
+if (JSON.stringify(entryExports) !== JSON.stringify(indexExports)) {
+  throw new Error(`runtime/build/runtime-entry.mjs exports ${entryExports?.join(', ')}; runtime/index.ts exports ${indexExports.join(', ')}`);
+}
 await build({ ...common, entryPoints: ['dist/runtime/lanes/lane-worker.js'], outfile: `${out}/lane-worker.js` });
 for (const wasm of ['kernels.wasm', 'kernels-simd.wasm']) copyFileSync(`dist/runtime/kernels/wasm/${wasm}`, `${out}/${wasm}`);
 // A fresh process, with no cache of an earlier build, runs cold inferences and writes the cache.

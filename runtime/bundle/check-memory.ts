@@ -19,6 +19,18 @@ export function checkPlanMemory(plan: Plan, fail: Fail): void {
   checkOverlaps(plan, fail);
 }
 
+/** The last index below `length` where `holds` (true for a prefix of the indices), or −1: a binary search. */
+function lastIndexWhere(length: number, holds: (i: number) => boolean): number {
+  let low = 0;
+  let high = length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (holds(mid)) low = mid + 1;
+    else high = mid - 1;
+  }
+  return high;
+}
+
 /** Byte ranges of the weights file, kept sorted and merged as they are added. */
 class ReadRanges {
   private starts: number[] = [];
@@ -48,15 +60,8 @@ class ReadRanges {
   covers(offset: number, bytes: number, extra?: { offset: number; bytes: number }): boolean {
     if (bytes <= 0) return true;
     if (extra && offset >= extra.offset && offset + bytes <= extra.offset + extra.bytes) return true;
-    // The last range starting at or before `offset`.
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      if (this.starts[mid] <= offset) low = mid + 1;
-      else high = mid - 1;
-    }
-    return high >= 0 && offset + bytes <= this.ends[high];
+    const last = lastIndexWhere(this.starts.length, (i) => this.starts[i] <= offset);
+    return last >= 0 && offset + bytes <= this.ends[last];
   }
 }
 
@@ -113,14 +118,8 @@ function checkOverlaps(plan: Plan, fail: Fail): void {
   fixed.forEach((v, i) => { fixedEnds.push(Math.max(i > 0 ? fixedEnds[i - 1] : -Infinity, v.offset + v.bytes)); });
   /** Whether `span` overlaps any constant or packed weights: the last one starting before its end reaches into it. */
   const hitsFixed = (span: Span): boolean => {
-    let low = 0;
-    let high = fixed.length - 1;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      if (fixed[mid].offset < span.end) low = mid + 1;
-      else high = mid - 1;
-    }
-    return high >= 0 && fixedEnds[high] > span.start;
+    const last = lastIndexWhere(fixed.length, (i) => fixed[i].offset < span.end);
+    return last >= 0 && fixedEnds[last] > span.start;
   };
   // Activations and inputs: alive from the step that writes them (inputs: before the first) to the last that reads them (outputs: the end).
   const live: Span[][] = plan.steps.map(() => []);
