@@ -42,8 +42,8 @@ function takesLayout(op: string, input: number, info: ValueInfo): boolean {
  * Whether `variant` can run a placed step with these shapes, as the compiler decides it: it
  * applies to them and takes and gives their layouts (fitsLayout, activations as `shapesOf` places them).
  */
-export function runsOn(variant: KernelVariant, op: string, shapes: StepShapes): boolean {
-  const activation = shapes.inputs.map((info, i) => !!info && takesLayout(op, i, info));
+export function runsOn(variant: KernelVariant, shapes: StepShapes): boolean {
+  const activation = shapes.inputs.map((info, i) => !!info && takesLayout(variant.op, i, info));
   return fitsLayout(variant, shapes, activation) && variant.appliesTo(shapes);
 }
 
@@ -67,7 +67,7 @@ export function shapesOf(op: string, attrs: Attributes, inputs: readonly (Tensor
 
 export function placeVariant(variant: KernelVariant, attrs: Attributes, inputs: readonly (Tensor | undefined)[],
   activation: ActivationArgs = noActivation, shapes: StepShapes = shapesOf(variant.op, attrs, inputs, variant.layout)): PlacedVariant {
-  if (!runsOn(variant, variant.op, shapes)) throw new Error(`${variant.id} does not apply to these shapes and layouts`);
+  if (!runsOn(variant, shapes)) throw new Error(`${variant.id} does not apply to these shapes and layouts`);
   let cursor = kernelStaticBytes;
   const place = (bytes: number): number => {
     const at = cursor;

@@ -92,7 +92,9 @@ function candidateStep(graph: Graph, node: Node, profile: DeviceProfile): Candid
 export function profileWarmMs(profile: DeviceProfile): StepWarmMs {
   return (graph, node) => {
     const shapes = stepShapes(graph, node);
-    const costs = fittingVariants(graph, node).flatMap((v) => predict(profile, v.id, signatureOf(node.op, shapes), featuresOf(node.op, shapes))?.executeWarmMs ?? []);
+    const signature = signatureOf(node.op, shapes);
+    const features = featuresOf(node.op, shapes);
+    const costs = fittingVariants(graph, node).flatMap((v) => predict(profile, v.id, signature, features)?.executeWarmMs ?? []);
     return costs.length ? Math.min(...costs) : undefined;
   };
 }

@@ -8,14 +8,12 @@ import type { Lane, ReadCost } from '../profile/profile.js';
 import { backgroundReads } from '../../runtime/plan/plan.js';
 
 /**
- * The loader lane of the runtime's background reads (Node's I/O threads): it can work as soon as
- * the bundle is open, with no start-up, but only reads; the executing lane transforms what it
+ * The loader lane of the runtime's background reads (Node's I/O threads, lane id `backgroundReads`)
+ * as the problem lists it, for devices whose runtime reads in the background: it can work as soon
+ * as the bundle is open, with no start-up, but only reads; the executing lane transforms what it
  * read, just before the step.
  */
-export const backgroundLane = backgroundReads;
-
-/** The background lane as the problem lists it, for devices whose runtime reads in the background. */
-export const backgroundLaneSpec: Lane = { id: backgroundLane, relativeSpeed: 1, canExecute: false, canLoad: true };
+export const backgroundLaneSpec: Lane = { id: backgroundReads, relativeSpeed: 1, canExecute: false, canLoad: true };
 
 /** raw: no transform needed; stored-transformed: packed weights read as they are (bypass); transform-at-load: raw read, then packed. */
 export type WeightSource = 'raw' | 'stored-transformed' | 'transform-at-load';
@@ -89,7 +87,7 @@ export function executingLanes(problem: Problem): number[] {
   return lanes;
 }
 
-/** A choice per step: which option, and which lane loads (reads and transforms) its weights (`backgroundLane`: reads only). */
+/** A choice per step: which option, and which lane loads (reads and transforms) its weights (`backgroundReads`: reads only). */
 export interface Decision {
   readonly option: number;
   readonly loader: number;

@@ -13,8 +13,9 @@
  * worse. Deterministic. `lowerBound` bounds any plan from below.
  */
 import { CompileError, codes } from '../diagnostics.js';
-import { backgroundLane, executingLanes, stepLanes, withinBudgets, type Budgets, type Decision, type Problem } from './problem.js';
-import { simulate } from './simulate.js';
+import { executingLanes, stepLanes, withinBudgets, type Budgets, type Decision, type Problem } from './problem.js';
+import { backgroundReads } from '../../runtime/plan/plan.js';
+import { loaderReadyMs, simulate } from './simulate.js';
 import { byLaneOrder } from '../../runtime/trace/trace.js';
 
 export interface SearchResult {
@@ -31,12 +32,6 @@ const maxPasses = 50;
 /** Loader lanes in order of use: the executing lane, the background lane, then workers one by one. */
 function loaderLanes(problem: Problem): number[] {
   return problem.lanes.filter((l) => l.canLoad).map((l) => l.id).sort(byLaneOrder);
-}
-
-/** When a loader lane other than 0 can first work: background reads once the bundle is open, workers after their start-up. */
-function loaderReadyMs(problem: Problem, lane: number): number {
-  const { fixed } = problem;
-  return fixed.startMs + fixed.prepareMs + (lane === backgroundLane ? 0 : fixed.workerStartMs);
 }
 
 function readMs(problem: Problem, bytes: number): number {
@@ -67,7 +62,7 @@ function heuristic(problem: Problem, budgets: Budgets, lanes: readonly number[])
 function assignLoaders(problem: Problem, options: readonly number[], lanes: readonly number[]): Decision[] {
   const workers = lanes.filter((l) => l !== 0);
   if (workers.length === 0) return options.map((option) => ({ option, loader: 0 }));
-  const finish = new Map(workers.map((l) => [l, loaderReadyMs(problem, l)]));
+  const finish = new Map(workers.map((l) => [l, loaderReadyMs(problem.fixed, l, Math.max(...workers))]));
   return options.map((option, step) => {
     const o = problem.steps[step].options[option];
     const work = readMs(problem, o.readBytes) + (o.source === 'transform-at-load' ? o.transformMs : 0);
@@ -198,7 +193,7 @@ function normalised(problem: Problem, decisions: readonly Decision[]): Decision[
   return decisions.map((d, step) => {
     const split = stepLanes(problem, step, d);
     const reads = problem.steps[step].options[d.option].readBytes > 0;
-    const loader = d.loader === backgroundLane && !reads ? 0 : d.loader;
+    const loader = d.loader === backgroundReads && !reads ? 0 : d.loader;
     return split > 1 ? { option: d.option, loader, lanes: split } : { option: d.option, loader };
   });
 }
@@ -248,8 +243,8 @@ export function lowerBound(problem: Problem): number {
   const fastestSplit = problem.parallel ? 1 + problem.parallel.efficiency * (maxSplit(problem) - 1) : 1;
   const minExecute = steps.map((s) => Math.min(...s.options.map((o) => Math.min(o.executeFirstMs, o.executeWarmMs) / (o.splittable ? fastestSplit : 1))));
   const execChain = fixed.startMs + fixed.prepareMs + fixed.allocMs + minExecute.reduce((a, b) => a + b, 0);
-  // Lane 0 reads after preparing and allocating; other loader lanes when they are ready.
-  const otherLoaders = problem.lanes.filter((l) => l.canLoad && l.id !== 0).map((l) => loaderReadyMs(problem, l.id));
+  // Lane 0 reads after preparing and allocating; other loader lanes when they are ready (a worker at the earliest: the only one).
+  const otherLoaders = problem.lanes.filter((l) => l.canLoad && l.id !== 0).map((l) => loaderReadyMs(problem.fixed, l.id, 1));
   const firstRead = Math.min(fixed.startMs + fixed.prepareMs + fixed.allocMs, ...otherLoaders);
   const reads = steps.reduce((sum, s) => sum + Math.min(...s.options.map((o) => readMs(problem, o.readBytes))), 0);
   const storageChain = firstRead + reads + (minExecute[minExecute.length - 1] ?? 0);

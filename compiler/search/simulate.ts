@@ -20,7 +20,8 @@
  * loading, done with its previous part); the step ends with the last part plus the hand-out cost.
  * Returns every task and the total.
  */
-import { backgroundLane, executingLanes, stepLanes, type Decision, type Problem, type StepOption } from './problem.js';
+import { executingLanes, stepLanes, type Decision, type FixedCosts, type Problem, type StepOption } from './problem.js';
+import { backgroundReads } from '../../runtime/plan/plan.js';
 
 export type Stage = 'start' | 'prepare' | 'alloc' | 'read' | 'transform' | 'execute' | 'wait';
 
@@ -35,6 +36,16 @@ export interface Task {
 export interface Simulation {
   readonly totalMs: number;
   readonly tasks: readonly Task[];
+}
+
+/**
+ * When loader lane `lane` can first work: the background reads once the bundle is open (after
+ * start and prepare); a worker once all `workers` are created, one after another, and started (a
+ * worker's start-up counts from the start of its creation, so it includes that creation's cost).
+ */
+export function loaderReadyMs(fixed: FixedCosts, lane: number, workers: number): number {
+  const opened = fixed.startMs + fixed.prepareMs;
+  return lane === backgroundReads ? opened : opened + Math.max(0, workers - 1) * (fixed.laneCreateMs ?? 0) + fixed.workerStartMs;
 }
 
 export function simulate(problem: Problem, decisions: readonly Decision[], keepTasks = true): Simulation {
@@ -61,7 +72,7 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
     const afterRead = readEnd + (option.readBytes * fixed.firstTouchMsPerByte) / speed(lane);
     record(lane, 'alloc', step, readEnd, afterRead);
     // The background lane only reads: the executing lane transforms, just before the step.
-    const end = afterRead + (lane === backgroundLane ? 0 : transformMs(lane, option));
+    const end = afterRead + (lane === backgroundReads ? 0 : transformMs(lane, option));
     record(lane, 'transform', step, afterRead, end);
     return end;
   };
@@ -71,10 +82,7 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
   const workers = Math.max(0, ...decisions.map((d, step) => Math.max(d.loader, stepLanes(problem, step, d) - 1)));
   // The runtime creates the lanes one after another once the bundle is open and the kernels
   // compiled; a worker's start-up counts from the start of its creation (it includes laneCreateMs).
-  const opened = fixed.startMs + fixed.prepareMs;
-  const lanesCreated = opened + workers * (fixed.laneCreateMs ?? 0);
-  const workerReady = opened + Math.max(0, workers - 1) * (fixed.laneCreateMs ?? 0) + fixed.workerStartMs;
-  let execClock = lanesCreated;
+  let execClock = fixed.startMs + fixed.prepareMs + workers * (fixed.laneCreateMs ?? 0);
   record(0, 'prepare', -1, fixed.startMs, execClock);
   record(0, 'alloc', -1, execClock, execClock + fixed.allocMs);
   execClock += fixed.allocMs;
@@ -84,13 +92,12 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
   const queues = new Map<number, number[]>();
   // Node's I/O threads need a core too: with workers started, the background reads share lane 1's
   // (after its start-up, in turn with its loads); alone, they read from when the bundle is open.
-  const queueOf = (loader: number): number => (loader === backgroundLane && workers > 0 ? 1 : loader);
+  const queueOf = (loader: number): number => (loader === backgroundReads && workers > 0 ? 1 : loader);
   decisions.forEach((d, step) => {
     const queue = queueOf(d.loader);
     if (queue !== 0) queues.set(queue, [...(queues.get(queue) ?? []), step]);
   });
-  const bundleOpen = fixed.startMs + fixed.prepareMs;
-  const laneClock = new Map<number, number>([...queues.keys()].map((lane) => [lane, lane === backgroundLane ? bundleOpen : workerReady]));
+  const laneClock = new Map<number, number>([...queues.keys()].map((lane) => [lane, loaderReadyMs(fixed, lane, workers)]));
   const nextLoad = (): [number, number] | undefined => {
     let best: [number, number] | undefined;
     for (const [lane, queue] of queues) {
@@ -112,14 +119,14 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
   const executeEnd = (start: number, ms: number): number => stretchedEnd(start, ms, loading, contention);
   // A lane helps execute split steps once it has started and loaded all its own steps (a lane
   // loads first, then takes parts), and after its previous part.
-  const helperFree = new Map<number, number>(executingLanes(problem).slice(1).map((lane) => [lane, laneClock.get(lane) ?? workerReady]));
+  const helperFree = new Map<number, number>(executingLanes(problem).slice(1).map((lane) => [lane, laneClock.get(lane) ?? loaderReadyMs(fixed, lane, workers)]));
   const compiled = new Set<string>();
   for (let step = 0; step < steps.length; step++) {
     const d = decisions[step];
     if (d.loader === 0) {
       execClock = load(0, step, execClock);
       ready[step] = execClock;
-    } else if (d.loader === backgroundLane && steps[step].options[d.option].source === 'transform-at-load') {
+    } else if (d.loader === backgroundReads && steps[step].options[d.option].source === 'transform-at-load') {
       const transformStart = Math.max(execClock, ready[step]);
       record(0, 'wait', step, execClock, transformStart);
       execClock = transformStart + transformMs(0, steps[step].options[d.option]);

@@ -17,11 +17,12 @@ import { seededRandom } from '../../compiler/random.js';
 import { fixtureModels } from '../../fixtures/models/definitions.js';
 import { Session } from '../../runtime/session.js';
 import type { Tensor } from '../../runtime/tensor/tensor.js';
-import { cliPath, fixtureModelDir, repoRoot } from '../support/paths.js';
+import { cliPath, fixtureModelDir } from '../support/paths.js';
+import { fixtureProfile } from '../support/profiles.js';
 
 const kills = 20;
 const model = join(fixtureModelDir, 'tiny-cnn.onnx');
-const profile = join(repoRoot, 'fixtures', 'profiles', 'epyc-zen4-2core-node20.json');
+const profile = fixtureProfile('epyc-zen4-2core-node20');
 const tinyCnn = fixtureModels.find((f) => f.name === 'tiny-cnn')!;
 
 interface Killed {

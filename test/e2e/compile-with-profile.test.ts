@@ -17,11 +17,11 @@ import { fixtureModels } from '../../fixtures/models/definitions.js';
 import { randomTensor, seededRandom } from '../../compiler/random.js';
 import { Session } from '../../runtime/session.js';
 import { compareTensors } from '../support/compare.js';
-import { fixtureModelDir, repoRoot } from '../support/paths.js';
+import { fixtureModelDir } from '../support/paths.js';
 import { threeConvsModel } from '../support/models.js';
-import { splittingProfile } from '../support/profiles.js';
+import { fixtureProfile, splittingProfile } from '../support/profiles.js';
 
-const profile = (name: string): string => join(repoRoot, 'fixtures', 'profiles', `${name}.json`);
+const profile = fixtureProfile;
 
 describe('compile with a device profile', () => {
   let work: string;

@@ -9,9 +9,10 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nncc } from '../support/cli.js';
-import { fixtureModelDir, repoRoot } from '../support/paths.js';
+import { fixtureModelDir } from '../support/paths.js';
+import { fixtureProfile } from '../support/profiles.js';
 
-const profile = (name: string): string => join(repoRoot, 'fixtures', 'profiles', `${name}.json`);
+const profile = fixtureProfile;
 
 describe('nncc diff', () => {
   let work: string;

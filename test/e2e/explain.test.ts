@@ -13,9 +13,10 @@ import Ajv from 'ajv';
 import { crc32, sha256 } from '../../runtime/bundle/read-bundle.js';
 import { nncc } from '../support/cli.js';
 import { fixtureModelDir, repoRoot } from '../support/paths.js';
+import { fixtureProfile } from '../support/profiles.js';
 
 const model = join(fixtureModelDir, 'tiny-cnn.onnx');
-const pixel5 = join(repoRoot, 'fixtures', 'profiles', 'pixel5-cpu.json');
+const pixel5 = fixtureProfile('pixel5-cpu');
 
 describe('nncc explain', () => {
   let work: string;

@@ -22,12 +22,13 @@ import { randomTensor, seededRandom } from '../../compiler/random.js';
 import { fixtureModels, type FixtureModel } from '../../fixtures/models/definitions.js';
 import { Session, type Feeds } from '../../runtime/session.js';
 import { maxRelativeError } from './compare.js';
-import { fixtureModelDir, repoRoot } from './paths.js';
+import { fixtureModelDir } from './paths.js';
 import { openFdCount, threadCount } from './process-resources.js';
+import { fixtureProfile } from './profiles.js';
 
 const sessionCount = 50;
 const tolerance = 1e-4;
-const profile = (name: string): string => join(repoRoot, 'fixtures', 'profiles', `${name}.json`);
+const profile = fixtureProfile;
 
 type Variant = { name: string; options: CompileOptions } | { name: string; loaderLane: true };
 const variants: readonly Variant[] = [

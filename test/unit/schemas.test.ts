@@ -10,6 +10,7 @@ import Ajv from 'ajv';
 import { unpack } from 'msgpackr';
 import { compileModel } from '../../compiler/compile.js';
 import { fixtureModelDir, repoRoot } from '../support/paths.js';
+import { fixtureProfile } from '../support/profiles.js';
 
 const ajv = new Ajv.default({ allErrors: true });
 const validators = new Map<string, ReturnType<typeof ajv.compile>>();
@@ -44,7 +45,7 @@ describe('bundle schemas', () => {
 
   it('a bundle compiled for a device profile validates, with its prediction', () => {
     const searched = join(work, 'searched.nnb');
-    compileModel(join(fixtureModelDir, 'tiny-cnn.onnx'), searched, { profile: join(repoRoot, 'fixtures', 'profiles', 'pixel5-cpu.json') });
+    compileModel(join(fixtureModelDir, 'tiny-cnn.onnx'), searched, { profile: fixtureProfile('pixel5-cpu') });
     const manifest = JSON.parse(readFileSync(join(searched, 'manifest.json'), 'utf8'));
     assert.ok(validator('manifest.schema.json')(manifest), ajv.errorsText(validator('manifest.schema.json').errors));
     assert.equal(manifest.profile.name, 'pixel5-cpu');

@@ -21,8 +21,9 @@ import { backgroundReads, type Plan } from '../../../runtime/plan/plan.js';
 import { tierUpProblems } from '../../../runtime/load/tier-up.js';
 import { Session, type Feeds, type Outputs } from '../../../runtime/session.js';
 import { threeConvsModel } from '../../support/models.js';
-import { fixtureModelDir, repoRoot } from '../../support/paths.js';
+import { fixtureModelDir } from '../../support/paths.js';
 import { copyOutputs, type ExpectedOutputs } from './properties.js';
+import { fixtureProfile } from '../../support/profiles.js';
 
 export const bundleFileNames = ['manifest.json', 'plan.msgpack', 'schedule.json', 'weights.bin'] as const;
 export type BundleFileName = (typeof bundleFileNames)[number];
@@ -39,7 +40,7 @@ export interface FuzzBundle {
   expected: ExpectedOutputs;
 }
 
-export const pixel5Profile = join(repoRoot, 'fixtures', 'profiles', 'pixel5-cpu.json');
+export const pixel5Profile = fixtureProfile('pixel5-cpu');
 
 const tinyCnnPath = join(fixtureModelDir, 'tiny-cnn.onnx');
 

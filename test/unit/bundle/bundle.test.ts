@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,13 +58,14 @@ describe('bundles', () => {
       }
     });
 
-    it('lists every other file in the manifest with its size and sha256', () => {
+    it('lists every other file in the manifest with its size, sha256 and CRC-32', () => {
       const manifest = readManifest(first);
       assert.deepEqual(manifest.files.map((f) => f.path).sort(), bundleFiles.filter((f) => f !== 'manifest.json'));
       for (const entry of manifest.files) {
         const bytes = readFileSync(join(first, entry.path));
         assert.equal(entry.bytes, bytes.length, `${entry.path} size`);
         assert.equal(entry.sha256, sha256(bytes), `${entry.path} sha256`);
+        assert.equal(entry.crc32, crc32(bytes).toString(16).padStart(8, '0'), `${entry.path} crc32`);
       }
     });
 

@@ -82,7 +82,7 @@ describe('kernel tier-up at load', () => {
         for (const variant of variantsFor(layer.op).filter((v) => v.usesWasm)) {
           const inferred = shapesOf(layer.op, layer.attrs, full, variant.layout);
           const fullShapes = { ...inferred, outputs: inferred.outputs.slice(0, layer.outputs) };
-          if (!runsOn(variant, layer.op, fullShapes)) continue;
+          if (!runsOn(variant, fullShapes)) continue;
           const tiny = tinyShapes(layer.op, fullShapes);
           assert.ok(tiny, `${variant.id}: no tiny problem for ${layer.name}`);
           assert.ok(tiny.outputs.every((o, i) => o.layout === fullShapes.outputs[i].layout), `${variant.id}: tiny outputs keep their layout`);
@@ -90,7 +90,7 @@ describe('kernel tier-up at load', () => {
           const attrs = tiny.attrs;
           // The harness infers every output; the step keeps `layer.outputs` of them.
           const keeping: KernelVariant = { ...variant, appliesTo: (shapes) => variant.appliesTo({ ...shapes, outputs: shapes.outputs.slice(0, layer.outputs) }) };
-          assert.ok(runsOn(keeping, layer.op, shapesOf(layer.op, attrs, inputs, variant.layout)), `${variant.id} does not run the tiny problem of ${layer.name}`);
+          assert.ok(runsOn(keeping, shapesOf(layer.op, attrs, inputs, variant.layout)), `${variant.id} does not run the tiny problem of ${layer.name}`);
           const expected = referenceOutputs(layer.op, attrs, inputs)[0];
           const mismatch = compareTensors(runVariant(keeping, attrs, inputs)[0], expected, 1e-4, 1e-5);
           assert.equal(mismatch, undefined, `${variant.id} on the tiny problem of ${layer.name}: ${mismatch?.reason}`);

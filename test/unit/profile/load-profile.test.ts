@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { CompileError } from '../../../compiler/diagnostics.js';
 import { predict } from '../../../compiler/profile/cost-model.js';
 import { checkProfile, loadProfile } from '../../../compiler/profile/load-profile.js';
-import { repoRoot } from '../../support/paths.js';
+import { fixtureProfile } from '../../support/profiles.js';
 
 const profiles = ['epyc-zen4-2core-node20', 'pixel5-cpu', 'jetson-tx2-gpu'];
-const fixture = (name: string): string => join(repoRoot, 'fixtures', 'profiles', `${name}.json`);
+const fixture = fixtureProfile;
 
 function refusal(value: unknown): CompileError {
   try {

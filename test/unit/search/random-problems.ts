@@ -6,7 +6,8 @@
  * costs in realistic ranges.
  */
 import type { Lane } from '../../../compiler/profile/profile.js';
-import { backgroundLane, backgroundLaneSpec, executingLanes, type Problem, type StepOption } from '../../../compiler/search/problem.js';
+import { backgroundLaneSpec, executingLanes, type Problem, type StepOption } from '../../../compiler/search/problem.js';
+import { backgroundReads } from '../../../runtime/plan/plan.js';
 import { seededRandom } from '../../../compiler/random.js';
 
 export function randomProblem(seed: number, maxSteps = 8, maxOptions = 3): Problem {
@@ -60,7 +61,7 @@ export function randomSplitProblem(seed: number, maxSteps = 8, maxOptions = 3): 
 
 /** The same problem without the background lane (Node's I/O threads). */
 export function withoutBackgroundLane(problem: Problem): Problem {
-  return { ...problem, lanes: problem.lanes.filter((l) => l.id !== backgroundLane) };
+  return { ...problem, lanes: problem.lanes.filter((l) => l.id !== backgroundReads) };
 }
 
 /** (options × lanes × splits)^steps, the number of plans brute force visits. */

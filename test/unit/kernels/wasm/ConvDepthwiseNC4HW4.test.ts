@@ -41,7 +41,7 @@ function check(attrs: Attributes, dims: number[], random: Random, i: number, lan
   const laneCount = lanes === 'each block' ? Math.ceil(C / 4) : lanes;
   const runnable = padLanesChecked(guarded(laneCount > 1 ? inLanes(variant, laneCount) : variant));
   const inputs = [randomTensor(random, dims), randomTensor(random, [C, 1, 3, 3], 0.5), bias ? randomTensor(random, [C], 0.5) : undefined];
-  assert.ok(runsOn(variant, 'Conv', shapesOf('Conv', attrs, inputs, variant.layout)), `case ${i} does not apply: [${dims}] ${JSON.stringify(attrs)}`);
+  assert.ok(runsOn(variant, shapesOf('Conv', attrs, inputs, variant.layout)), `case ${i} does not apply: [${dims}] ${JSON.stringify(attrs)}`);
   const fused = fusedActivations[i % fusedActivations.length];
   const expected = referenceOutputs('Conv', attrs, inputs, fused)[0];
   const actual = runVariant(runnable, attrs, inputs, fused)[0];
@@ -80,10 +80,10 @@ describe('wasm.Conv.depthwise-3x3-nc4hw4 against the reference', () => {
     const shapes = (stride: number, dilation = 1, layout = variant.layout) => shapesOf('Conv',
       { group: 6, kernel_shape: [3, 3], strides: [stride, stride], dilations: [dilation, dilation], pads: [1, 1, 1, 1] },
       [randomTensor(Math.random, [1, 6, 14, 14]), randomTensor(Math.random, [6, 1, 3, 3])], layout);
-    assert.ok(runsOn(variant, 'Conv', shapes(1)) && runsOn(variant, 'Conv', shapes(2)));
-    assert.ok(!runsOn(variant, 'Conv', shapes(3)), 'stride 3');
-    assert.ok(!runsOn(variant, 'Conv', shapes(1, 2)), 'dilation 2');
-    assert.ok(!runsOn(variant, 'Conv', shapes(1, 1, { input: 'NCHW', output: 'NCHW' })), 'NCHW values');
-    assert.ok(!runsOn(variant, 'Conv', shapes(1, 1, { input: 'NC4HW4', output: 'NCHW' })), 'NCHW output');
+    assert.ok(runsOn(variant, shapes(1)) && runsOn(variant, shapes(2)));
+    assert.ok(!runsOn(variant, shapes(3)), 'stride 3');
+    assert.ok(!runsOn(variant, shapes(1, 2)), 'dilation 2');
+    assert.ok(!runsOn(variant, shapes(1, 1, { input: 'NCHW', output: 'NCHW' })), 'NCHW values');
+    assert.ok(!runsOn(variant, shapes(1, 1, { input: 'NC4HW4', output: 'NCHW' })), 'NCHW output');
   });
 });

@@ -47,7 +47,7 @@ function tensorsOf(random: Random, c: PointwiseCase): (Tensor | undefined)[] {
 function check(c: PointwiseCase, inputs: (Tensor | undefined)[], fusedIndex: number, lanes: number, what: string): void {
   const fused = fusedActivations[fusedIndex % fusedActivations.length];
   const runnable = guarded(lanes > 1 ? inLanes(convPointwiseC4, lanes) : convPointwiseC4);
-  assert.ok(runsOn(convPointwiseC4, 'Conv', shapesOf('Conv', c.attrs, inputs, convPointwiseC4.layout)), `${what} does not apply`);
+  assert.ok(runsOn(convPointwiseC4, shapesOf('Conv', c.attrs, inputs, convPointwiseC4.layout)), `${what} does not apply`);
   const expected = referenceOutputs('Conv', c.attrs, inputs, fused)[0];
   const actual = runVariant(runnable, c.attrs, inputs, fused)[0];
   const mismatch = compareTensors(actual, expected, 1e-4, 1e-5);
@@ -110,7 +110,7 @@ describe('wasm.Conv.pointwise-c4 against the reference', () => {
     const random = seededRandom(48);
     const x = randomTensor(random, [1, 8, 6, 6]);
     const applies = (attrs: Attributes, w = randomTensor(random, [4, 8, 1, 1]), layout = convPointwiseC4.layout) =>
-      runsOn(convPointwiseC4, 'Conv', shapesOf('Conv', attrs, [x, w], layout));
+      runsOn(convPointwiseC4, shapesOf('Conv', attrs, [x, w], layout));
     assert.ok(applies({}));
     assert.ok(!applies({}, undefined, { input: 'NCHW', output: 'NCHW' }), 'NCHW values');
     assert.ok(!applies({ strides: [2, 2] }), 'stride 2');

@@ -68,11 +68,11 @@ describe('wasm layout conversions against runtime/tensor/layout.ts', () => {
   });
   it('apply to float32 4-D values in the right layouts only', () => {
     const x = randomTensor(seededRandom(56), [1, 3, 2, 2]);
-    assert.ok(runsOn(toNC4HW4Simd, 'ToNC4HW4', shapesOf('ToNC4HW4', {}, [x], toNC4HW4Simd.layout)));
-    assert.ok(runsOn(toNCHWSimd, 'ToNCHW', shapesOf('ToNCHW', {}, [x], toNCHWSimd.layout)));
-    assert.ok(!runsOn(toNC4HW4Simd, 'ToNC4HW4', shapesOf('ToNC4HW4', {}, [x], toNCHWSimd.layout)), 'from NC4HW4');
-    assert.ok(!runsOn(toNCHWSimd, 'ToNCHW', shapesOf('ToNCHW', {}, [x])), 'from NCHW');
+    assert.ok(runsOn(toNC4HW4Simd, shapesOf('ToNC4HW4', {}, [x], toNC4HW4Simd.layout)));
+    assert.ok(runsOn(toNCHWSimd, shapesOf('ToNCHW', {}, [x], toNCHWSimd.layout)));
+    assert.ok(!runsOn(toNC4HW4Simd, shapesOf('ToNC4HW4', {}, [x], toNCHWSimd.layout)), 'from NC4HW4');
+    assert.ok(!runsOn(toNCHWSimd, shapesOf('ToNCHW', {}, [x])), 'from NCHW');
     const flat = randomTensor(seededRandom(57), [3, 4]);
-    assert.ok(!runsOn(toNC4HW4Simd, 'ToNC4HW4', shapesOf('ToNC4HW4', {}, [flat], toNC4HW4Simd.layout)), '2-D');
+    assert.ok(!runsOn(toNC4HW4Simd, shapesOf('ToNC4HW4', {}, [flat], toNC4HW4Simd.layout)), '2-D');
   });
 });
