@@ -2,9 +2,9 @@
  * The runtime's public API, in the shape users know from onnxruntime:
  * `Session.create(bundleDir, options)`, `session.run(feeds)`, `session.dispose()`.
  *
- * Loading follows the bundle and decides nothing: read and check the manifest, run the kernels'
- * tier-up it lists (load/tier-up.ts, `prepare`), read and check the plan (`read`), make the
- * planned memory and instantiate the wasm kernels on it (`alloc`, `prepare`), start the background
+ * Loading follows the bundle and decides nothing: read and check the manifest, compile the wasm
+ * kernels with the tier-up it lists (load/tier-up.ts, `prepare`), read and check the plan (`read`),
+ * make the planned memory and instantiate the wasm kernels on it (`alloc`, `prepare`), start the background
  * reads and the planned lanes (worker threads on that memory), which at once begin loading the
  * weights the plan gives them, and bind every step to its kernel variant (`prepare`). The first
  * run then streams: before each step the executing lane reads and transforms that step's weights
@@ -25,11 +25,11 @@ import {
 import { loaded, readRange, type LoadTimes } from './load/load-steps.js';
 import { StreamingLoader } from './load/streaming-loader.js';
 import { startBackgroundReads, type BackgroundReads } from './load/background-reads.js';
-import { tierUpCalls, type TierUpCall } from './load/tier-up.js';
+import { tierUpKernels } from './load/tier-up.js';
 import { emptyTimings, timed, timedAsync, type StageTimings } from './execute/timings.js';
 import type { Plan } from './plan/plan.js';
 import { LanePool } from './lanes/lane-pool.js';
-import { compileKernelModule } from './kernels/wasm/module.js';
+import { compileKernelModule, type EagerFunctions } from './kernels/wasm/module.js';
 import { debugLevel } from './debug.js';
 import { chromeTrace, createLoadTrace, loadSpans, now, type TraceSpan } from './trace/trace.js';
 import { isDataOf, sizeOf, type Tensor } from './tensor/tensor.js';
@@ -117,11 +117,8 @@ export class Session {
     const timings = emptyTimings();
     const start = performance.now();
     const manifest = timed(timings, 'readMs', () => readManifest(bundleDir));
-    // The kernels the manifest lists get optimized code in the background while this thread reads the plan (load/tier-up.ts).
-    const tierUp = manifest.tierUp?.length ? manifest.tierUp : undefined;
-    const tierUpSpans = tierUp
-      ? timed(timings, 'prepareMs', () => tierUpCalls(tierUp)).map((call) => tierUpTimed(call, timings))
-      : [];
+    // The functions the manifest lists get optimized code in the background while this thread reads the plan (load/tier-up.ts).
+    const tierUpSpan = manifest.tierUpFunctions ? tierUpTimed(manifest.tierUpFunctions, timings) : undefined;
     const plan = timed(timings, 'readMs', () => readPlan(manifest, bundleDir, options.verify ?? false));
     const memory = timed(timings, plan.usesWasm ? 'prepareMs' : 'allocMs', () => createMemory(plan));
     const weights = options.verify ? undefined : timed(timings, 'readMs', () => openWeights(manifest, bundleDir, plan.weightsBytes));
@@ -142,7 +139,7 @@ export class Session {
       const warmTransforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, planFile, plan.warmTransforms));
       const spans: TraceSpan[] = [
         { lane: 0, name: 'load', stage: 'prepare', startMs: performance.timeOrigin + start, endMs: now() },
-        ...tierUpSpans.filter((span) => span !== undefined),
+        ...(tierUpSpan ? [tierUpSpan] : []),
       ];
       let loader: StreamingLoader | undefined;
       if (weights) {
@@ -387,11 +384,11 @@ export class Session {
   }
 }
 
-/** Runs one kernel's tier-up (load/tier-up.ts) as `prepare`; its trace span when it ran. */
-function tierUpTimed(call: TierUpCall, timings: StageTimings): TraceSpan | undefined {
+/** Compiles the kernels with the manifest's functions optimized eagerly (load/tier-up.ts) as `prepare`; its trace span. */
+function tierUpTimed(functions: EagerFunctions, timings: StageTimings): TraceSpan {
   const startMs = now();
-  const ran = timed(timings, 'prepareMs', () => call.run());
-  return ran ? { lane: 0, name: `tier-up ${call.kernel}`, stage: 'prepare', startMs, endMs: now() } : undefined;
+  timed(timings, 'prepareMs', () => tierUpKernels(functions));
+  return { lane: 0, name: 'tier-up', stage: 'prepare', startMs, endMs: now() };
 }
 
 function printStepTimes(plan: Plan, stepTimes: Float64Array): void {

@@ -14,9 +14,9 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, write
 import { dirname, join, resolve } from 'node:path';
 import { Packr } from 'msgpackr';
 import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest, type PredictedCold } from '../../runtime/bundle/manifest.js';
-import { tierUpProblems, type TierUpProblem } from '../../runtime/load/tier-up.js';
+import { firstRunFunctions } from './first-run-functions.js';
 import { planFlops } from '../ir/flops.js';
-import { crc32, isPlainAttribute, sha256 } from '../../runtime/bundle/read-bundle.js';
+import { crc32, sha256 } from '../../runtime/bundle/read-bundle.js';
 import { kernelAbi, requiredFeatures } from '../../runtime/kernels/catalogue.js';
 import type { Plan } from '../../runtime/plan/plan.js';
 import { CompileError, codes } from '../diagnostics.js';
@@ -67,17 +67,13 @@ export function encodePlan(plan: Plan): Uint8Array {
 
 /**
  * Below this much work (FLOPs of all steps, compiler/ir/flops.ts) a first run is too short for
- * tiering its kernels up at load to pay (runtime/load/tier-up.ts: the optimizing compiler then
- * shares the two cores with the load). Measured end to end here, against none: the tiny-cnn
- * fixture (< 1 MFLOP) +5 ms; squeezenet1_1 (0.7 GFLOP) +0.9 ms and mobilenet_v2 (0.6 GFLOP)
- * −1.3 ms, within the noise; resnet18 (3.6 GFLOP) −8.2 ms.
+ * tiering its kernels up at load to pay (runtime/load/tier-up.ts): the optimizing compiler's
+ * background work then outlasts a run it cannot speed up much. Measured end to end here (25
+ * interleaved fresh processes each, medians, against no list): the tiny-cnn fixture (< 1 MFLOP)
+ * +4.6 ms; mobilenet_v2 (0.6 GFLOP) −1.0 ms; squeezenet1_1 (0.7 GFLOP) −2.0 ms; resnet18
+ * (3.6 GFLOP) −6.5 ms.
  */
-const minTierUpFlops = 1e9;
-
-/** The plan's tier-up problems the manifest can hold: JSON holds plain attributes only (a tensor-valued one stays in the plan). */
-function tierUpList(plan: Plan): TierUpProblem[] {
-  return tierUpProblems(plan).filter((p) => Object.values(p.shapes.attrs).every(isPlainAttribute));
-}
+const minTierUpFlops = 5e8;
 
 export function writeBundle(outDir: string, lowered: LoweredModel, identity: BundleIdentity): Manifest {
   const target = resolve(outDir);
@@ -103,7 +99,7 @@ export function writeBundle(outDir: string, lowered: LoweredModel, identity: Bun
   const outputs = lowered.plan.outputs.map(spec);
   for (const [name, text] of generateEntryModule({ model, inputs, outputs })) contents.push([name, new TextEncoder().encode(text)]);
   const files: BundleFileEntry[] = contents.map(([path, bytes]) => ({ path, bytes: bytes.length, sha256: sha256(bytes), crc32: crc32(bytes) }));
-  const tierUp = planFlops(lowered.plan) >= minTierUpFlops ? tierUpList(lowered.plan) : [];
+  const tierUpFunctions = planFlops(lowered.plan) >= minTierUpFlops ? firstRunFunctions(lowered.plan) : {};
   const manifest: Manifest = {
     format: { ...bundleFormat },
     nnccVersion,
@@ -115,7 +111,7 @@ export function writeBundle(outDir: string, lowered: LoweredModel, identity: Bun
     outputs,
     files,
     predicted: identity.prediction?.summary ?? null,
-    ...(tierUp.length > 0 ? { tierUp } : {}),
+    ...(Object.keys(tierUpFunctions).length > 0 ? { tierUpFunctions } : {}),
   };
   contents.push([bundleFileNames.manifest, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`)]);
   writeAtomically(target, contents);

@@ -70,7 +70,7 @@ export function measureSplitting(repetitions: number): Pick<DeviceProfile['fixed
 
 /**
  * Opening a bundle before its first step, per step (`open-child.ts`, fresh processes): reading and
- * checking the manifest and plan, the kernels' tier-up its manifest lists (models of 1 GFLOP or
+ * checking the manifest and plan, the kernels' tier-up its manifest lists (models of 0.5 GFLOP or
  * more, runtime/load/tier-up.ts), and binding every step — cold JavaScript, whose cost grows with
  * the plan. Measured on the given graphs lowered with the fast kernels; the wasm compile and
  * instantiate, measured on their own, are taken out.

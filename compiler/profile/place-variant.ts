@@ -65,8 +65,10 @@ export function shapesOf(op: string, attrs: Attributes, inputs: readonly (Tensor
   };
 }
 
+/** `module`: a build of the kernels to run on (the compiler's marked copies); this process's by default. */
 export function placeVariant(variant: KernelVariant, attrs: Attributes, inputs: readonly (Tensor | undefined)[],
-  activation: ActivationArgs = noActivation, shapes: StepShapes = shapesOf(variant.op, attrs, inputs, variant.layout)): PlacedVariant {
+  activation: ActivationArgs = noActivation, shapes: StepShapes = shapesOf(variant.op, attrs, inputs, variant.layout),
+  module?: WebAssembly.Module): PlacedVariant {
   if (!runsOn(variant, shapes)) throw new Error(`${variant.id} does not apply to these shapes and layouts`);
   let cursor = kernelStaticBytes;
   const place = (bytes: number): number => {
@@ -83,7 +85,7 @@ export function placeVariant(variant: KernelVariant, attrs: Attributes, inputs: 
   const outputOffsets = shapes.outputs.map((o) => place(valueBytes(o)));
   const scratchBytes = variant.scratchBytes(shapes);
   const scratch = scratchBytes > 0 ? place(scratchBytes) : -1;
-  const { memory: wasmMemory, exports } = instantiateKernels(cursor);
+  const { memory: wasmMemory, exports } = instantiateKernels(cursor, module);
   const memory: KernelMemory = { buffer: wasmMemory.buffer, wasm: exports };
   const bytes = new Uint8Array(wasmMemory.buffer);
   // Poison what kernels write, so an unwritten output cannot pass as correct; touching every page

@@ -48,8 +48,8 @@ export interface BundleDiff {
   /** sha256 is known only for a bundle; a profile counts as changed by name, or by sha256 when both sides know it. */
   profile: IdentityChange<{ name: string; sha256: string | null } | null>;
   kernelAbi: IdentityChange<string>;
-  /** The kernels load tiers up (manifest `tierUp`); null for a schedule.json, which does not say. Compared only when both sides say. */
-  tierUp: IdentityChange<string[] | null>;
+  /** Per kernel build, the functions load optimizes eagerly (manifest `tierUpFunctions`); null for a schedule.json, which does not say. Compared only when both sides say. */
+  tierUp: IdentityChange<Record<string, number[]> | null>;
   totals: {
     /** Bundle files (manifest's list) when both sides are bundles, else weights.bin. */
     bytesBasis: 'bundle-files' | 'weights';
@@ -73,7 +73,7 @@ export function diffBundles(before: ReviewInput, after: ReviewInput): BundleDiff
     profile: identityChange(profileOf(before), profileOf(after), sameProfile),
     kernelAbi: identityChange(before.schedule.kernelAbi, after.schedule.kernelAbi, (a, b) => a === b),
     tierUp: identityChange(before.manifest?.tierUp ?? null, after.manifest?.tierUp ?? null,
-      (a, b) => a === null || b === null || (a.length === b.length && a.every((k, i) => k === b[i]))),
+      (a, b) => a === null || b === null || JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort())),
     totals: totalsOf(before, after),
     steps: steps.diffs,
     unchangedSteps: steps.unchanged,

@@ -42,8 +42,8 @@ export interface Schedule {
   steps: ScheduleStep[];
 }
 
-/** The parts of a manifest the review shows; `tierUp`: the kernels load tiers up (manifest minor 2; none before). */
-export type ManifestSummary = Pick<Manifest, 'model' | 'profile' | 'files' | 'predicted'> & { tierUp: string[] };
+/** The parts of a manifest the review shows; `tierUp`: per kernel build, the functions load optimizes eagerly (manifest minor 3; none before). */
+export type ManifestSummary = Pick<Manifest, 'model' | 'profile' | 'files' | 'predicted'> & { tierUp: Record<string, number[]> };
 
 export interface ReviewInput {
   /** The path as the user gave it, to name the side in the output. */
@@ -127,15 +127,17 @@ function scheduleProblems(value: unknown): string[] {
 
 function checkManifest(value: unknown, file: string): ManifestSummary {
   const m = value as Partial<Manifest> | null;
-  const tierUp = m?.tierUp as { kernel?: unknown }[] | undefined;
+  const tierUp = m?.tierUpFunctions as Record<string, unknown> | undefined;
   const problem = typeof m !== 'object' || m === null ? 'not an object'
     : typeof m.model?.name !== 'string' || typeof m.model.sha256 !== 'string' ? 'model must have a name and a sha256'
       : m.profile !== null && (typeof m.profile?.name !== 'string' || typeof m.profile.sha256 !== 'string') ? 'profile must be null or have a name and a sha256'
         : !Array.isArray(m.files) || !m.files.every((f) => typeof f?.path === 'string' && Number.isSafeInteger(f.bytes)) ? 'files must list a path and bytes each'
           : m.predicted !== null && (typeof m.predicted?.coldMs !== 'number' || typeof m.predicted.warmMs !== 'number') ? 'predicted must be null or have coldMs and warmMs'
-            : tierUp !== undefined && (!Array.isArray(tierUp) || !tierUp.every((t) => typeof t?.kernel === 'string')) ? 'tierUp must list a kernel each'
+            : tierUp !== undefined && (typeof tierUp !== 'object' || tierUp === null || !Object.values(tierUp).every(isIndexList)) ? 'tierUpFunctions must list function indices per kernel build'
               : undefined;
   if (problem) throw new CompileError(codes.badInputFile, `not a bundle manifest: ${problem}`, { file }, usageHint);
   const { model, profile, files, predicted } = m as Pick<Manifest, 'model' | 'profile' | 'files' | 'predicted'>;
-  return { model, profile, files, predicted, tierUp: (tierUp ?? []).map((t) => t.kernel as string) };
+  return { model, profile, files, predicted, tierUp: (tierUp ?? {}) as Record<string, number[]> };
 }
+
+const isIndexList = (v: unknown): boolean => Array.isArray(v) && v.every((f) => Number.isSafeInteger(f) && f >= 0);

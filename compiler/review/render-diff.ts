@@ -64,12 +64,11 @@ function identityLines(diff: BundleDiff): [string, string][] {
   return lines;
 }
 
-/** The kernels a bundle tiers up at load (runtime/load/tier-up.ts), in first-use order; a kernel with several kinds of window once, counted. */
-function tierUpText(kernels: readonly string[]): string {
-  if (kernels.length === 0) return 'none';
-  const counts = new Map<string, number>();
-  for (const kernel of kernels) counts.set(kernel, (counts.get(kernel) ?? 0) + 1);
-  return `${kernels.length} at load (${[...counts].map(([kernel, n]) => (n > 1 ? `${kernel} ×${n}` : kernel)).join(', ')})`;
+/** The functions a bundle has optimized at load (runtime/load/tier-up.ts), counted per kernel build. */
+function tierUpText(functions: Readonly<Record<string, readonly number[]>>): string {
+  const builds = Object.entries(functions).sort(([a], [b]) => a.localeCompare(b));
+  if (builds.length === 0) return 'none';
+  return `functions optimized at load: ${builds.map(([build, list]) => `${list.length} (${build})`).join(', ')}`;
 }
 
 function summaryParts(diff: BundleDiff): string[] {
@@ -78,7 +77,7 @@ function summaryParts(diff: BundleDiff): string[] {
   if (diff.model.changed) parts.push(`model changed (sha256 ${diff.model.before.sha256.slice(0, 12)} → ${diff.model.after.sha256.slice(0, 12)})`);
   if (diff.profile.changed) parts.push(`profile ${diff.profile.before?.name ?? 'none'} → ${diff.profile.after?.name ?? 'none'}`);
   if (diff.kernelAbi.changed) parts.push('kernel ABI changed');
-  if (diff.tierUp.changed) parts.push(`tier-up ${diff.tierUp.before!.length} → ${diff.tierUp.after!.length} kernels`);
+  if (diff.tierUp.changed) parts.push('tier-up changed');
   parts.push(stepCounts(diff));
   const cold = diff.totals.predictedColdMs;
   if (cold.delta !== null && cold.delta !== 0) parts.push(`predicted cold ${formatMs(cold.before)} → ${formatMs(cold.after)} ms (${deltaText(cold, formatMs, true)})`);

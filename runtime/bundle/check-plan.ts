@@ -15,11 +15,11 @@ import { valueBytes, type ActivationLayout } from '../tensor/layout.js';
 import type { DType } from '../tensor/tensor.js';
 import type { Manifest, TensorSpec } from './manifest.js';
 
-export const activationLayouts: readonly ActivationLayout[] = ['NCHW', 'NC4HW4'];
+const activationLayouts: readonly ActivationLayout[] = ['NCHW', 'NC4HW4'];
 
 export type Fail = (detail: string, expected?: string, actual?: string) => never;
 
-export const knownDTypes: readonly DType[] = ['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool'];
+const knownDTypes: readonly DType[] = ['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool'];
 const valueKinds = ['input', 'constant', 'packed', 'activation'];
 
 /** More lanes than this is a corrupt plan, not a bigger machine. */

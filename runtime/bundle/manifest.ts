@@ -4,14 +4,14 @@
  * before anything else is read. Described field by field in `schemas/manifest.schema.json`.
  */
 import type { DType } from '../tensor/tensor.js';
-import type { TierUpProblem } from '../load/tier-up.js';
+import type { EagerFunctions } from '../kernels/wasm/module.js';
 
 /**
  * The format this runtime reads and the compiler writes. The compatibility rule (which majors,
  * minors, kernel ABIs and plan formats a runtime accepts) is stated once, in the README's
  * "Bundle format" section; `checkManifest` and `checkPlan` enforce it.
  */
-export const bundleFormat = { name: 'nncc-bundle', major: 1, minor: 2 } as const;
+export const bundleFormat = { name: 'nncc-bundle', major: 1, minor: 3 } as const;
 
 export const bundleFileNames = {
   manifest: 'manifest.json',
@@ -56,9 +56,9 @@ export interface Manifest {
   files: BundleFileEntry[];
   predicted: PredictedCold | null;
   /**
-   * The plan's kernels, each on a tiny problem of its first step's kind, in first-use order
-   * (minor 2): load runs them before it reads the plan, so V8 optimizes them meanwhile
-   * (runtime/load/tier-up.ts). An older runtime ignores them.
+   * Per build of the kernels, the wasm functions the plan's first run calls (minor 3): load has V8
+   * optimize them in the background from the start (runtime/load/tier-up.ts). An older runtime
+   * ignores them.
    */
-  tierUp?: TierUpProblem[];
+  tierUpFunctions?: EagerFunctions;
 }

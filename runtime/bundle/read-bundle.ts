@@ -13,10 +13,8 @@ import { kernelAbi } from '../kernels/catalogue.js';
 import { nodeCrypto, nodeZlib } from '../node-builtins.js';
 import type { Plan } from '../plan/plan.js';
 import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest } from './manifest.js';
-import { activationLayouts, checkPlan, knownDTypes } from './check-plan.js';
-import type { DType } from '../tensor/tensor.js';
-import type { ActivationLayout } from '../tensor/layout.js';
-import { maxTierUpProblems, type TierUpProblem } from '../load/tier-up.js';
+import { checkPlan } from './check-plan.js';
+import { checkedTierUpFunctions } from '../load/tier-up.js';
 
 /** Engine features this runtime provides (relaxed SIMD where the engine has it: kernels/wasm/module.ts; bundles of earlier versions list it). */
 const providedFeatures = ['wasm-simd', 'wasm-relaxed-simd', 'wasm-threads'];
@@ -102,44 +100,8 @@ function checkManifest(m: Manifest, file: string): void {
       throw new BundleError(runtimeCodes.manifestInvalid, file, `entry '${entry.path}' has a crc32 that is not 8 hex digits`, '8 hex digits', JSON.stringify(entry.crc32));
     }
   }
-  if (m.tierUp !== undefined) checkTierUp(m, file);
-}
-
-/**
- * The manifest's tier-up problems (minor 2) are run before the plan is read, so their shape is
- * checked here. Anything but a list of at most `maxTierUpProblems` objects is refused (NNCC201);
- * an entry that is not a kernel id, a transform flag and step shapes with plain attributes and
- * small dims of known dtypes is dropped (a later minor version may say more than this runtime
- * reads, and tier-up only saves time). JSON's null for an omitted input becomes undefined.
- */
-function checkTierUp(m: Manifest, file: string): void {
-  const problems: unknown = m.tierUp;
-  if (!Array.isArray(problems) || problems.length > maxTierUpProblems || !problems.every((p) => typeof p === 'object' && p !== null)) {
-    throw new BundleError(runtimeCodes.manifestInvalid, file, 'tierUp is malformed; recompile the model with nncc',
-      `a list of at most ${maxTierUpProblems} problems`, JSON.stringify(problems)?.slice(0, 200));
-  }
-  m.tierUp = (problems as TierUpProblem[]).filter(isTierUpProblem).map((p) => ({ ...p, shapes: { ...p.shapes, inputs: p.shapes.inputs.map((v) => v ?? undefined) } }));
-}
-
-function isTierUpProblem(problem: TierUpProblem): boolean {
-  if (typeof problem.kernel !== 'string' || typeof problem.transform !== 'boolean' || typeof problem.shapes !== 'object' || problem.shapes === null) return false;
-  const { attrs, inputs, outputs } = problem.shapes as { attrs: unknown; inputs: unknown; outputs: unknown };
-  return typeof attrs === 'object' && attrs !== null && !Array.isArray(attrs) && Object.values(attrs).every(isPlainAttribute)
-    && Array.isArray(inputs) && inputs.length <= 8 && inputs.every((v) => v === null || isTinyValue(v))
-    && Array.isArray(outputs) && outputs.length >= 1 && outputs.length <= 4 && outputs.every(isTinyValue);
-}
-
-/** An attribute a manifest's JSON can hold: a number, a string, or a list of either. */
-export function isPlainAttribute(v: unknown): boolean {
-  return typeof v === 'number' || typeof v === 'string'
-    || (Array.isArray(v) && (v.every((x) => typeof x === 'number') || v.every((x) => typeof x === 'string')));
-}
-
-function isTinyValue(v: unknown): boolean {
-  const value = v as { dtype?: unknown; dims?: unknown; layout?: unknown };
-  return typeof v === 'object' && v !== null && knownDTypes.includes(value.dtype as DType) && Array.isArray(value.dims) && value.dims.length <= 8
-    && value.dims.every((d) => Number.isSafeInteger(d) && d >= 0 && d <= 1 << 16)
-    && (value.layout === undefined || activationLayouts.includes(value.layout as ActivationLayout));
+  // Minor 3's tier-up is applied before the plan is read, so its shape is checked here (load/tier-up.ts).
+  if (m.tierUpFunctions !== undefined) m.tierUpFunctions = checkedTierUpFunctions(m.tierUpFunctions, file);
 }
 
 function entryFor(manifest: Manifest, dir: string, path: string): BundleFileEntry {

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { nodeCrypto } from '../../node-builtins.js';
 import type { KernelExports } from './exports.js';
+import { withCompilationHints } from './compilation-hints.js';
 
 const moduleUrls = {
   relaxed: new URL('./kernels.wasm', import.meta.url),
@@ -18,6 +19,7 @@ const moduleUrls = {
 } as const;
 
 export type KernelModuleKind = keyof typeof moduleUrls;
+export const kernelModuleKinds = Object.keys(moduleUrls) as KernelModuleKind[];
 const pageBytes = 65536;
 
 /** Bytes at the bottom of memory kept for the module's static data; planned memory starts here. */
@@ -34,29 +36,29 @@ export function kernelModuleBytes(kind: KernelModuleKind): Uint8Array<ArrayBuffe
 /** The sha256 of both builds, for the kernel ABI. */
 export function kernelModuleSha256(): string {
   const hash = nodeCrypto().createHash('sha256');
-  for (const kind of Object.keys(moduleUrls) as KernelModuleKind[]) hash.update(kernelModuleBytes(kind));
+  for (const kind of kernelModuleKinds) hash.update(kernelModuleBytes(kind));
   return hash.digest('hex');
 }
 
+/** Per build, the functions to compile with the optimizing compiler as soon as the module is (load/tier-up.ts). */
+export type EagerFunctions = Partial<Record<KernelModuleKind, readonly number[]>>;
+
 /**
  * Compiles the module this engine runs, once per process (the `prepare` stage's main cost). The
- * first call decides whether its functions start with a tiering budget of one
- * (`tieringBudgetOne`: a bundle that tiers its kernels up at load, load/tier-up.ts); otherwise
- * they have V8's budget, and a short run never pays for optimizing a kernel it is done with.
+ * first call decides which functions V8 optimizes at once, in the background (`eager`: a bundle
+ * that tiers its kernels up at load, load/tier-up.ts); every other function is compiled when it
+ * is first called, and optimized only once V8's tiering budget says it is hot.
  */
-export function compileKernelModule(tieringBudgetOne = false): WebAssembly.Module {
-  if (!compiled) {
-    compiled = tieringBudgetOne ? withTieringBudgetOne(compileBest) : compileBest();
-    compiledWithBudgetOne = tieringBudgetOne;
-  }
+export function compileKernelModule(eager: EagerFunctions = {}): WebAssembly.Module {
+  if (!compiled) compiled = compileBest(eager);
   return compiled;
 }
 
-let compiledWithBudgetOne = false;
+let eagerCount = 0;
 
-/** Whether this process's kernels were compiled with a tiering budget of one (after `compileKernelModule`). */
-export function kernelsTierUpOnFirstCall(): boolean {
-  return compiledWithBudgetOne;
+/** How many functions this process's kernels compiled eagerly with the optimizing compiler (after `compileKernelModule`). */
+export function eagerlyOptimizedFunctions(): number {
+  return eagerCount;
 }
 
 let chosen: KernelModuleKind | undefined;
@@ -66,39 +68,45 @@ export function kernelModuleKind(): KernelModuleKind | undefined {
   return chosen;
 }
 
-function compileBest(): WebAssembly.Module {
+function compileBest(eager: EagerFunctions): WebAssembly.Module {
   if (process.env.NNCC_WASM_SIMD !== 'portable') {
-    const relaxed = withRelaxedSimd(() => new WebAssembly.Module(kernelModuleBytes('relaxed')));
+    const relaxed = withRelaxedSimd(() => compileWithHints(kernelModuleBytes('relaxed'), eager.relaxed));
     if (relaxed) {
       chosen = 'relaxed';
       return relaxed;
     }
   }
   chosen = 'portable';
-  return new WebAssembly.Module(kernelModuleBytes('portable'));
+  return compileWithHints(kernelModuleBytes('portable'), eager.portable);
+}
+
+/** Compiles `bytes`, a variant of build `kind` (the compiler's marked copies, compiler/bundle/first-run-functions.ts); undefined when the engine cannot run that build. */
+export function compileKernelBuild(kind: KernelModuleKind, bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module | undefined {
+  return kind === 'relaxed' ? withRelaxedSimd(() => new WebAssembly.Module(bytes)) : new WebAssembly.Module(bytes);
 }
 
 /**
- * Runs `compile` with a wasm tiering budget of one: the module's functions start with that
- * budget, so any call queues its function for V8's optimizing compiler at once (load/tier-up.ts).
- * V8 reads the budget when it compiles a module; later budgets are V8's own. The flag is set back
- * right after, to what node's options say or else V8's default (1800000 in Node 20–24), for the
- * reason withRelaxedSimd gives.
+ * Compiles `bytes`, with `functions` hinted for eager optimization (compilation-hints.ts) when
+ * there are any. V8 reads the hints with its compilation-hints flag on, set for the compile only
+ * and cleared after (unless node's options set it), for the reason withRelaxedSimd gives.
  */
-function withTieringBudgetOne<T>(compile: () => T): T {
-  setFlagsFromString('--wasm-tiering-budget=1');
+function compileWithHints(bytes: Uint8Array<ArrayBuffer>, functions: readonly number[] = []): WebAssembly.Module {
+  const hinted = functions.length > 0 ? withCompilationHints(bytes, functions) : undefined;
+  if (!hinted) return new WebAssembly.Module(bytes);
+  setFlagsFromString('--experimental-wasm-compilation-hints');
   try {
-    return compile();
+    const module = new WebAssembly.Module(hinted);
+    eagerCount = functions.length;
+    return module;
   } finally {
-    setFlagsFromString(`--wasm-tiering-budget=${nodeOptionValue('wasm-tiering-budget') ?? '1800000'}`);
+    if (!nodeSetsFlag('experimental-wasm-compilation-hints')) setFlagsFromString('--no-experimental-wasm-compilation-hints');
   }
 }
 
-/** The value `--name=value` in node's command line or NODE_OPTIONS gives (dashes or underscores), the last one winning. */
-function nodeOptionValue(name: string): string | undefined {
-  const pattern = new RegExp(`^--${name.replace(/-/g, '[-_]')}=(\\S+)$`);
-  const args = [...(process.env.NODE_OPTIONS ?? '').split(/\s+/), ...process.execArgv];
-  return args.map((arg) => pattern.exec(arg)?.[1]).filter((value) => value !== undefined).pop();
+/** Whether node's command line or NODE_OPTIONS turns V8 flag `--name` on (dashes or underscores). */
+function nodeSetsFlag(name: string): boolean {
+  const pattern = new RegExp(`^--${name.replace(/-/g, '[-_]')}$`);
+  return [...(process.env.NODE_OPTIONS ?? '').split(/\s+/), ...process.execArgv].some((arg) => pattern.test(arg));
 }
 
 /** The smallest module using a relaxed SIMD instruction: () → v128, f32x4.relaxed_madd of three zero vectors. */
@@ -133,11 +141,11 @@ function withRelaxedSimd<T>(compile: () => T): T | undefined {
   }
 }
 
-/** A shared memory of at least `bytes`, with the kernels instantiated on it. */
-export function instantiateKernels(bytes: number): { memory: WebAssembly.Memory; exports: KernelExports } {
+/** A shared memory of at least `bytes`, with the kernels (this process's, or `module`: a build of them) instantiated on it. */
+export function instantiateKernels(bytes: number, module = compileKernelModule()): { memory: WebAssembly.Memory; exports: KernelExports } {
   const pages = Math.max(1, Math.ceil(bytes / pageBytes));
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-  const instance = new WebAssembly.Instance(compileKernelModule(), { env: { memory, abort: abortFromWasm } });
+  const instance = new WebAssembly.Instance(module, { env: { memory, abort: abortFromWasm } });
   const exports = instance.exports as unknown as KernelExports;
   if (exports.heapBase() > kernelStaticBytes) {
     throw new Error(`kernels.wasm static data (${exports.heapBase()} bytes) exceeds the ${kernelStaticBytes} bytes reserved for it`);

@@ -3,8 +3,8 @@
  * every splittable step on two lanes (a worker lane) and raw weights, and lowered with every other
  * step loaded by a loader lane or read in the background (Node's I/O threads) and transformed at
  * load; three 3×3 convs for pixel5-cpu, where the plan switches to warm kernels after the first
- * run (tiny-cnn has none there); and tiny-cnn with the kernels' tier-up list written into its
- * manifest. Each comes with a working copy to damage, the fixture's feeds and the undamaged
+ * run (tiny-cnn has none there); and tiny-cnn with its first run's functions to tier up written into
+ * its manifest. Each comes with a working copy to damage, the fixture's feeds and the undamaged
  * bundle's outputs to compare against.
  */
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { runPasses } from '../../../compiler/passes/pipeline.js';
 import { randomTensor, seededRandom } from '../../../compiler/random.js';
 import { fixtureModels } from '../../../fixtures/models/definitions.js';
 import { backgroundReads, type Plan } from '../../../runtime/plan/plan.js';
-import { tierUpProblems } from '../../../runtime/load/tier-up.js';
+import { firstRunFunctions } from '../../../compiler/bundle/first-run-functions.js';
 import { Session, type Feeds, type Outputs } from '../../../runtime/session.js';
 import { threeConvsModel } from '../../support/models.js';
 import { fixtureModelDir } from '../../support/paths.js';
@@ -58,12 +58,12 @@ async function compileKind(kind: FuzzBundleKind, dir: string, root: string): Pro
   }
   else if (kind === 'two-lanes') compileModel(tinyCnnPath, dir, { lanes: 2, bypass: false });
   else if (kind === 'tier-up') {
-    // tiny-cnn is under the compiler's tier-up threshold: its manifest gets the list a model of 1 GFLOP or more carries.
+    // tiny-cnn is under the compiler's tier-up threshold: its manifest gets the list a bigger model carries.
     compileModel(tinyCnnPath, dir);
     const session = Session.createSync(dir, { verify: true });
     const manifestPath = join(dir, 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
-    writeFileSync(manifestPath, `${JSON.stringify({ ...manifest, tierUp: tierUpProblems(session.plan) }, null, 2)}\n`);
+    writeFileSync(manifestPath, `${JSON.stringify({ ...manifest, tierUpFunctions: firstRunFunctions(session.plan) }, null, 2)}\n`);
     await session.dispose();
   }
   else {

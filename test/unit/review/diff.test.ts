@@ -29,7 +29,7 @@ function schedule(steps: ScheduleStep[], overrides: Partial<Schedule> = {}): Sch
   };
 }
 
-function manifest(bytes: number, coldMs: number, warmMs: number, profileSha = sha('b'), tierUp: string[] = []): ManifestSummary {
+function manifest(bytes: number, coldMs: number, warmMs: number, profileSha = sha('b'), tierUp: Record<string, number[]> = {}): ManifestSummary {
   return {
     tierUp,
     model: { name: 'net', sha256: sha('a'), opset: 13 },
@@ -111,15 +111,16 @@ describe('review diff', () => {
     assert.equal(diff.identical, false);
   });
 
-  it('says when the kernels tiered up at load changed, and only when both sides are bundles', () => {
-    const kernels = ['wasm.Conv.im2col-sgemm', 'wasm.Conv.winograd-f43'];
-    const diff = diffBundles(side('a', schedule(threeSteps()), manifest(2048, 10, 2)), side('b', schedule(threeSteps()), manifest(2048, 10, 2, sha('b'), kernels)));
-    assert.deepEqual(diff.tierUp, { changed: true, before: [], after: kernels });
+  it('says when the functions optimized at load changed, and only when both sides are bundles', () => {
+    const functions = { relaxed: [6, 11, 83], portable: [6, 11, 83] };
+    const diff = diffBundles(side('a', schedule(threeSteps()), manifest(2048, 10, 2)), side('b', schedule(threeSteps()), manifest(2048, 10, 2, sha('b'), functions)));
+    assert.deepEqual(diff.tierUp, { changed: true, before: {}, after: functions });
     assert.equal(diff.identical, false);
-    const md = renderDiffMarkdown(diff);
-    assert.match(md, /tier-up 0 → 2 kernels/);
-    assert.match(renderDiffText(diff), /^tier-up +none → 2 at load \(wasm\.Conv\.im2col-sgemm, wasm\.Conv\.winograd-f43\)$/m);
-    const scheduleOnly = diffBundles(side('a', schedule(threeSteps())), side('b', schedule(threeSteps()), manifest(2048, 10, 2, sha('b'), kernels)));
+    assert.match(renderDiffMarkdown(diff), /tier-up changed/);
+    assert.match(renderDiffText(diff), /^tier-up +none → functions optimized at load: 3 \(portable\), 3 \(relaxed\)$/m);
+    const same = diffBundles(side('a', schedule(threeSteps()), manifest(2048, 10, 2, sha('b'), functions)), side('b', schedule(threeSteps()), manifest(2048, 10, 2, sha('b'), { portable: [6, 11, 83], relaxed: [6, 11, 83] })));
+    assert.equal(same.tierUp.changed, false, 'the order of the builds does not matter');
+    const scheduleOnly = diffBundles(side('a', schedule(threeSteps())), side('b', schedule(threeSteps()), manifest(2048, 10, 2, sha('b'), functions)));
     assert.equal(scheduleOnly.tierUp.changed, false, 'a schedule.json does not say');
     assert.doesNotMatch(renderDiffText(scheduleOnly), /^tier-up/m);
   });
