@@ -25,7 +25,6 @@ import {
 import { loaded, readRange, type LoadTimes } from './load/load-steps.js';
 import { StreamingLoader } from './load/streaming-loader.js';
 import { startBackgroundReads, type BackgroundReads } from './load/background-reads.js';
-import { tierUpKernels } from './load/tier-up.js';
 import { emptyTimings, timed, timedAsync, type StageTimings } from './execute/timings.js';
 import type { Plan } from './plan/plan.js';
 import { LanePool } from './lanes/lane-pool.js';
@@ -387,7 +386,7 @@ export class Session {
 /** Compiles the kernels with the manifest's functions optimized eagerly (load/tier-up.ts) as `prepare`; its trace span. */
 function tierUpTimed(functions: EagerFunctions, timings: StageTimings): TraceSpan {
   const startMs = now();
-  timed(timings, 'prepareMs', () => tierUpKernels(functions));
+  timed(timings, 'prepareMs', () => compileKernelModule(functions));
   return { lane: 0, name: 'tier-up', stage: 'prepare', startMs, endMs: now() };
 }
 

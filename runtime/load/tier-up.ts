@@ -8,18 +8,18 @@
  *
  * So the compiler lists in the manifest (`tierUpFunctions`, bundle minor 3), for each build of
  * the kernels, the wasm functions the plan's first run calls (compiler/bundle/first-run-functions.ts).
- * Load compiles the kernel module right after reading the manifest, before the plan, with those
- * functions hinted "lazy baseline, eager top tier" (kernels/wasm/compilation-hints.ts): V8's
- * background threads optimize them while this thread reads and checks the plan, makes the memory
- * and binds the steps, and the first run starts on optimized code. This thread runs nothing for
- * it. The first session of a process decides how its kernels are compiled: a later bundle's list
- * has no effect.
+ * Load compiles the kernel module (`compileKernelModule`) right after reading the manifest, before
+ * the plan, with those functions hinted "lazy baseline, eager top tier"
+ * (kernels/wasm/compilation-hints.ts): V8's background threads optimize them while this thread
+ * reads and checks the plan, makes the memory and binds the steps, and the first run starts on
+ * optimized code. This thread runs nothing for it. The first session of a process decides how its
+ * kernels are compiled: a later bundle's list has no effect.
  *
  * Minor 2 listed tiny problems to run instead (`tierUp`); this runtime ignores them, as any
  * runtime ignores fields it does not know.
  */
 import { BundleError, runtimeCodes } from '../errors/errors.js';
-import { compileKernelModule, kernelModuleKinds, type EagerFunctions } from '../kernels/wasm/module.js';
+import { kernelModuleKinds, type EagerFunctions } from '../kernels/wasm/module.js';
 
 /** The most functions a list may name (the kernels have about a hundred). */
 export const maxTierUpFunctions = 1024;
@@ -44,9 +44,4 @@ export function checkedTierUpFunctions(value: unknown, file: string): EagerFunct
     checked[kind] = list as number[];
   }
   return checked;
-}
-
-/** Compiles this process's kernels with the listed functions optimized eagerly (a no-op when they are compiled already). */
-export function tierUpKernels(functions: EagerFunctions): void {
-  compileKernelModule(functions);
 }

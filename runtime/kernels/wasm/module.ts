@@ -54,13 +54,6 @@ export function compileKernelModule(eager: EagerFunctions = {}): WebAssembly.Mod
   return compiled;
 }
 
-let eagerCount = 0;
-
-/** How many functions this process's kernels compiled eagerly with the optimizing compiler (after `compileKernelModule`). */
-export function eagerlyOptimizedFunctions(): number {
-  return eagerCount;
-}
-
 let chosen: KernelModuleKind | undefined;
 
 /** Which build this process runs (after `compileKernelModule`). */
@@ -95,9 +88,7 @@ function compileWithHints(bytes: Uint8Array<ArrayBuffer>, functions: readonly nu
   if (!hinted) return new WebAssembly.Module(bytes);
   setFlagsFromString('--experimental-wasm-compilation-hints');
   try {
-    const module = new WebAssembly.Module(hinted);
-    eagerCount = functions.length;
-    return module;
+    return new WebAssembly.Module(hinted);
   } finally {
     if (!nodeSetsFlag('experimental-wasm-compilation-hints')) setFlagsFromString('--no-experimental-wasm-compilation-hints');
   }
