@@ -84,7 +84,7 @@ export function compileKernelBuild(kind: KernelModuleKind, bytes: Uint8Array<Arr
  * and cleared after (unless node's options set it), for the reason withRelaxedSimd gives.
  */
 function compileWithHints(bytes: Uint8Array<ArrayBuffer>, functions: readonly number[] = []): WebAssembly.Module {
-  const hinted = functions.length > 0 ? withCompilationHints(bytes, functions) : undefined;
+  const hinted = functions.length > 0 && engineReadsHints() ? withCompilationHints(bytes, functions) : undefined;
   if (!hinted) return new WebAssembly.Module(bytes);
   setFlagsFromString('--experimental-wasm-compilation-hints');
   try {
@@ -92,6 +92,16 @@ function compileWithHints(bytes: Uint8Array<ArrayBuffer>, functions: readonly nu
   } finally {
     if (!nodeSetsFlag('experimental-wasm-compilation-hints')) setFlagsFromString('--no-experimental-wasm-compilation-hints');
   }
+}
+
+/**
+ * V8 versions known to have the compilation-hints flag (Node 20–24 ship V8 11–13). Setting a flag
+ * a V8 does not have prints an error on stderr, so another V8 gets no hints (and no tier-up) until
+ * it is checked.
+ */
+function engineReadsHints(): boolean {
+  const major = Number(process.versions.v8.split('.')[0]);
+  return major >= 11 && major <= 14;
 }
 
 /** Whether node's command line or NODE_OPTIONS turns V8 flag `--name` on (dashes or underscores). */
