@@ -6,7 +6,8 @@
  * first marks itself called (a byte store to a mark of its own at the top of the kernels' static
  * area), and reading the marks back. The copy differs only by those stores, so function indices
  * are the build's own; the data never decides which functions run, so the list is the same on
- * every compile.
+ * every compile. A step the marked copy cannot run is left out (tier-up only saves time: its
+ * functions are then optimized when V8 finds them hot, as without a list).
  */
 import { variantById } from '../../runtime/kernels/catalogue.js';
 import { noActivation } from '../../runtime/kernels/activation-codes.js';
@@ -63,19 +64,30 @@ function callsOf(plan: Plan, steps: readonly FirstRunStep[], module: WebAssembly
     const variant = variantById(step.kernel)!;
     const activation: ActivationArgs = step.fused && variant.fusesActivation ? { code: step.fused.code, p0: step.fused.p0, p1: step.fused.p1 } : noActivation;
     const inputs = step.inputs.map((v) => (v < 0 ? undefined : madeUpTensor(plan.values[v].dtype, plan.values[v].dims)));
-    const placed = placeVariant(variant, step.attrs, inputs, activation, shapesOf(plan, step), module);
+    let placed;
+    try {
+      placed = placeVariant(variant, step.attrs, inputs, activation, shapesOf(plan, step), module);
+    } catch {
+      continue;
+    }
     if (placed.memory.wasm!.heapBase() > marksAt) throw new Error(`the kernels' static data reaches into the call marks at ${marksAt}`);
     const marks = new Uint8Array(placed.wasmMemory.buffer, marksAt, marksBytes);
+    const stepCalls = new Set<number>();
     const collect = (): void => {
-      marks.forEach((mark, f) => { if (mark) called.add(f); });
+      marks.forEach((mark, f) => { if (mark) stepCalls.add(f); });
       marks.fill(0);
     };
-    marks.fill(0);
-    placed.transform();
-    if (transformsAtLoad) collect();
-    marks.fill(0);
-    placed.run();
-    collect();
+    try {
+      marks.fill(0);
+      placed.transform();
+      if (transformsAtLoad) collect();
+      marks.fill(0);
+      placed.run();
+      collect();
+    } catch {
+      continue;
+    }
+    for (const f of stepCalls) called.add(f);
   }
   return [...called].sort((a, b) => a - b);
 }

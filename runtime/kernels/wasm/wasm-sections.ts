@@ -1,8 +1,8 @@
 /**
- * A wasm binary's layout, read without decoding instructions: its sections, how many functions it
- * imports and declares, and where each function body starts. Load uses it to add a compilation
- * hints section (compilation-hints.ts); the compiler, to mark function entries
- * (compiler/bundle/first-run-functions.ts). A binary this cannot read gives `undefined`.
+ * A wasm binary's layout, read without decoding instructions: its sections and how many functions
+ * it imports and declares. Load uses it to add a compilation hints section (compilation-hints.ts);
+ * the compiler, to find the function bodies it marks (compiler/bundle/first-run-functions.ts). A
+ * binary this cannot read gives `undefined`.
  */
 
 export interface WasmSection {
@@ -21,6 +21,8 @@ export interface WasmLayout {
 }
 
 const sectionIds = { import: 2, function: 3, code: 10 } as const;
+/** `\0asm`, version 1. */
+const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 const importKinds = { function: 0, table: 1, memory: 2, global: 3, tag: 4 } as const;
 
 /** A cursor over the bytes, reading unsigned LEB128 and bytes; throws past the end. */
@@ -60,6 +62,7 @@ export function u32Bytes(value: number): number[] {
 }
 
 export function wasmLayout(bytes: Uint8Array): WasmLayout | undefined {
+  if (bytes.length < header.length || header.some((b, i) => bytes[i] !== b)) return undefined;
   try {
     const reader = new WasmReader(bytes, 8);
     const sections: WasmSection[] = [];
