@@ -11,7 +11,7 @@
  *   an output to the end, constants and packed weights always; constants, only read, may share
  *   bytes), and no step's scratch, cold or warm, overlaps a value alive during that step.
  */
-import type { Plan, PlanValue } from '../plan/plan.js';
+import type { Plan, PlanStep, PlanValue } from '../plan/plan.js';
 import type { Fail } from './check-plan.js';
 
 export function checkPlanMemory(plan: Plan, fail: Fail): void {
@@ -96,15 +96,17 @@ function checkWeightsRead(plan: Plan, fail: Fail): void {
   });
 }
 
-/** A byte range of the planned memory and what it holds. */
+/** A byte range of the planned memory and what it holds: a value, or (no value) a step's scratch. */
 interface Span {
   readonly start: number;
   readonly end: number;
-  readonly name: string;
+  readonly value?: PlanValue;
 }
 
 function checkOverlaps(plan: Plan, fail: Fail): void {
-  const spanOf = (value: PlanValue): Span => ({ start: value.offset, end: value.offset + value.bytes, name: `'${value.name}'` });
+  const spanOf = (value: PlanValue): Span => ({ start: value.offset, end: value.offset + value.bytes, value });
+  // Named only when a check fails.
+  const nameOf = (span: Span, step: PlanStep): string => (span.value ? `'${span.value.name}'` : `the scratch of step '${step.node}'`);
   // Constants and packed weights hold their bytes throughout; constants, only read, may share them.
   const fixed = plan.values.filter((v) => (v.kind === 'constant' || v.kind === 'packed') && v.bytes > 0).sort((a, b) => a.offset - b.offset);
   let endOfAll = -Infinity;
@@ -134,7 +136,7 @@ function checkOverlaps(plan: Plan, fail: Fail): void {
   plan.values.forEach((value, v) => {
     if ((value.kind !== 'activation' && value.kind !== 'input') || value.bytes === 0 || first[v] === Infinity) return;
     const span = spanOf(value);
-    if (hitsFixed(span)) fail(`value ${span.name} shares memory with weights`);
+    if (hitsFixed(span)) fail(`value '${value.name}' shares memory with weights`);
     for (let s = Math.max(0, first[v]); s <= Math.max(last[v], first[v]); s++) live[s].push(span);
   });
   const overlap = (a: Span, b: Span): boolean => a.start < b.end && b.start < a.end;
@@ -143,15 +145,15 @@ function checkOverlaps(plan: Plan, fail: Fail): void {
     const alive = live[s];
     for (let i = 0; i < alive.length; i++) {
       for (let j = i + 1; j < alive.length; j++) {
-        if (overlap(alive[i], alive[j])) fail(`${alive[i].name} and ${alive[j].name} share memory during step '${step.node}'`);
+        if (overlap(alive[i], alive[j])) fail(`${nameOf(alive[i], step)} and ${nameOf(alive[j], step)} share memory during step '${step.node}'`);
       }
     }
     const scratches = step.warm ? [[step.scratchOffset, step.scratchBytes], [step.warm.scratchOffset, step.warm.scratchBytes]] : [[step.scratchOffset, step.scratchBytes]];
     for (const [offset, bytes] of scratches) {
       if (bytes <= 0) continue;
-      const scratch: Span = { start: offset, end: offset + bytes, name: `the scratch of step '${step.node}'` };
-      if (hitsFixed(scratch)) fail(`${scratch.name} shares memory with weights`);
-      for (const span of alive) if (overlap(scratch, span)) fail(`${span.name} and ${scratch.name} share memory during step '${step.node}'`);
+      const scratch: Span = { start: offset, end: offset + bytes };
+      if (hitsFixed(scratch)) fail(`${nameOf(scratch, step)} shares memory with weights`);
+      for (const span of alive) if (overlap(scratch, span)) fail(`${nameOf(span, step)} and ${nameOf(scratch, step)} share memory during step '${step.node}'`);
     }
   });
 }

@@ -41,8 +41,9 @@ const planKeys = {
 
 function checkKeys(object: object, kind: keyof typeof planKeys, fail: Fail): void {
   const allowed: readonly string[] = planKeys[kind];
-  const unknown = Object.keys(object).find((key) => !allowed.includes(key));
-  if (unknown !== undefined) fail(`a ${kind} has an unknown field '${unknown}'`, allowed.join(', '), unknown);
+  for (const key in object) {
+    if (Object.hasOwn(object, key) && !allowed.includes(key)) fail(`a ${kind} has an unknown field '${key}'`, allowed.join(', '), key);
+  }
 }
 
 export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
@@ -136,9 +137,11 @@ function checkStepShapes(plan: Plan, step: Plan['steps'][number], fail: Fail): v
   }
   step.outputs.forEach((v, i) => {
     if (v < 0) return;
-    const expected = outputs[i]?.dims.join(',');
-    const actual = plan.values[v].dims.join(',');
-    if (expected !== actual) fail(`step '${step.node}' (${step.op}) computes an output of shape [${expected}], the plan allots [${actual}]`);
+    const expected = outputs[i]?.dims;
+    const actual = plan.values[v].dims;
+    if (!expected || expected.length !== actual.length || expected.some((d, k) => d !== actual[k])) {
+      fail(`step '${step.node}' (${step.op}) computes an output of shape [${expected?.join(',')}], the plan allots [${actual.join(',')}]`);
+    }
   });
 }
 
