@@ -5,7 +5,6 @@
 // cache matches the source, its version and its flags, and ignores it otherwise (another Node
 // version: the runtime then compiles as usual). Nothing else here: the runtime is in runtime.cjs.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
@@ -19,7 +18,8 @@ try {
 }
 const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`, { filename: file, cachedData });
 const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+// runtime.cjs requires Node's built-in modules only.
+script.runInThisContext()(module.exports, (name) => process.getBuiltinModule(name), module, file, dirname(file));
 
 export const { Session, BundleError, FeedError } = module.exports;
 
