@@ -1,7 +1,7 @@
 /**
  * The wasm functions a plan's first run calls, per build of the kernels: what load has V8
  * optimize eagerly (manifest `tierUpFunctions`, runtime/load/tier-up.ts). Found by running each
- * first-run wasm step once — its cold kernel at its shapes on made-up data, its weight transform
+ * first-run wasm step once — its cold kernel at its shapes on seeded data, its weight transform
  * too (counted where the plan transforms at load) — on a copy of the kernels whose every function
  * first marks itself called (a byte store to a mark of its own at the top of the kernels' static
  * area), and reading the marks back. The copy differs only by those stores, so function indices
@@ -18,8 +18,8 @@ import {
 } from '../../runtime/kernels/wasm/module.js';
 import { codeSection, u32Bytes, wasmLayout, WasmReader } from '../../runtime/kernels/wasm/wasm-sections.js';
 import type { Plan, PlanStep } from '../../runtime/plan/plan.js';
-import { allocData, type Tensor } from '../../runtime/tensor/tensor.js';
 import { placeVariant } from '../profile/place-variant.js';
+import { inputsOf, type StepSpec } from '../profile/step-spec.js';
 
 /** One mark byte per function, at the top of the static area (below the planned memory). */
 const marksBytes = 1024;
@@ -63,7 +63,7 @@ function callsOf(plan: Plan, steps: readonly FirstRunStep[], module: WebAssembly
   for (const { step, transformsAtLoad } of steps) {
     const variant = variantById(step.kernel)!;
     const activation: ActivationArgs = step.fused && variant.fusesActivation ? { code: step.fused.code, p0: step.fused.p0, p1: step.fused.p1 } : noActivation;
-    const inputs = step.inputs.map((v) => (v < 0 ? undefined : madeUpTensor(plan.values[v].dtype, plan.values[v].dims)));
+    const inputs = inputsOf(stepSpecOf(plan, step));
     let placed;
     try {
       placed = placeVariant(variant, step.attrs, inputs, activation, shapesOf(plan, step), module);
@@ -92,11 +92,10 @@ function callsOf(plan: Plan, steps: readonly FirstRunStep[], module: WebAssembly
   return [...called].sort((a, b) => a - b);
 }
 
-/** Values whose size is the step's; no kernel's path depends on them. */
-function madeUpTensor(dtype: Tensor['dtype'], dims: readonly number[]): Tensor {
-  const data = allocData(dtype, dims.reduce((a, b) => a * b, 1));
-  if (data instanceof Float32Array || data instanceof Float64Array) data.forEach((_, i) => { data[i] = ((i * 7919) % 101) / 50 - 1; });
-  return { dtype, dims: [...dims], data };
+/** The step as the profiler's step specs give it, so `inputsOf` fills its inputs (seeded; no kernel's path depends on them). */
+function stepSpecOf(plan: Plan, step: PlanStep): StepSpec {
+  const spec = (v: number) => ({ dtype: plan.values[v].dtype, dims: [...plan.values[v].dims] });
+  return { op: step.op, attrs: step.attrs, inputs: step.inputs.map((v) => (v < 0 ? null : spec(v))), outputs: step.outputs.filter((v) => v >= 0).map(spec) };
 }
 
 /** `bytes` with every function body starting `i32.const (marksAt + f); i32.const 1; i32.store8`, or undefined when unreadable. */

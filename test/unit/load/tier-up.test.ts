@@ -22,7 +22,7 @@ import { variantById } from '../../../runtime/kernels/catalogue.js';
 import { withCompilationHints } from '../../../runtime/kernels/wasm/compilation-hints.js';
 import { compileKernelBuild, kernelModuleBytes, kernelModuleKinds } from '../../../runtime/kernels/wasm/module.js';
 import { wasmLayout } from '../../../runtime/kernels/wasm/wasm-sections.js';
-import { OnnxModelBuilder } from '../../../fixtures/builder/onnx-builder.js';
+import { threeConvsModel } from '../../support/models.js';
 import type { Manifest } from '../../../runtime/bundle/manifest.js';
 import type { BundleError } from '../../../runtime/errors/errors.js';
 import { Session } from '../../../runtime/session.js';
@@ -100,21 +100,13 @@ describe('kernel tier-up at load', () => {
 
   describe('on compiled models', () => {
     let work: string;
-    /** Three convolutions on 1×16×128×128 (~1.6 GFLOP): a first run long enough to tier up for. */
+    /** Three 3×3 convolutions of 32 channels at 128×128 (~0.9 GFLOP): a first run long enough to tier up for. */
     let bundle: string;
     /** The tiny-cnn fixture (< 1 MFLOP): too short. */
     let small: string;
     before(() => {
       work = mkdtempSync(join(tmpdir(), 'nncc-tier-up-'));
-      const random = seededRandom(5);
-      const b = new OnnxModelBuilder('three-convs', 13);
-      let h = b.input('input', 'float32', [1, 16, 128, 128]);
-      for (const [i, [cin, cout, k]] of [[16, 64, 3], [64, 64, 3], [64, 16, 1]].entries()) {
-        const w = b.initializer(`conv${i}.weight`, randomTensor(random, [cout, cin, k, k], 0.2));
-        h = b.op('Relu', [b.op('Conv', [h, w, b.initializer(`conv${i}.bias`, randomTensor(random, [cout], 0.1))], { kernel_shape: [k, k], pads: k === 3 ? [1, 1, 1, 1] : [0, 0, 0, 0] })]);
-      }
-      b.output(h);
-      writeFileSync(join(work, 'three-convs.onnx'), b.toBytes());
+      writeFileSync(join(work, 'three-convs.onnx'), threeConvsModel({ name: 'three-convs', seed: 5, size: 128 }));
       bundle = join(work, 'three-convs.nnb');
       compileModel(join(work, 'three-convs.onnx'), bundle);
       small = join(work, 'tiny-cnn.nnb');
