@@ -139,7 +139,8 @@ function importNodes(graph: Graph, protos: readonly onnxProto.onnx.INodeProto[],
       graph.constants.set(outputs[0], constantValue(attrs, where));
       return;
     }
-    if (!referenceKernel(op)) {
+    // Operators the passes make (Silu) have kernels but are no ONNX operator a model may name.
+    if (!referenceKernel(op) || implementedSince[op] === undefined) {
       throw new CompileError(codes.unsupportedOperator, `operator '${op}' is not supported`, where,
         'see the README for the supported operators, or replace it when exporting');
     }

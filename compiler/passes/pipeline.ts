@@ -8,6 +8,7 @@ import { eliminateDeadCode } from './eliminate-dead-code.js';
 import { foldBatchNorm } from './fold-batchnorm.js';
 import { foldConstants } from './fold-constants.js';
 import { fuseActivations } from './fuse-activations.js';
+import { fuseGatedActivations } from './fuse-gated-activations.js';
 import { removeIdentities } from './remove-identities.js';
 
 export interface Pass {
@@ -20,6 +21,7 @@ export const passes: readonly Pass[] = [
   { name: 'remove-identities', run: removeIdentities },
   { name: 'fold-constants', run: foldConstants },
   { name: 'fold-batchnorm', run: foldBatchNorm },
+  { name: 'fuse-gated-activations', run: fuseGatedActivations },
   { name: 'fuse-activations', run: fuseActivations },
   { name: 'eliminate-dead-code', run: eliminateDeadCode },
 ];

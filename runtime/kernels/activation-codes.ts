@@ -22,6 +22,7 @@ export function activationArgs(op: string | undefined, attrs: Attributes, clipBo
     case 'HardSwish': return { code: 5, p0: 0, p1: 0 };
     case 'Sigmoid': return { code: 6, p0: 0, p1: 0 };
     case 'Tanh': return { code: 7, p0: 0, p1: 0 };
+    case 'Silu': return { code: 8, p0: 0, p1: 0 };
     default: throw new Error(`no epilogue code for activation '${op}'`);
   }
 }

@@ -20,7 +20,7 @@ import { subSimd } from './wasm/Sub.js';
 import { mulSimd } from './wasm/Mul.js';
 import { divSimd } from './wasm/Div.js';
 import { sumSimd } from './wasm/Sum.js';
-import { reluSimd, leakyReluSimd, sigmoidSimd, hardSigmoidSimd, hardSwishSimd, tanhSimd, clipSimd } from './wasm/Activations.js';
+import { reluSimd, leakyReluSimd, sigmoidSimd, hardSigmoidSimd, hardSwishSimd, tanhSimd, siluSimd, clipSimd } from './wasm/Activations.js';
 import { concatCopy } from './wasm/Concat.js';
 import { gemmNaive, gemmPacked } from './wasm/Gemm.js';
 import { matMulNaive, matMulPacked } from './wasm/MatMul.js';
@@ -71,6 +71,7 @@ const wasmVariants: KernelVariant[] = [
   hardSigmoidSimd,
   hardSwishSimd,
   tanhSimd,
+  siluSimd,
   clipSimd,
   clipSimdC4,
   concatCopy,

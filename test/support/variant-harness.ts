@@ -46,7 +46,7 @@ export function referenceOutputs(op: string, attrs: Attributes, inputs: readonly
 /** Every fused activation a variant may be asked for (none first), for cycling through in cases. */
 export const fusedActivations: (FusedSpec | undefined)[] = [
   undefined, { op: 'Relu' }, { op: 'Clip', min: 0, max: 6 }, { op: 'LeakyRelu', attrs: { alpha: 0.1 } },
-  { op: 'HardSwish' }, { op: 'HardSigmoid', attrs: { alpha: 0.3, beta: 0.4 } }, { op: 'Sigmoid' }, { op: 'Tanh' },
+  { op: 'HardSwish' }, { op: 'HardSigmoid', attrs: { alpha: 0.3, beta: 0.4 } }, { op: 'Sigmoid' }, { op: 'Tanh' }, { op: 'Silu' },
 ];
 
 /** The variant run as `lanes` lanes would run it (one after another here, last lane first): prelude, then every part. */

@@ -32,6 +32,7 @@ import { Relu } from './Relu.js';
 import { Reshape } from './Reshape.js';
 import { Shape } from './Shape.js';
 import { Sigmoid } from './Sigmoid.js';
+import { Silu } from './Silu.js';
 import { Slice } from './Slice.js';
 import { Softmax } from './Softmax.js';
 import { Split } from './Split.js';
@@ -72,6 +73,7 @@ const kernels: ReferenceKernel[] = [
   Reshape,
   Shape,
   Sigmoid,
+  Silu,
   Slice,
   Softmax,
   Split,

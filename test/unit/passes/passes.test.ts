@@ -142,6 +142,47 @@ describe('fuse-activations', () => {
   });
 });
 
+describe('fuse-gated-activations', () => {
+  /** Conv → gate(conv) → Mul(conv, gate) (the operands in `order`), as exporters write SiLU and HardSwish. */
+  function convGated(gate: 'Sigmoid' | 'HardSigmoid', options: { alpha?: number; gateIsOutput?: boolean; swapped?: boolean } = {}): Graph {
+    const b = new OnnxModelBuilder('conv-gated', 13);
+    const x = b.input('x', 'float32', [1, 2, 4, 4]);
+    const conv = b.op('Conv', [x, b.initializer('W', randomTensor(seededRandom(11), [3, 2, 3, 3]))], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, 'conv');
+    const g = b.op(gate, [conv], gate === 'HardSigmoid' ? { alpha: options.alpha ?? 1 / 6, beta: 0.5 } : {}, 'gate');
+    b.output(b.op('Mul', options.swapped ? [g, conv] : [conv, g], {}, 'mul'));
+    if (options.gateIsOutput) b.output(g);
+    return importOnnx(b.toBytes());
+  }
+  const feeds = { x: uniformTensor(seededRandom(12), [1, 2, 4, 4], -4, 4) };
+
+  for (const [gate, activation] of [['Sigmoid', 'Silu'], ['HardSigmoid', 'HardSwish']] as const) {
+    for (const swapped of [false, true]) {
+      it(`makes Mul(x, ${gate}(x)) one ${activation}, fused into the Conv (gate ${swapped ? 'first' : 'second'})`, () => {
+        const imported = convGated(gate, { swapped });
+        const graph = runPasses(imported);
+        assert.deepEqual(opsOf(graph), ['Conv']);
+        assert.equal(graph.nodes[0].fused?.op, activation);
+        assert.deepEqual(graph.outputs, ['mul']);
+        assertSameOutputs(executeGraph(graph, feeds), executeGraph(imported, feeds), activation);
+      });
+    }
+  }
+
+  it('leaves a HardSigmoid gate that is not HardSwish (alpha 0.2)', () => {
+    assert.deepEqual(opsOf(runPasses(convGated('HardSigmoid', { alpha: 0.2 }), only('fuse-gated-activations'))), ['Conv', 'HardSigmoid', 'Mul']);
+  });
+
+  it('leaves a gate that is also a graph output', () => {
+    assert.deepEqual(opsOf(runPasses(convGated('Sigmoid', { gateIsOutput: true }), only('fuse-gated-activations'))), ['Conv', 'Sigmoid', 'Mul']);
+  });
+
+  it('refuses Silu in a model: it is no ONNX operator', () => {
+    const b = new OnnxModelBuilder('silu', 13);
+    b.output(b.op('Silu', [b.input('x', 'float32', [1, 4])], {}, 'y'));
+    assert.throws(() => importOnnx(b.toBytes()), /NNCC110.*'Silu' is not supported/);
+  });
+});
+
 describe('remove-identities', () => {
   it('removes Identity and Dropout but keeps the graph output names', () => {
     const b = new OnnxModelBuilder('identities', 13);

@@ -1,4 +1,6 @@
-// Activations fused into kernel epilogues. Codes are shared with runtime/kernels/wasm/activation.ts.
+// Activations fused into kernel epilogues. Codes are shared with runtime/kernels/activation-codes.ts.
+import { sigmoid4, silu4, tanh4 } from './vector-math';
+
 export const ACT_NONE: i32 = 0;
 export const ACT_RELU: i32 = 1;
 export const ACT_CLIP: i32 = 2;        // p0 = min, p1 = max
@@ -7,6 +9,7 @@ export const ACT_HARD_SIGMOID: i32 = 4; // p0 = alpha, p1 = beta
 export const ACT_HARD_SWISH: i32 = 5;
 export const ACT_SIGMOID: i32 = 6;
 export const ACT_TANH: i32 = 7;
+export const ACT_SILU: i32 = 8;        // x·sigmoid(x): the passes' fusion of Mul(x, Sigmoid(x))
 
 @inline export function activateScalar(x: f32, act: i32, p0: f32, p1: f32): f32 {
   if (act == ACT_NONE) return x;
@@ -16,6 +19,7 @@ export const ACT_TANH: i32 = 7;
   if (act == ACT_HARD_SIGMOID) return min<f32>(max<f32>(x * p0 + p1, 0), 1);
   if (act == ACT_HARD_SWISH) return x * min<f32>(max<f32>(x * (1.0 / 6.0) + 0.5, 0), 1);
   if (act == ACT_SIGMOID) return <f32>(1.0 / (1.0 + Math.exp(-<f64>x)));
+  if (act == ACT_SILU) return <f32>(<f64>x / (1.0 + Math.exp(-<f64>x)));
   return <f32>Math.tanh(<f64>x);
 }
 
@@ -44,12 +48,9 @@ export const ACT_TANH: i32 = 7;
     const gate = f32x4.min(f32x4.max(f32x4.add(f32x4.mul(v, f32x4.splat(1.0 / 6.0)), f32x4.splat(0.5)), f32x4.splat(0)), f32x4.splat(1));
     return f32x4.mul(v, gate);
   }
-  return f32x4(
-    activateScalar(f32x4.extract_lane(v, 0), act, p0, p1),
-    activateScalar(f32x4.extract_lane(v, 1), act, p0, p1),
-    activateScalar(f32x4.extract_lane(v, 2), act, p0, p1),
-    activateScalar(f32x4.extract_lane(v, 3), act, p0, p1),
-  );
+  if (act == ACT_SIGMOID) return sigmoid4(v);
+  if (act == ACT_SILU) return silu4(v);
+  return tanh4(v);
 }
 
 /** Applies an activation in place to n floats at ptr (used after kernels without an epilogue). */
