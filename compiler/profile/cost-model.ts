@@ -5,6 +5,7 @@
  * held-out measurements (leave-one-out). `predict` prefers a measurement of the same signature.
  */
 import type { DeviceProfile, FamilyModel, Fit, KernelCost } from './profile.js';
+import type { CostFeatures } from './signature.js';
 
 export interface Point {
   flops: number;
@@ -114,23 +115,63 @@ export interface Prediction {
   executeWarmMs: number;
   executeFirstMs: number;
   transformMs: number;
-  /** 'measured' when the profile holds this signature and kernel, else 'model'. */
-  source: 'measured' | 'model';
+  /**
+   * Where the numbers come from: 'measured', the profile holds this signature and kernel;
+   * 'model', the kernel's fitted family model extrapolates; 'stand-in', the profile knows nothing
+   * of this kernel and the median of its operator's (else every) wasm family stands in.
+   */
+  source: 'measured' | 'model' | 'stand-in';
+  /**
+   * How far off the numbers may be, relative (0.25: ±25%): the measurement's spread over its
+   * median; the family model's held-out median error (100% when it could not be judged); 100%
+   * for a stand-in.
+   */
+  uncertainty: number;
 }
 
-export function predict(profile: DeviceProfile, kernel: string, signature: string,
-  features: { flops: number; activationBytes: number; weightBytes: number }): Prediction | undefined {
+/** The relative uncertainty of anything the profile did not measure and cannot judge. */
+export const unjudgedUncertainty = 1;
+
+export function predict(profile: DeviceProfile, kernel: string, signature: string, features: CostFeatures): Prediction | undefined {
   const measured = profile.kernels.find((k) => k.kernel === kernel && k.signature === signature);
   if (measured) {
-    return { executeWarmMs: measured.executeWarmMs.median, executeFirstMs: measured.executeFirstMs.median, transformMs: measured.transformMs.median, source: 'measured' };
+    const m = measured.executeFirstMs;
+    return {
+      executeWarmMs: measured.executeWarmMs.median, executeFirstMs: m.median, transformMs: measured.transformMs.median, source: 'measured',
+      uncertainty: m.median > 0 ? Math.min(unjudgedUncertainty, m.spread / m.median) : 0,
+    };
   }
   const family = profile.costModel[kernel];
   if (!family) return undefined;
+  const errorPct = family.executeFirstMs.medianErrorPct;
+  return { ...evaluateFamily(family, features), source: 'model', uncertainty: errorPct === null ? unjudgedUncertainty : Math.min(errorPct / 100, unjudgedUncertainty) };
+}
+
+/**
+ * A cost for a wasm kernel the profile has no model of (it was added after the profile was made,
+ * or the profile's models never met it): per cost, the median of what the profile's families of
+ * the same operator predict at these features (of every wasm family when it has none of the
+ * operator), with the largest uncertainty. Undefined when the profile has no wasm family at all.
+ */
+export function standIn(profile: DeviceProfile, op: string, features: CostFeatures): Prediction | undefined {
+  const wasm = Object.keys(profile.costModel).filter((k) => k.startsWith('wasm.')).sort();
+  const sameOp = wasm.filter((k) => k.startsWith(`wasm.${op}.`));
+  const families = (sameOp.length ? sameOp : wasm).map((k) => evaluateFamily(profile.costModel[k], features));
+  if (families.length === 0) return undefined;
+  return {
+    executeWarmMs: median(families.map((f) => f.executeWarmMs)),
+    executeFirstMs: median(families.map((f) => f.executeFirstMs)),
+    transformMs: median(families.map((f) => f.transformMs)),
+    source: 'stand-in',
+    uncertainty: unjudgedUncertainty,
+  };
+}
+
+function evaluateFamily(family: FamilyModel, features: CostFeatures): Pick<Prediction, Cost> {
   return {
     executeWarmMs: evaluate(family.executeWarmMs, features.flops, features.activationBytes),
     executeFirstMs: evaluate(family.executeFirstMs, features.flops, features.activationBytes),
     transformMs: evaluate(family.transformMs, features.flops, features.weightBytes),
-    source: 'model',
   };
 }
 

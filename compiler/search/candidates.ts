@@ -2,14 +2,19 @@
  * Builds the search problem from a graph and a device profile: per node, every kernel variant
  * that applies (and whose weights are constant when it transforms them), in each weight source
  * it allows, with costs from the profile (a measurement of the same signature, else the fitted
- * model); the device's lanes, storage (warm page cache) and fixed costs.
+ * model, each with its uncertainty); the device's lanes, storage (warm page cache) and fixed costs.
+ *
+ * A variant the profile has no cost for at all is left out and listed (`uncosted`), except the
+ * node's default variant (the one chosen without a profile): that one is always offered, costed
+ * by a stand-in (cost-model.ts `standIn`), and then it is the only variant offered for the node,
+ * since nothing measured can say another beats it.
  */
 import { variantsFor } from '../../runtime/kernels/catalogue.js';
 import { segmentAlignment } from '../../runtime/plan/plan.js';
 import type { KernelVariant } from '../../runtime/kernels/variant.js';
 import { bytesPerElement, sizeOf } from '../../runtime/tensor/tensor.js';
 import type { Graph, Node } from '../ir/graph.js';
-import { predict } from '../profile/cost-model.js';
+import { predict, standIn } from '../profile/cost-model.js';
 import type { DeviceProfile } from '../profile/profile.js';
 import { featuresOf, signatureOf } from '../profile/signature.js';
 import { fittingVariants, stepShapes } from '../select/select-kernels.js';
@@ -20,20 +25,31 @@ export interface CandidateStep extends ProblemStep {
   readonly node: Node;
   /** The variant behind each option, in the same order. */
   readonly variants: readonly KernelVariant[];
+  /** The variant compiling without a profile gives the node (select-kernels' first fitting one). */
+  readonly defaultVariant: KernelVariant;
+}
+
+/** A variant that could run a node but that the profile has no cost for, so the search left it out. */
+export interface UncostedVariant {
+  readonly node: string;
+  readonly kernel: string;
 }
 
 export interface CandidateProblem extends Problem {
   readonly steps: readonly CandidateStep[];
+  readonly uncosted: readonly UncostedVariant[];
 }
 
 /** `maxLanes`: the most executing lanes one step may be split across (default: as many as the profile has). */
 export function buildProblem(graph: Graph, profile: DeviceProfile, maxLanes = profile.lanes.filter((l) => l.canExecute).length): CandidateProblem {
-  const steps = graph.nodes.map((node) => candidateStep(graph, node, profile));
+  const uncosted: UncostedVariant[] = [];
+  const steps = graph.nodes.map((node) => candidateStep(graph, node, profile, uncosted));
   const f = profile.fixedCosts;
   const largestActivations = [...graph.values.values()].map((v) => sizeOf(v.dims) * bytesPerElement(v.dtype)).sort((a, b) => b - a);
   const activationMB = ((largestActivations[0] ?? 0) + (largestActivations[1] ?? 0)) / 1e6;
   return {
     steps,
+    uncosted,
     // Node's I/O threads can read beside the executing lane when the device has another core for them.
     lanes: profile.lanes.length > 1 ? [...profile.lanes, backgroundLaneSpec] : profile.lanes,
     storage: profile.storage.warm,
@@ -53,19 +69,30 @@ export function buildProblem(graph: Graph, profile: DeviceProfile, maxLanes = pr
   };
 }
 
-function candidateStep(graph: Graph, node: Node, profile: DeviceProfile): CandidateStep {
+function candidateStep(graph: Graph, node: Node, profile: DeviceProfile, uncosted: UncostedVariant[]): CandidateStep {
   const shapes = stepShapes(graph, node);
   const signature = signatureOf(node.op, shapes);
   const features = featuresOf(node.op, shapes);
   // Sizes as the weights file stores them (each segment 64-byte aligned), so byte budgets hold for the file.
   const constantBytes = node.inputs.reduce((sum, name) => sum + segmentBytes(graph.constants.get(name)?.data.byteLength ?? 0), 0);
+  const fitting = fittingVariants(graph, node);
+  const defaultVariant = fitting[0] ?? variantsFor(node.op).at(-1)!;
+  const defaultCost = predict(profile, defaultVariant.id, signature, features) ?? standIn(profile, node.op, features);
+  if (!defaultCost) throw new UncostedStepError(node.name, node.op);
   const options: StepOption[] = [];
   const variants: KernelVariant[] = [];
-  for (const variant of fittingVariants(graph, node)) {
+  const pinned = defaultCost.source === 'stand-in';
+  for (const variant of fitting.length ? fitting : [defaultVariant]) {
+    const cost = variant === defaultVariant ? defaultCost : pinned ? undefined : predict(profile, variant.id, signature, features);
+    if (!cost) {
+      uncosted.push({ node: node.name, kernel: variant.id });
+      continue;
+    }
     const transformed = variant.transform ? node.inputs[variant.transform.input] : undefined;
-    const cost = predict(profile, variant.id, signature, features);
-    if (!cost) continue;
-    const base = { kernel: variant.id, executeFirstMs: cost.executeFirstMs, executeWarmMs: cost.executeWarmMs, splittable: variant.parallel !== undefined };
+    const base = {
+      kernel: variant.id, executeFirstMs: cost.executeFirstMs, executeWarmMs: cost.executeWarmMs, splittable: variant.parallel !== undefined,
+      ...(cost.uncertainty > 0 ? { uncertainty: cost.uncertainty } : {}),
+    };
     if (!variant.transform || transformed === undefined) {
       options.push({ ...base, source: 'raw', readBytes: constantBytes, storedBytes: constantBytes, loadTimeBytes: 0, transformMs: 0 });
       variants.push(variant);
@@ -78,14 +105,7 @@ function candidateStep(graph: Graph, node: Node, profile: DeviceProfile): Candid
     options.push({ ...base, source: 'transform-at-load', readBytes: constantBytes, storedBytes: constantBytes, loadTimeBytes: packedBytes, transformMs: cost.transformMs });
     variants.push(variant, variant);
   }
-  if (options.length === 0) {
-    // The profile knows none of this op's kernels: fall back to the reference kernel, costed at nothing.
-    const reference = variantsFor(node.op).at(-1)!;
-    if (!fittingVariants(graph, node).includes(reference)) throw new UncostedStepError(node.name, node.op);
-    options.push({ kernel: reference.id, source: 'raw', readBytes: constantBytes, storedBytes: constantBytes, loadTimeBytes: 0, transformMs: 0, executeFirstMs: 0, executeWarmMs: 0 });
-    variants.push(reference);
-  }
-  return { name: node.name, node, options, variants };
+  return { name: node.name, node, options, variants, defaultVariant };
 }
 
 /** A step's warm cost on the profile with its best fitting variant (for layout regions); undefined when the profile knows none. */
@@ -99,7 +119,7 @@ export function profileWarmMs(profile: DeviceProfile): StepWarmMs {
   };
 }
 
-/** A step the profile has no cost for and the reference kernel cannot run (in a layout only wasm kernels take). */
+/** A step the profile can cost no kernel of, not even by a stand-in (it holds no wasm family at all). */
 export class UncostedStepError extends Error {
   constructor(readonly node: string, readonly op: string) {
     super(`the profile has no cost for any kernel of node '${node}' (${op}) in its layout; re-run nncc profile with --resume to measure them`);

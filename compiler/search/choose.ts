@@ -5,12 +5,13 @@
  * breakdown in the paper's stages, the lower bound and gap, and per step the chosen kernel,
  * weight source, loader lane, predicted ms and the runner-up's cost.
  */
+import { CompileError } from '../diagnostics.js';
 import type { Graph, Node } from '../ir/graph.js';
 import type { DeviceProfile } from '../profile/profile.js';
 import type { KernelChoice } from '../select/select-kernels.js';
 import type { KernelVariant } from '../../runtime/kernels/variant.js';
-import { buildProblem, type CandidateProblem } from './candidates.js';
-import { bundleBytes, executingLanes, weightMemoryBytes, withinBudgets, type Budgets, type Decision } from './problem.js';
+import { buildProblem, type CandidateProblem, type UncostedVariant } from './candidates.js';
+import { bundleBytes, executingLanes, pessimistic, weightMemoryBytes, withinBudgets, type Budgets, type Decision } from './problem.js';
 import { conventionalPlan, lowerBound, search } from './search.js';
 import { simulate, type Stage } from './simulate.js';
 
@@ -44,6 +45,19 @@ export interface SearchReport {
   profile: string;
   objective: Objective;
   predictedMs: number;
+  /** The prediction with every cost the profile did not measure as far off as its uncertainty allows. */
+  predictedHighMs: number;
+  /**
+   * Which plan the search kept: its own (`searched`), or the one with every node on its default
+   * kernel (`default`, the kernels compiling without a profile gives, weight sources and lanes
+   * still searched) because the searched plan's prediction, its uncertain costs at their worst,
+   * was not better than the default plan's.
+   */
+  plan: 'searched' | 'default' | 'conventional';
+  /** The default-kernel plan's prediction (absent for the conventional plan). */
+  defaultPlanMs?: number;
+  /** Variants that could run a node but that the profile has no cost for, left out of the search. */
+  uncosted: readonly UncostedVariant[];
   /** Predicted warm latency: the chosen kernels' warm execution, summed. */
   warmMs: number;
   lowerBoundMs: number;
@@ -62,7 +76,8 @@ export function chooseKernels(graph: Graph, profile: DeviceProfile, objective: O
   report: SearchReport; problem: CandidateProblem; decisions: Decision[];
 } {
   const problem = objective === 'warm' ? buildProblem(graph, profile, 1) : buildProblem(graph, profile, maxLanes);
-  const decisions = objective === 'warm' ? conventionalPlan(problem) : search(problem, budgets).decisions;
+  const guarded = objective === 'warm' ? undefined : guardedSearch(problem, budgets);
+  const decisions = guarded?.decisions ?? conventionalPlan(problem);
   const choices = new Map<Node, KernelChoice>();
   const loaders = new Map<Node, number>();
   const stepLanes = new Map<Node, number>();
@@ -89,6 +104,10 @@ export function chooseKernels(graph: Graph, profile: DeviceProfile, objective: O
       profile: profile.device.name,
       objective,
       predictedMs: simulation.totalMs,
+      predictedHighMs: simulate(pessimistic(problem), decisions, false).totalMs,
+      plan: guarded?.plan ?? 'conventional',
+      ...(guarded ? { defaultPlanMs: guarded.defaultPlanMs } : {}),
+      uncosted: problem.uncosted,
       warmMs: decisions.reduce((sum, d, i) => sum + problem.steps[i].options[d.option].executeWarmMs, 0),
       lowerBoundMs: lower,
       gapPct: ((simulation.totalMs - lower) / lower) * 100,
@@ -97,6 +116,30 @@ export function chooseKernels(graph: Graph, profile: DeviceProfile, objective: O
       steps: explainSteps(problem, decisions, simulation.totalMs, budgets),
     },
   };
+}
+
+/**
+ * The search, guarded so that it cannot do worse than not searching: it also searches the plan
+ * with every node on its default kernel (only weight sources, loaders and lanes free) and keeps
+ * its own plan only when that plan's prediction, with every choice that differs from the default
+ * costed at the worst its uncertainty allows, beats the default plan's prediction.
+ */
+function guardedSearch(problem: CandidateProblem, budgets: Budgets): { decisions: Decision[]; plan: 'searched' | 'default'; defaultPlanMs: number } {
+  const searched = search(problem, budgets).decisions;
+  const isDefault = (step: number, option: number): boolean => problem.steps[step].variants[option] === problem.steps[step].defaultVariant;
+  const defaultOptions = problem.steps.map((step, i) => step.options.flatMap((_, j) => (isDefault(i, j) ? [j] : [])));
+  if (defaultOptions.some((options) => options.length === 0)) return { decisions: searched, plan: 'searched', defaultPlanMs: Infinity };
+  const restricted = { ...problem, steps: problem.steps.map((step, i) => ({ ...step, options: defaultOptions[i].map((j) => step.options[j]) })) };
+  let unsearched: Decision[];
+  try {
+    unsearched = search(restricted, budgets).decisions.map((d, i) => ({ ...d, option: defaultOptions[i][d.option] }));
+  } catch (error) {
+    if (error instanceof CompileError) return { decisions: searched, plan: 'searched', defaultPlanMs: Infinity };
+    throw error;
+  }
+  const defaultPlanMs = simulate(problem, unsearched, false).totalMs;
+  const searchedAtWorst = simulate(pessimistic(problem, (i, j) => !isDefault(i, j)), searched, false).totalMs;
+  return searchedAtWorst < defaultPlanMs ? { decisions: searched, plan: 'searched', defaultPlanMs } : { decisions: unsearched, plan: 'default', defaultPlanMs };
 }
 
 export function breakdownOf(tasks: readonly { stage: Stage; startMs: number; endMs: number }[], totalMs: number): Breakdown {
@@ -176,10 +219,19 @@ function explainSteps(problem: CandidateProblem, decisions: readonly Decision[],
 export function formatReport(report: SearchReport): string {
   const b = report.breakdown;
   const lines = [
-    `search (${report.objective}) for ${report.profile}: predicted cold ${report.predictedMs.toFixed(2)} ms, lower bound ${report.lowerBoundMs.toFixed(2)} ms, gap ${report.gapPct.toFixed(1)}%, bundle ${(report.bundleBytes / 1e6).toFixed(2)} MB`,
+    `search (${report.objective}) for ${report.profile}: predicted cold ${report.predictedMs.toFixed(2)} ms (at worst ${report.predictedHighMs.toFixed(2)}), lower bound ${report.lowerBoundMs.toFixed(2)} ms, gap ${report.gapPct.toFixed(1)}%, bundle ${(report.bundleBytes / 1e6).toFixed(2)} MB`,
+    `plan: ${report.plan}${report.defaultPlanMs !== undefined ? ` (default-kernel plan predicted ${report.defaultPlanMs.toFixed(2)} ms)` : ''}`,
+    ...(report.uncosted.length ? [`no cost in the profile (left out): ${summariseUncosted(report.uncosted)}`] : []),
     `stages (ms, summed over lanes): start ${b.startMs.toFixed(2)}  read ${b.readMs.toFixed(2)}  alloc ${b.allocMs.toFixed(2)}  prepare ${b.prepareMs.toFixed(2)}  transform ${b.transformMs.toFixed(2)}  execute ${b.executeMs.toFixed(2)}  wait ${b.waitMs.toFixed(2)}`,
     ...report.steps.map((s) => `  ${s.node}: ${s.kernel} ${s.source} loader ${s.loader}${s.lanes > 1 ? ` split across ${s.lanes} lanes` : ''} execute ${s.executeFirstMs.toFixed(3)} ms` +
       (s.runnerUp ? `; runner-up ${s.runnerUp.kernel} ${s.runnerUp.source} ${s.runnerUp.deltaMs >= 0 ? '+' : ''}${s.runnerUp.deltaMs.toFixed(3)} ms` : '')),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** "kernel ×count" per uncosted variant, most frequent first. */
+export function summariseUncosted(uncosted: readonly UncostedVariant[]): string {
+  const counts = new Map<string, number>();
+  for (const u of uncosted) counts.set(u.kernel, (counts.get(u.kernel) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => `${k} ×${n}`).join(', ');
 }

@@ -34,6 +34,8 @@ export interface StepOption {
   readonly executeWarmMs: number;
   /** The kernel can split a step's work across several executing lanes (intra-op). */
   readonly splittable?: boolean;
+  /** How far off the transform and execution costs may be, relative (0 or absent: measured exactly). */
+  readonly uncertainty?: number;
 }
 
 export interface ProblemStep {
@@ -81,11 +83,18 @@ export function stepLanes(problem: Problem, step: number, decision: Decision): n
  * Lanes a split step may run on: lane 0 and the lanes 1, 2, … after it that may execute, up to
  * the first that may not (the runtime splits a step across lanes 0…k−1).
  */
-export function executingLanes(problem: Problem): number[] {
-  const lanes = [0];
-  while (problem.lanes.some((l) => l.id === lanes.length && l.canExecute)) lanes.push(lanes.length);
+export function executingLanes(problem: Problem): readonly number[] {
+  let lanes = executingLanesOf.get(problem.lanes);
+  if (!lanes) {
+    lanes = [0];
+    while (problem.lanes.some((l) => l.id === lanes!.length && l.canExecute)) lanes.push(lanes.length);
+    executingLanesOf.set(problem.lanes, lanes);
+  }
   return lanes;
 }
+
+/** Per lane list (problems derived from one share it), its executing lanes: the simulator asks per step. */
+const executingLanesOf = new WeakMap<readonly Lane[], number[]>();
 
 /** A choice per step: which option, and which lane loads (reads and transforms) its weights (`backgroundReads`: reads only). */
 export interface Decision {
@@ -127,4 +136,22 @@ export function weightMemoryBytes(problem: Problem, decisions: readonly Decision
 export function withinBudgets(problem: Problem, decisions: readonly Decision[], budgets: Budgets, fixedMemoryBytes = 0): boolean {
   return (budgets.maxBundleBytes === undefined || bundleBytes(problem, decisions) <= budgets.maxBundleBytes)
     && (budgets.maxMemoryBytes === undefined || weightMemoryBytes(problem, decisions) + fixedMemoryBytes <= budgets.maxMemoryBytes);
+}
+
+/**
+ * The problem with each option's transform and execution costs raised by its uncertainty, for the
+ * options `inflate` picks (every option by default): how slow a plan may turn out when the
+ * costs the profile did not measure are as far off as they may be.
+ */
+export function pessimistic<P extends Problem>(problem: P, inflate: (step: number, option: number) => boolean = () => true): P {
+  return {
+    ...problem,
+    steps: problem.steps.map((step, i) => ({
+      ...step,
+      options: step.options.map((o, j) => {
+        const factor = 1 + (inflate(i, j) ? o.uncertainty ?? 0 : 0);
+        return factor === 1 ? o : { ...o, transformMs: o.transformMs * factor, executeFirstMs: o.executeFirstMs * factor, executeWarmMs: o.executeWarmMs * factor };
+      }),
+    })),
+  };
 }

@@ -29,6 +29,12 @@ export interface SearchResult {
 
 const maxPasses = 50;
 
+/**
+ * Loader exchanges are tried between steps at most this far apart: all pairs cost a simulation
+ * each, n² per pass, which took minutes on models of a few hundred steps.
+ */
+const swapWindow = 12;
+
 /** Loader lanes in order of use: the executing lane, the background lane, then workers one by one. */
 function loaderLanes(problem: Problem): number[] {
   return problem.lanes.filter((l) => l.canLoad).map((l) => l.id).sort(byLaneOrder);
@@ -141,9 +147,10 @@ function improve(problem: Problem, start: Decision[], budgets: Budgets, lanes: r
       });
       if (accept(candidate)) improved = true;
     }
-    // Exchanging the loaders of two steps reorders the lanes' work, which single changes cannot.
+    // Exchanging the loaders of two steps reorders the lanes' work, which single changes cannot;
+    // only steps near each other, where an exchange changes which read is ready first.
     for (let a = 0; a < problem.steps.length; a++) {
-      for (let b = a + 1; b < problem.steps.length; b++) {
+      for (let b = a + 1; b < Math.min(problem.steps.length, a + 1 + swapWindow); b++) {
         if (best[a].loader === best[b].loader) continue;
         if (accept(withSteps(new Map([[a, { ...best[a], loader: best[b].loader }], [b, { ...best[b], loader: best[a].loader }]])))) improved = true;
       }
@@ -214,9 +221,14 @@ export function search(problem: Problem, budgets: Budgets = {}): SearchResult {
     const heuristicStart = heuristic(problem, budgets, usable);
     // And the same split across every executing lane wherever a kernel can split.
     const splitStart = maxSplit(problem) > 1 ? [heuristicStart.map((d) => ({ ...d, lanes: maxSplit(problem) }))] : [];
-    const starts = [heuristicStart, ...splitStart, ...alternativeStarts(problem, usable), ...(best ? [best] : [])];
+    // The other corners only with every loader lane: with fewer they rarely win and cost as much.
+    const corners = count === order.length ? alternativeStarts(problem, usable) : [];
+    const starts = [heuristicStart, ...splitStart, ...corners, ...(best ? [best] : [])];
+    const tried = new Set<string>();
     for (const start of starts) {
-      if (!withinBudgets(problem, start, budgets)) continue;
+      const key = JSON.stringify(start);
+      if (tried.has(key) || !withinBudgets(problem, start, budgets)) continue;
+      tried.add(key);
       const result = improve(problem, start, budgets, usable, counter);
       const ms = simulate(problem, result, false).totalMs;
       counter.evaluations++;

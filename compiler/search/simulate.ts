@@ -54,7 +54,8 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
   const record = (lane: number, stage: Stage, step: number, startMs: number, endMs: number): void => {
     if (keepTasks && endMs > startMs) tasks.push({ lane, stage, step, startMs, endMs });
   };
-  const speed = (lane: number): number => lanes.find((l) => l.id === lane)?.relativeSpeed ?? 1;
+  const speeds = new Map(lanes.map((l) => [l.id, l.relativeSpeed]));
+  const speed = (lane: number): number => speeds.get(lane) ?? 1;
   const busy: [number, number][] = [];
   const read = (lane: number, step: number, bytes: number, from: number): number => {
     if (bytes <= 0) return from;
@@ -90,26 +91,34 @@ export function simulate(problem: Problem, decisions: readonly Decision[], keepT
   // Loader lanes work through their steps in order; storage is shared, so interleave them by time.
   const ready = new Array<number>(steps.length).fill(0);
   const queues = new Map<number, number[]>();
+  const queueHeads = new Map<number, number>();
   // Node's I/O threads need a core too: with workers started, the background reads share lane 1's
   // (after its start-up, in turn with its loads); alone, they read from when the bundle is open.
   const queueOf = (loader: number): number => (loader === backgroundReads && workers > 0 ? 1 : loader);
   decisions.forEach((d, step) => {
     const queue = queueOf(d.loader);
-    if (queue !== 0) queues.set(queue, [...(queues.get(queue) ?? []), step]);
+    if (queue === 0) return;
+    const steps = queues.get(queue);
+    if (steps) steps.push(step);
+    else {
+      queues.set(queue, [step]);
+      queueHeads.set(queue, 0);
+    }
   });
   const laneClock = new Map<number, number>([...queues.keys()].map((lane) => [lane, loaderReadyMs(fixed, lane, workers)]));
   const nextLoad = (): [number, number] | undefined => {
     let best: [number, number] | undefined;
     for (const [lane, queue] of queues) {
-      if (queue.length === 0) continue;
+      const head = queueHeads.get(lane)!;
+      if (head === queue.length) continue;
       const clock = laneClock.get(lane)!;
-      if (!best || clock < laneClock.get(best[0])!) best = [lane, queue[0]];
+      if (!best || clock < laneClock.get(best[0])!) best = [lane, queue[head]];
     }
     return best;
   };
   for (let next = nextLoad(); next; next = nextLoad()) {
     const [lane, step] = next;
-    queues.get(lane)!.shift();
+    queueHeads.set(lane, queueHeads.get(lane)! + 1);
     const end = load(decisions[step].loader, step, laneClock.get(lane)!);
     laneClock.set(lane, end);
     ready[step] = end;
@@ -200,7 +209,15 @@ export function stretchedEnd(start: number, ms: number, slow: readonly (readonly
 /** Reserves the earliest interval of `duration` at or after `from` that storage is free; returns its start. */
 function firstGap(busy: [number, number][], from: number, duration: number): number {
   let start = from;
-  let index = 0;
+  // Intervals are disjoint and sorted, so their ends are too: skip those ending by `from` at once.
+  let low = 0;
+  let high = busy.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (busy[mid][1] <= from) low = mid + 1;
+    else high = mid;
+  }
+  let index = low;
   for (; index < busy.length; index++) {
     const [busyStart, busyEnd] = busy[index];
     if (busyEnd <= start) continue;

@@ -18,7 +18,7 @@ import { randomTensor, seededRandom } from '../../compiler/random.js';
 import { Session } from '../../runtime/session.js';
 import { compareTensors } from '../support/compare.js';
 import { fixtureModelDir } from '../support/paths.js';
-import { threeConvsModel } from '../support/models.js';
+import { squeezeExcitationModel, threeConvsModel } from '../support/models.js';
 import { fixtureProfile, splittingProfile } from '../support/profiles.js';
 
 const profile = fixtureProfile;
@@ -51,6 +51,32 @@ describe('compile with a device profile', () => {
       });
     }
   }
+
+  it('never predicts a cold run slower than the default-kernel plan (fixtures, a squeeze-excitation model), and lists what it could not cost', async () => {
+    const se = join(work, 'squeeze-excitation.onnx');
+    writeFileSync(se, squeezeExcitationModel({ name: 'squeeze-excitation', seed: 31 }));
+    const models = [model, join(fixtureModelDir, 'fire-block.onnx'), se];
+    for (const device of ['pixel5-cpu', 'jetson-tx2-gpu', 'epyc-zen4-2core-node20']) {
+      for (const path of models) {
+        const bundle = join(work, `guard-${device}.nnb`);
+        const report = compileModel(path, bundle, { profile: profile(device) }).search!;
+        assert.ok(report.defaultPlanMs !== undefined && report.predictedMs <= report.defaultPlanMs + 1e-9,
+          `${device}, ${path}: predicted ${report.predictedMs} ms, default-kernel plan ${report.defaultPlanMs} ms`);
+        assert.ok(report.predictedHighMs >= report.predictedMs - 1e-9);
+        for (const u of report.uncosted) assert.ok(!report.steps.some((s) => s.node === u.node && s.kernel === u.kernel), `${u.kernel} was chosen uncosted`);
+        rmSync(bundle, { recursive: true, force: true });
+      }
+    }
+    // The squeeze-excitation model runs as few steps (SiLU fused into its convolutions) and matches the reference.
+    const bundle = join(work, 'se.nnb');
+    const result = compileModel(se, bundle, { profile: profile('epyc-zen4-2core-node20') });
+    assert.ok(result.stats.plannedSteps <= 12, `${result.stats.plannedSteps} steps`);
+    const feeds = { x: randomTensor(seededRandom(32), [1, 3, 24, 24]) };
+    const session = await Session.create(bundle);
+    const actual = Object.values(await session.run(feeds))[0];
+    session.dispose();
+    assert.equal(compareTensors(actual, Object.values(executeGraph(importOnnxFile(se), feeds))[0], 1e-4, 1e-5), undefined);
+  });
 
   it('continuous inference: later runs switch to the warm kernels, with the same outputs', async () => {
     const model = join(work, 'warm-switch.onnx');

@@ -73,3 +73,31 @@ export function compileKeepingEveryRegion(modelPath: string, outDir: string, lan
   const modelSha256 = createHash('sha256').update(readFileSync(modelPath)).digest('hex');
   writeBundle(outDir, lowerGraph(graph, { lanes }), { modelName: graph.name, modelSha256, opset: graph.opset });
 }
+
+/**
+ * ONNX bytes of an EfficientNet-style block as PyTorch exports it: x [1, 3, size, size] → stem
+ * (Conv 3×3 s2 3→16, SiLU as Sigmoid + Mul) → expand 1×1 16→32 SiLU → depthwise 5×5 SiLU →
+ * squeeze-excitation (GlobalAveragePool → 1×1 32→8 SiLU → 1×1 8→32 → Sigmoid → Mul) → project
+ * 1×1 32→16 → Add with the stem → GlobalAveragePool → Flatten → Gemm 16→5.
+ */
+export function squeezeExcitationModel({ name, seed, size = 24, weightScale = 0.3 }: ThreeConvsOptions): Uint8Array {
+  const b = new OnnxModelBuilder(name, 13);
+  const random = seededRandom(seed);
+  const conv = (x: string, node: string, cin: number, cout: number, k: number, attrs: Record<string, number | number[]> = {}, group = 1): string => {
+    const w = b.initializer(`${node}.w`, randomTensor(random, [cout, cin / group, k, k], weightScale));
+    const bias = b.initializer(`${node}.b`, randomTensor(random, [cout], 0.1));
+    return b.op('Conv', [x, w, bias], { kernel_shape: [k, k], group, ...attrs }, node);
+  };
+  const silu = (x: string): string => b.op('Mul', [x, b.op('Sigmoid', [x])]);
+  const x = b.input('x', 'float32', [1, 3, size, size]);
+  const stem = silu(conv(x, 'stem', 3, 16, 3, { strides: [2, 2], pads: [1, 1, 1, 1] }));
+  const expand = silu(conv(stem, 'expand', 16, 32, 1));
+  const depthwise = silu(conv(expand, 'depthwise', 32, 32, 5, { pads: [2, 2, 2, 2] }, 32));
+  const squeezed = silu(conv(b.op('GlobalAveragePool', [depthwise], {}, 'se.pool'), 'se.reduce', 32, 8, 1));
+  const gate = b.op('Sigmoid', [conv(squeezed, 'se.expand', 8, 32, 1)], {}, 'se.gate');
+  const excited = b.op('Mul', [depthwise, gate], {}, 'se.scale');
+  const residual = b.op('Add', [stem, conv(excited, 'project', 32, 16, 1)], {}, 'residual');
+  const pooled = b.op('Flatten', [b.op('GlobalAveragePool', [residual], {}, 'pool')], {}, 'flatten');
+  b.output(b.op('Gemm', [pooled, b.initializer('fc.w', randomTensor(random, [5, 16], weightScale)), b.initializer('fc.b', randomTensor(random, [5], 0.1))], { transB: 1 }, 'fc'));
+  return b.toBytes();
+}

@@ -21,7 +21,13 @@ function candidateProblem(seed: number): CandidateProblem {
     if (!variants.has(kernel)) variants.set(kernel, { id: kernel } as unknown as KernelVariant);
     return variants.get(kernel)!;
   };
-  return { ...problem, steps: problem.steps.map((step) => ({ ...step, node: { name: step.name } as unknown as Node, variants: step.options.map((o) => variantOf(o.kernel)) })) };
+  return {
+    ...problem,
+    uncosted: [],
+    steps: problem.steps.map((step) => ({
+      ...step, node: { name: step.name } as unknown as Node, variants: step.options.map((o) => variantOf(o.kernel)), defaultVariant: variantOf(step.options[0].kernel),
+    })),
+  };
 }
 
 function extraBytes(problem: CandidateProblem, decisions: ReturnType<typeof search>['decisions'], taken: { step: number; option: number }[]) {
