@@ -1,5 +1,7 @@
 /**
- * End-to-end cold start on the real models in ../shared/models: the wall time, measured here
+ * End-to-end cold start on the real models in ../shared/models (every NAME.onnx there, or those
+ * `--models` names; a model that is not an image model or that nncc cannot compile is skipped,
+ * support/shared-models.ts): the wall time, measured here
  * around `spawnSync`, of a fresh `node` process that imports an engine, loads the model from
  * disk, runs one inference and exits (support/cold-*.ts). Engines: nncc with the search's cold
  * plan for this machine's profile, nncc's conventional (warm-objective) plan, onnxruntime-node
@@ -10,20 +12,19 @@
  * and nncc's own in-process stage breakdown (read, alloc, prepare, transform, execute, wait).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileModel } from '../../compiler/compile.js';
 import { evictFile } from '../../compiler/profile/measure-fixed.js';
 import type { StageTimings } from '../../runtime/execute/timings.js';
-import { repoRoot, sharedModelsDir } from '../support/paths.js';
+import { repoRoot } from '../support/paths.js';
 import { machineInfo, parseFlags } from './support/options.js';
+import { measureEach, modelsFlagUsage, modelsUsage, selectModels, type ImageModel } from './support/shared-models.js';
 import { median } from './support/stats.js';
 import { fixed, formatTable, ms, ratio } from './support/table.js';
 
-const models = ['squeezenet1_1', 'mobilenet_v2', 'resnet18'];
-const inputDims = [1, 3, 224, 224];
 const profilePath = join(repoRoot, 'fixtures', 'profiles', 'epyc-zen4-2core-node20.json');
 const supportDir = join(dirname(fileURLToPath(import.meta.url)), 'support');
 /** The target: nncc's end-to-end cold within this factor of (floor + nncc warm). */
@@ -31,26 +32,30 @@ const targetFactor = 1.15;
 
 const usage = `Usage: node dist/test/bench/cold.bench.js [options]
 
-End-to-end cold start (ms) of ${models.join(', ')} from ${sharedModelsDir}: the wall
-time of a fresh node process that imports the engine, loads the model, runs one inference and
-exits, for nncc cold (profile ${join('fixtures', 'profiles', 'epyc-zen4-2core-node20.json')}, objective cold),
-nncc conventional (same profile, objective warm), onnxruntime-node 1 and 2 threads,
-onnxruntime-web 1 thread and the floor \`node -e 0\`; page cache warm and disk-cold (files
-evicted before every process). Also each engine's warm latency and nncc's stage breakdown.
+End-to-end cold start (ms) of each model: the wall time of a fresh node process that imports
+the engine, loads the model, runs one inference and exits, for nncc cold (profile
+${join('fixtures', 'profiles', 'epyc-zen4-2core-node20.json')}, objective cold), nncc conventional (same
+profile, objective warm), onnxruntime-node 1 and 2 threads, onnxruntime-web 1 thread and the
+floor \`node -e 0\`; page cache warm and disk-cold (files evicted before every process). Also
+each engine's warm latency and nncc's stage breakdown.
+
+${modelsUsage()}
 
   --runs N      fresh processes per engine and cache condition (default 7; 3 with --quick)
+${modelsFlagUsage}
   --quick       fewer processes and warm runs
   --json FILE   also write the results (every sample) as JSON
   --help        this text
 `;
 
-const flags = parseFlags({ runs: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'string' }, help: { type: 'boolean' } }, usage);
+const flags = parseFlags({ runs: { type: 'string' }, models: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'string' }, help: { type: 'boolean' } }, usage);
 const processes = Number(flags.runs ?? (flags.quick ? 3 : 7));
 if (!(Number.isInteger(processes) && processes >= 1)) {
   process.stderr.write(`--runs needs a positive integer, got '${flags.runs}'\n\n${usage}`);
   process.exit(2);
 }
 const warmRepetitions = { warmups: 2, runs: flags.quick ? 5 : 10 };
+const models = selectModels(flags.models);
 
 /** The JSON line a cold child prints (support/cold-child.ts `report`). */
 interface ChildLine {
@@ -159,10 +164,7 @@ function compileBundle(name: string, modelPath: string, dir: string, objective: 
   };
 }
 
-function enginesFor(model: string, bundles: readonly BundleInfo[]): Engine[] {
-  const modelPath = join(sharedModelsDir, `${model}.onnx`);
-  const input = join(sharedModelsDir, `${model}.input.f32`);
-  const expected = join(sharedModelsDir, `${model}.output.f32`);
+function enginesFor({ modelPath, inputPath: input, expectedPath: expected, inputDims }: ImageModel, bundles: readonly BundleInfo[]): Engine[] {
   const dims = inputDims.join(',');
   return [
     ...bundles.map((b) => ({
@@ -213,14 +215,14 @@ function measureWarm(engine: Engine): EngineResult['warm'] {
   return { warmMs: line.warmMs, samples: line.samples, maxRelError: line.maxRelError, maxRssKB: line.maxRssKB };
 }
 
-function measureModel(model: string, work: string): ModelResult {
-  const modelPath = join(sharedModelsDir, `${model}.onnx`);
+function measureModel(image: ImageModel, work: string): ModelResult {
+  const { name: model, modelPath } = image;
   note(`${model}: compiling the bundles (profile ${profilePath})`);
   const bundles = [
     compileBundle(nnccCold, modelPath, join(work, `${model}-cold.nnb`), 'cold'),
     compileBundle(nnccConventional, modelPath, join(work, `${model}-conventional.nnb`), 'warm'),
   ];
-  const engines = enginesFor(model, bundles);
+  const engines = enginesFor(image, bundles);
   const results: EngineResult[] = engines.map((e) => ({ name: e.name, samples: { pageCacheWarm: [], diskCold: [] } }));
 
   note(`${model}: one untimed process per engine (fills the page cache)`);
@@ -385,19 +387,14 @@ function printModel(m: ModelResult): void {
 async function main(): Promise<void> {
   note(`nncc end-to-end cold start, ms: ${processes} fresh processes per engine and cache condition, engines round-robin; `
     + `warm latency: median of ${warmRepetitions.runs} runs after ${warmRepetitions.warmups} warm-ups in one process per engine`);
-  const present = models.filter((m) => existsSync(join(sharedModelsDir, `${m}.onnx`)));
-  for (const m of models.filter((name) => !present.includes(name))) note(`skipping ${m}: ${join(sharedModelsDir, `${m}.onnx`)} is absent`);
-  if (present.length === 0) return;
   const work = mkdtempSync(join(tmpdir(), 'nncc-bench-cold-'));
-  const results: ModelResult[] = [];
-  try {
-    for (const model of present) results.push(measureModel(model, work));
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  const { results, skipped } = await measureEach(models, (model) => measureModel(model, work), note)
+    .finally(() => rmSync(work, { recursive: true, force: true }));
   for (const m of results) printModel(m);
+  if (!results.length) note('\nno model ran');
+  if (skipped.length) note(`\nskipped (reasons above): ${skipped.map((s) => s.model).join(', ')}`);
   if (flags.json) {
-    writeFileSync(flags.json, `${JSON.stringify({ machine: machineInfo(), profile: profilePath, processes, warmRepetitions, models: results }, null, 2)}\n`);
+    writeFileSync(flags.json, `${JSON.stringify({ machine: machineInfo(), profile: profilePath, processes, warmRepetitions, models: results, skipped }, null, 2)}\n`);
     note(`wrote ${flags.json}`);
   }
 }

@@ -1,11 +1,13 @@
 /**
- * Whole-model warm inference on the real models in ../shared/models: nncc (kernels 'fast',
+ * Whole-model warm inference on the real models in ../shared/models (every NAME.onnx there, or
+ * those `--models` names; a model that is not an image model or that nncc cannot compile is
+ * skipped, support/shared-models.ts): nncc (kernels 'fast',
  * compiled for 1 and 2 lanes, and for 1 lane all-NCHW (`--layout nchw`), run by `Session`) beside onnxruntime-node (1 and 2 intra-op
  * threads) and onnxruntime-web (1 thread), all in this process and timed in alternation. Every
  * engine's output is checked against PyTorch's stored output. A second table gives nncc's
  * convolution-only throughput, from per-step times of the same bundles (`RunOptions.stepTimes`).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileModel, importOnnxFile } from '../../compiler/compile.js';
@@ -13,33 +15,35 @@ import { flopsOf, planStepShapes } from '../../compiler/ir/flops.js';
 import { Session } from '../../runtime/session.js';
 import type { Tensor } from '../../runtime/tensor/tensor.js';
 import { maxRelativeError } from '../support/compare.js';
-import { sharedModelsDir } from '../support/paths.js';
 import { ortNodeSession, ortWebSession, type PeerSession } from './support/onnxruntime.js';
 import { machineInfo, parseFlags } from './support/options.js';
+import { measureEach, modelsFlagUsage, modelsUsage, selectModels, type ImageModel } from './support/shared-models.js';
 import { gflops, interleavedMediansMs, median, type Repetitions } from './support/stats.js';
 import { fixed, formatTable, ms, ratio } from './support/table.js';
 
-const models = ['squeezenet1_1', 'mobilenet_v2', 'resnet18'];
-const inputDims = [1, 3, 224, 224];
 const tolerance = 1e-4;
 
 const usage = `Usage: node dist/test/bench/models.bench.js [options]
 
-Warm whole-model inference (ms) of ${models.join(', ')} from ${sharedModelsDir}:
-nncc 1 and 2 lanes, onnxruntime-node 1 and 2 threads, onnxruntime-web 1 thread.
+Warm whole-model inference (ms) of each model: nncc 1 and 2 lanes, onnxruntime-node 1 and 2
+threads, onnxruntime-web 1 thread.
+
+${modelsUsage()}
 
   --runs N      timed runs per engine after 2 warm-ups (default 10; 5 with --quick)
+${modelsFlagUsage}
   --quick       fewer runs
   --json FILE   also write the results as JSON
   --help        this text
 `;
 
-const flags = parseFlags({ runs: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'string' }, help: { type: 'boolean' } }, usage);
+const flags = parseFlags({ runs: { type: 'string' }, models: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'string' }, help: { type: 'boolean' } }, usage);
 const repetitions: Repetitions = { warmups: 2, runs: Number(flags.runs ?? (flags.quick ? 5 : 10)) };
 if (!(repetitions.runs >= 1)) {
   process.stderr.write(`--runs needs a positive number, got '${flags.runs}'\n\n${usage}`);
   process.exit(2);
 }
+const models = selectModels(flags.models);
 
 interface Engine {
   name: string;
@@ -104,7 +108,8 @@ function convTimes(bundle: string, input: Float32Array): { convMs: number; convF
     const { plan } = session;
     const convSteps = plan.steps.flatMap((s, i) => (s.op === 'Conv' ? [i] : []));
     const convFlops = convSteps.reduce((sum, i) => sum + flopsOf(planStepShapes(plan, plan.steps[i])), 0);
-    const feeds = { [session.inputs[0].name]: { dtype: 'float32', dims: inputDims, data: input } as Tensor };
+    const [inputSpec] = session.inputs;
+    const feeds: Record<string, Tensor> = { [inputSpec.name]: { dtype: 'float32', dims: inputSpec.dims, data: input } };
     const stepTimes = new Float64Array(plan.steps.length);
     for (let i = 0; i < repetitions.warmups; i++) session.runSync(feeds, { stepTimes });
     const samples = Array.from({ length: repetitions.runs }, () => {
@@ -117,10 +122,10 @@ function convTimes(bundle: string, input: Float32Array): { convMs: number; convF
   }
 }
 
-async function measureModel(model: string, work: string): Promise<ModelResult> {
-  const modelPath = join(sharedModelsDir, `${model}.onnx`);
-  const input = readF32(join(sharedModelsDir, `${model}.input.f32`));
-  const expected = readF32(join(sharedModelsDir, `${model}.output.f32`));
+async function measureModel({ name: model, modelPath, inputPath, expectedPath, inputDims }: ImageModel, work: string): Promise<ModelResult> {
+  process.stdout.write(`measuring ${model}…\n`);
+  const input = readF32(inputPath);
+  const expected = readF32(expectedPath);
   const bundles = [1, 2].map((lanes) => {
     const bundle = join(work, `${model}-${lanes}lane.nnb`);
     compileModel(modelPath, bundle, { kernels: 'fast', lanes });
@@ -175,22 +180,14 @@ function printTables(results: readonly ModelResult[]): void {
 
 async function main(): Promise<void> {
   process.stdout.write(`nncc whole-model warm inference, ms (median of ${repetitions.runs} runs per engine after ${repetitions.warmups} warm-ups, engines alternating)\n`);
-  const present = models.filter((m) => existsSync(join(sharedModelsDir, `${m}.onnx`)));
-  for (const m of models.filter((name) => !present.includes(name))) process.stdout.write(`skipping ${m}: ${join(sharedModelsDir, `${m}.onnx`)} is absent\n`);
-  if (present.length === 0) return;
   const work = mkdtempSync(join(tmpdir(), 'nncc-bench-models-'));
-  const results: ModelResult[] = [];
-  try {
-    for (const model of present) {
-      process.stdout.write(`measuring ${model}…\n`);
-      results.push(await measureModel(model, work));
-    }
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-  printTables(results);
+  const { results, skipped } = await measureEach(models, (model) => measureModel(model, work), (line) => process.stdout.write(`${line}\n`))
+    .finally(() => rmSync(work, { recursive: true, force: true }));
+  if (results.length) printTables(results);
+  else process.stdout.write('\nno model ran\n');
+  if (skipped.length) process.stdout.write(`\nskipped (reasons above): ${skipped.map((s) => s.model).join(', ')}\n`);
   if (flags.json) {
-    writeFileSync(flags.json, `${JSON.stringify({ machine: machineInfo(), repetitions, models: results }, null, 2)}\n`);
+    writeFileSync(flags.json, `${JSON.stringify({ machine: machineInfo(), repetitions, models: results, skipped }, null, 2)}\n`);
     process.stdout.write(`wrote ${flags.json}\n`);
   }
 }
