@@ -4,7 +4,7 @@
  * relative error (so small layers count as much as big ones), and judged by its median error on
  * held-out measurements (leave-one-out). `predict` prefers a measurement of the same signature.
  */
-import type { DeviceProfile, FamilyModel, Fit, KernelCost } from './profile.js';
+import type { DeviceProfile, FamilyModel, Fit, KernelCost, Sample } from './profile.js';
 import type { CostFeatures } from './signature.js';
 
 export interface Point {
@@ -127,6 +127,8 @@ export interface Prediction {
    * for a stand-in.
    */
   uncertainty: number;
+  /** The same for `executeWarmMs` alone (warm runs pay no first call). */
+  warmUncertainty: number;
 }
 
 /** The relative uncertainty of anything the profile did not measure and cannot judge. */
@@ -135,16 +137,24 @@ export const unjudgedUncertainty = 1;
 export function predict(profile: DeviceProfile, kernel: string, signature: string, features: CostFeatures): Prediction | undefined {
   const measured = profile.kernels.find((k) => k.kernel === kernel && k.signature === signature);
   if (measured) {
-    const m = measured.executeFirstMs;
     return {
-      executeWarmMs: measured.executeWarmMs.median, executeFirstMs: m.median, transformMs: measured.transformMs.median, source: 'measured',
-      uncertainty: m.median > 0 ? Math.min(unjudgedUncertainty, m.spread / m.median) : 0,
+      executeWarmMs: measured.executeWarmMs.median, executeFirstMs: measured.executeFirstMs.median, transformMs: measured.transformMs.median, source: 'measured',
+      uncertainty: spreadOf(measured.executeFirstMs), warmUncertainty: spreadOf(measured.executeWarmMs),
     };
   }
   const family = profile.costModel[kernel];
   if (!family) return undefined;
-  const errorPct = family.executeFirstMs.medianErrorPct;
-  return { ...evaluateFamily(family, features), source: 'model', uncertainty: errorPct === null ? unjudgedUncertainty : Math.min(errorPct / 100, unjudgedUncertainty) };
+  return { ...evaluateFamily(family, features), source: 'model', uncertainty: errorOf(family.executeFirstMs), warmUncertainty: errorOf(family.executeWarmMs) };
+}
+
+/** A measurement's relative uncertainty: its interquartile spread over its median. */
+function spreadOf(sample: Sample): number {
+  return sample.median > 0 ? Math.min(unjudgedUncertainty, sample.spread / sample.median) : 0;
+}
+
+/** A family model's relative uncertainty: its held-out median error, the largest when it could not be judged. */
+function errorOf(fit: Fit): number {
+  return fit.medianErrorPct === null ? unjudgedUncertainty : Math.min(fit.medianErrorPct / 100, unjudgedUncertainty);
 }
 
 /**
@@ -164,6 +174,7 @@ export function standIn(profile: DeviceProfile, op: string, features: CostFeatur
     transformMs: median(families.map((f) => f.transformMs)),
     source: 'stand-in',
     uncertainty: unjudgedUncertainty,
+    warmUncertainty: unjudgedUncertainty,
   };
 }
 

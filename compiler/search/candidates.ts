@@ -92,6 +92,7 @@ function candidateStep(graph: Graph, node: Node, profile: DeviceProfile, uncoste
     const base = {
       kernel: variant.id, executeFirstMs: cost.executeFirstMs, executeWarmMs: cost.executeWarmMs, splittable: variant.parallel !== undefined,
       ...(cost.uncertainty > 0 ? { uncertainty: cost.uncertainty } : {}),
+      ...(cost.warmUncertainty > 0 ? { warmUncertainty: cost.warmUncertainty } : {}),
     };
     if (!variant.transform || transformed === undefined) {
       options.push({ ...base, source: 'raw', readBytes: constantBytes, storedBytes: constantBytes, loadTimeBytes: 0, transformMs: 0 });

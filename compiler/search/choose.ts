@@ -152,15 +152,17 @@ export function breakdownOf(tasks: readonly { stage: Stage; startMs: number; end
 
 /**
  * Continuous inference: per step whose warm-fastest kernel differs from its cold choice, switch to
- * it after the first run — within the budgets, which also cover what it adds: raw weights the
- * cold plan does not store (its choice reads them packed) are stored at the end of the bundle,
- * and read and packed in memory in the background. Steps that gain the most warm time go first.
+ * it after the first run — only when it is faster even at the worst its uncertainty allows, and
+ * within the budgets, which also cover what it adds: raw weights the cold plan does not store
+ * (its choice reads them packed) are stored at the end of the bundle, and read and packed in
+ * memory in the background. Steps that gain the most warm time go first.
  */
 export function continuousInference(problem: CandidateProblem, decisions: readonly Decision[], budgets: Budgets): { step: number; option: number }[] {
+  const atWorst = (o: CandidateProblem['steps'][number]['options'][number]): number => o.executeWarmMs * (1 + (o.warmUncertainty ?? 0));
   const candidates = problem.steps.flatMap((step, i) => {
     const chosen = step.options[decisions[i].option];
-    const warmest = step.options.reduce((b, o, j) => (o.executeWarmMs < step.options[b].executeWarmMs ? j : b), 0);
-    if (step.variants[warmest] === step.variants[decisions[i].option]) return [];
+    const warmest = step.options.reduce((b, o, j) => (atWorst(o) < atWorst(step.options[b]) ? j : b), 0);
+    if (step.variants[warmest] === step.variants[decisions[i].option] || !(atWorst(step.options[warmest]) < chosen.executeWarmMs)) return [];
     const rawBytes = step.options.find((o) => o.source !== 'stored-transformed')?.readBytes ?? 0;
     const extraBundleBytes = chosen.source === 'stored-transformed' ? rawBytes : 0;
     const warmPackedBytes = step.options.find((o) => o.kernel === step.options[warmest].kernel && o.source === 'transform-at-load')?.loadTimeBytes ?? 0;

@@ -34,8 +34,10 @@ export interface StepOption {
   readonly executeWarmMs: number;
   /** The kernel can split a step's work across several executing lanes (intra-op). */
   readonly splittable?: boolean;
-  /** How far off the transform and execution costs may be, relative (0 or absent: measured exactly). */
+  /** How far off the transform and first-execution costs may be, relative (0 or absent: measured exactly). */
   readonly uncertainty?: number;
+  /** How far off `executeWarmMs` may be, relative (0 or absent: measured exactly). */
+  readonly warmUncertainty?: number;
 }
 
 export interface ProblemStep {
@@ -149,8 +151,9 @@ export function pessimistic<P extends Problem>(problem: P, inflate: (step: numbe
     steps: problem.steps.map((step, i) => ({
       ...step,
       options: step.options.map((o, j) => {
-        const factor = 1 + (inflate(i, j) ? o.uncertainty ?? 0 : 0);
-        return factor === 1 ? o : { ...o, transformMs: o.transformMs * factor, executeFirstMs: o.executeFirstMs * factor, executeWarmMs: o.executeWarmMs * factor };
+        if (!inflate(i, j)) return o;
+        const cold = 1 + (o.uncertainty ?? 0);
+        return { ...o, transformMs: o.transformMs * cold, executeFirstMs: o.executeFirstMs * cold, executeWarmMs: o.executeWarmMs * (1 + (o.warmUncertainty ?? 0)) };
       }),
     })),
   };

@@ -97,6 +97,29 @@ describe('compile with a device profile', () => {
     assert.equal(compareTensors(later, first, 1e-3, 1e-4), undefined);
   });
 
+  it('continuous inference switches when the application runs back to back, never letting the event loop idle', async () => {
+    const model = join(work, 'back-to-back.onnx');
+    writeFileSync(model, threeConvsModel({ name: 'back-to-back', seed: 14 }));
+    const bundle = join(work, 'back-to-back.nnb');
+    compileModel(model, bundle, { profile: profile('pixel5-cpu') });
+    const schedule = JSON.parse(readFileSync(join(bundle, 'schedule.json'), 'utf8')) as { steps: { warmKernel: string | null; warmPreparer: number | null }[] };
+    const planned = schedule.steps.filter((s) => s.warmKernel !== null && s.warmPreparer === 0).length;
+    assert.ok(planned > 0, 'some step plans a warm kernel this thread prepares');
+    const feeds = { x: randomTensor(seededRandom(15), [1, 32, 28, 28]) };
+    const session = await Session.create(bundle);
+    const first = Object.values(await session.run(feeds))[0];
+    let runs = 1;
+    // Each await resolves as a microtask: no setImmediate callback runs between these runs.
+    while (session.warmSteps < planned && runs < 1 + planned) {
+      await session.run(feeds);
+      runs++;
+    }
+    assert.equal(session.warmSteps, planned, `${session.warmSteps} of ${planned} steps switched after ${runs} runs`);
+    const later = Object.values(await session.run(feeds))[0];
+    session.dispose();
+    assert.equal(compareTensors(later, first, 1e-3, 1e-4), undefined);
+  });
+
   it('splits steps across executing lanes where the profile says it pays, and the outputs stay correct', async () => {
     // This machine's profile with splitting measured as nearly perfect and cheap to hand out.
     const splitting = splittingProfile('epyc-zen4-2core-node20', work, 0.02);

@@ -2,8 +2,9 @@
  * The bundles the bundle fuzzing damages: tiny-cnn compiled without a profile (one lane), with
  * every splittable step on two lanes (a worker lane) and raw weights, and lowered with every other
  * step loaded by a loader lane or read in the background (Node's I/O threads) and transformed at
- * load; three 3×3 convs for pixel5-cpu, where the plan switches to warm kernels after the first
- * run (tiny-cnn has none there); and tiny-cnn with its first run's functions to tier up written into
+ * load; three 3×3 convs at 14×14 for this machine's profile, where the plan stores im2col-packed
+ * weights and switches to direct-packed kernels after the first run, reading their weights
+ * (tiny-cnn has none there); and tiny-cnn with its first run's functions to tier up written into
  * its manifest. Each comes with a working copy to damage, the fixture's feeds and the undamaged
  * bundle's outputs to compare against.
  */
@@ -40,21 +41,22 @@ export interface FuzzBundle {
   expected: ExpectedOutputs;
 }
 
-export const pixel5Profile = fixtureProfile('pixel5-cpu');
+const warmProfile = fixtureProfile('epyc-zen4-2core-node20');
 
 const tinyCnnPath = join(fixtureModelDir, 'tiny-cnn.onnx');
 
 export type FuzzBundleKind = 'plain' | 'two-lanes' | 'loader' | 'background' | 'warm' | 'tier-up';
 export const fuzzBundleKinds: readonly FuzzBundleKind[] = ['plain', 'two-lanes', 'loader', 'background', 'warm', 'tier-up'];
 
-const warmInputDims = [1, 32, 28, 28];
+const warmInputSize = 14;
+const warmInputDims = [1, 32, warmInputSize, warmInputSize];
 
 async function compileKind(kind: FuzzBundleKind, dir: string, root: string): Promise<void> {
   if (kind === 'plain') compileModel(tinyCnnPath, dir);
   else if (kind === 'warm') {
     const model = join(root, 'warm-switch.onnx');
-    writeFileSync(model, threeConvsModel({ name: 'warm-switch', seed: 12 }));
-    compileModel(model, dir, { profile: pixel5Profile });
+    writeFileSync(model, threeConvsModel({ name: 'warm-switch', seed: 12, size: warmInputSize }));
+    compileModel(model, dir, { profile: warmProfile });
   }
   else if (kind === 'two-lanes') compileModel(tinyCnnPath, dir, { lanes: 2, bypass: false });
   else if (kind === 'tier-up') {
