@@ -4,10 +4,13 @@
  * PyTorch's stored output (max error relative to the output's largest magnitude ≤ 1e-4), for
  * three plans: the default (transformed weights stored, NC4HW4 where it applies, one lane); raw
  * weights transformed at load, all-NCHW, steps split across two lanes; and the cold plan searched
- * for this machine's profile (loader lanes, continuous inference). Skips when ../shared is absent.
+ * for this machine's profile (loader lanes, continuous inference). Every image model there
+ * (`NAME.onnx` with one float32 input in `NAME.input.f32`): the three CNNs the project was tuned
+ * on and the squeeze-excitation, depthwise 5×5 and grouped-convolution networks it was not.
+ * Skips when ../shared is absent.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nncc } from '../support/cli.js';
@@ -15,7 +18,11 @@ import { maxRelativeError } from '../support/compare.js';
 import { hasShared, sharedModelsDir } from '../support/paths.js';
 import { fixtureProfile } from '../support/profiles.js';
 
-const models = ['squeezenet1_1', 'mobilenet_v2', 'resnet18'];
+/** The image models: those with the one float32 input file this test feeds. */
+const models = hasShared(sharedModelsDir)
+  ? readdirSync(sharedModelsDir).filter((f) => f.endsWith('.onnx')).map((f) => f.slice(0, -'.onnx'.length))
+    .filter((name) => existsSync(join(sharedModelsDir, `${name}.input.f32`))).sort()
+  : [];
 
 function readF32(path: string): Float32Array {
   const bytes = readFileSync(path);
