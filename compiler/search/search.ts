@@ -35,6 +35,10 @@ const maxPasses = 50;
  */
 const swapWindow = 12;
 
+/** Above this many steps a search improves only its `largeProblemStarts` best starts. */
+const largeProblemSteps = 48;
+const largeProblemStarts = 2;
+
 /** Loader lanes in order of use: the executing lane, the background lane, then workers one by one. */
 function loaderLanes(problem: Problem): number[] {
   return problem.lanes.filter((l) => l.canLoad).map((l) => l.id).sort(byLaneOrder);
@@ -216,26 +220,37 @@ export function search(problem: Problem, budgets: Budgets = {}): SearchResult {
     best = search({ ...problem, parallel: undefined }, budgets).decisions;
     bestMs = simulate(problem, best, false).totalMs;
   }
+  const starts: { start: Decision[]; lanes: number[] }[] = [];
+  const tried = new Set<string>();
+  const addStart = (start: Decision[], usable: number[]): void => {
+    const key = `${usable.join(',')}|${JSON.stringify(start)}`;
+    if (tried.has(key) || !withinBudgets(problem, start, budgets)) return;
+    tried.add(key);
+    starts.push({ start, lanes: usable });
+  };
   for (let count = 1; count <= order.length; count++) {
     const usable = order.slice(0, count);
     const heuristicStart = heuristic(problem, budgets, usable);
+    addStart(heuristicStart, usable);
     // And the same split across every executing lane wherever a kernel can split.
-    const splitStart = maxSplit(problem) > 1 ? [heuristicStart.map((d) => ({ ...d, lanes: maxSplit(problem) }))] : [];
+    if (maxSplit(problem) > 1) addStart(heuristicStart.map((d) => ({ ...d, lanes: maxSplit(problem) })), usable);
     // The other corners only with every loader lane: with fewer they rarely win and cost as much.
-    const corners = count === order.length ? alternativeStarts(problem, usable) : [];
-    const starts = [heuristicStart, ...splitStart, ...corners, ...(best ? [best] : [])];
-    const tried = new Set<string>();
-    for (const start of starts) {
-      const key = JSON.stringify(start);
-      if (tried.has(key) || !withinBudgets(problem, start, budgets)) continue;
-      tried.add(key);
-      const result = improve(problem, start, budgets, usable, counter);
-      const ms = simulate(problem, result, false).totalMs;
-      counter.evaluations++;
-      if (!best || better(problem, ms, result, bestMs, best)) {
-        best = result;
-        bestMs = ms;
-      }
+    if (count === order.length) for (const corner of alternativeStarts(problem, usable)) addStart(corner, usable);
+    if (best) addStart(best, usable);
+  }
+  // A large problem improves only its most promising starts: each improvement costs a
+  // simulation of every step per move tried, which took tens of seconds on a few hundred steps.
+  const chosen = problem.steps.length <= largeProblemSteps ? starts
+    : starts.map((s) => ({ ...s, ms: simulate(problem, s.start, false).totalMs }))
+      .sort((a, b) => a.ms - b.ms).slice(0, largeProblemStarts);
+  counter.evaluations += chosen === starts ? 0 : starts.length;
+  for (const { start, lanes: usable } of chosen) {
+    const result = improve(problem, start, budgets, usable, counter);
+    const ms = simulate(problem, result, false).totalMs;
+    counter.evaluations++;
+    if (!best || better(problem, ms, result, bestMs, best)) {
+      best = result;
+      bestMs = ms;
     }
   }
   if (!best) throw new CompileError(codes.badOption, 'no plan fits the byte budgets: even the smallest kernels exceed them', {}, 'raise --max-bundle-bytes or --max-memory-bytes');
