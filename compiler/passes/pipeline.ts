@@ -5,6 +5,7 @@
  */
 import { cloneGraph, type Graph } from '../ir/graph.js';
 import { eliminateDeadCode } from './eliminate-dead-code.js';
+import { batchNormToScaleShift } from './batchnorm-to-scale-shift.js';
 import { foldBatchNorm } from './fold-batchnorm.js';
 import { foldConstants } from './fold-constants.js';
 import { fuseActivations } from './fuse-activations.js';
@@ -21,6 +22,7 @@ export const passes: readonly Pass[] = [
   { name: 'remove-identities', run: removeIdentities },
   { name: 'fold-constants', run: foldConstants },
   { name: 'fold-batchnorm', run: foldBatchNorm },
+  { name: 'batchnorm-to-scale-shift', run: batchNormToScaleShift },
   { name: 'fuse-gated-activations', run: fuseGatedActivations },
   { name: 'fuse-activations', run: fuseActivations },
   { name: 'eliminate-dead-code', run: eliminateDeadCode },

@@ -384,6 +384,31 @@ function printModel(m: ModelResult): void {
   note(formatTable(['engine', 'cache', 'import', 'create session', 'first run', 'start → answer', 'e2e wall', 'spawn + exit'], inProcessRows));
 }
 
+/** One row per model: the page-cache-warm medians the per-model sections give, side by side. */
+function printSummary(results: readonly ModelResult[]): void {
+  const rows = results.map((m) => {
+    const byName = (name: string) => m.engines.find((e) => e.name === name);
+    const c: Condition = 'pageCacheWarm';
+    const floor = wallMedian(byName(floorName), c);
+    const cold = byName(nnccCold);
+    const nncc = wallMedian(cold, c);
+    const best = ortNodeNames.map(byName).filter((r): r is EngineResult => wallMedian(r, c) !== undefined)
+      .sort((a, b) => wallMedian(a, c)! - wallMedian(b, c)!)[0];
+    const ort = wallMedian(best, c);
+    const warm = Math.min(...[cold, byName(nnccConventional)].flatMap((r) => warmMs(r) ?? []));
+    const bundle = m.bundles.find((b) => b.name === nnccCold);
+    const toAnswer = good(cold?.samples[c] ?? []).flatMap((s) => (s.toAnswerMs === undefined ? [] : [s.toAnswerMs]));
+    const predictionError = bundle?.predictedColdMs !== undefined && toAnswer.length
+      ? `${((100 * (bundle.predictedColdMs - median(toAnswer))) / median(toAnswer)).toFixed(1)}%` : '–';
+    return [
+      m.model, ms(floor), ms(nncc), best ? `${ms(ort)} (${best.name})` : '–', ratio(nncc, ort), ratio(minus(nncc, floor), minus(ort, floor)),
+      floor === undefined || !Number.isFinite(warm) ? '–' : ratio(nncc, floor + warm), predictionError, ms(bundle?.compileMs),
+    ];
+  });
+  note('\n## every model, page cache warm (medians)\n');
+  note(formatTable(['model', 'floor', 'nncc cold', 'best ort-node', 'nncc/ort e2e', 'nncc/ort above floor', 'cold/(floor+warm)', 'prediction error', 'compile ms'], rows));
+}
+
 async function main(): Promise<void> {
   note(`nncc end-to-end cold start, ms: ${processes} fresh processes per engine and cache condition, engines round-robin; `
     + `warm latency: median of ${warmRepetitions.runs} runs after ${warmRepetitions.warmups} warm-ups in one process per engine`);
@@ -391,7 +416,8 @@ async function main(): Promise<void> {
   const { results, skipped } = await measureEach(models, (model) => measureModel(model, work), note)
     .finally(() => rmSync(work, { recursive: true, force: true }));
   for (const m of results) printModel(m);
-  if (!results.length) note('\nno model ran');
+  if (results.length) printSummary(results);
+  else note('\nno model ran');
   if (skipped.length) note(`\nskipped (reasons above): ${skipped.map((s) => s.model).join(', ')}`);
   if (flags.json) {
     writeFileSync(flags.json, `${JSON.stringify({ machine: machineInfo(), profile: profilePath, processes, warmRepetitions, models: results, skipped }, null, 2)}\n`);

@@ -183,6 +183,31 @@ describe('fuse-gated-activations', () => {
   });
 });
 
+describe('batchnorm-to-scale-shift', () => {
+  /** DenseNet's layer: Concat(x, Conv(x)) → BatchNormalization → Relu → Conv 1×1. */
+  function denseLayer(): Graph {
+    const b = new OnnxModelBuilder('dense-layer', 13);
+    const random = seededRandom(40);
+    const x = b.input('x', 'float32', [1, 4, 5, 5]);
+    const grown = b.op('Conv', [x, b.initializer('g.w', randomTensor(random, [4, 4, 3, 3]))], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, 'grow');
+    const joined = b.op('Concat', [x, grown], { axis: 1 }, 'concat');
+    const param = (name: string, low: number, high: number) => b.initializer(name, uniformTensor(random, [8], low, high));
+    const normed = b.op('BatchNormalization', [joined, param('bn.scale', 0.5, 2), param('bn.b', -1, 1), param('bn.mean', -1, 1), param('bn.var', 0.1, 3)], { epsilon: 1e-3 }, 'bn');
+    b.output(b.op('Conv', [b.op('Relu', [normed], {}, 'relu'), b.initializer('c.w', randomTensor(random, [3, 8, 1, 1]))], { kernel_shape: [1, 1] }, 'conv'));
+    return importOnnx(b.toBytes());
+  }
+
+  it('makes a BatchNormalization after a Concat a per-channel Mul and Add, with the Relu fused into the Add', () => {
+    const imported = denseLayer();
+    const graph = runPasses(imported);
+    assert.deepEqual(opsOf(graph), ['Conv', 'Concat', 'Mul', 'Add', 'Conv']);
+    assert.equal(graph.nodes[3].fused?.op, 'Relu');
+    assert.deepEqual(graph.constants.get(graph.nodes[2].inputs[1])?.dims, [8, 1, 1]);
+    const feeds = { x: uniformTensor(seededRandom(41), [1, 4, 5, 5], -2, 2) };
+    assertSameOutputs(executeGraph(graph, feeds), executeGraph(imported, feeds), 'dense layer');
+  });
+});
+
 describe('remove-identities', () => {
   it('removes Identity and Dropout but keeps the graph output names', () => {
     const b = new OnnxModelBuilder('identities', 13);
