@@ -53,6 +53,16 @@ export const ACT_SILU: i32 = 8;        // x·sigmoid(x): the passes' fusion of M
   return tanh4(v);
 }
 
+/**
+ * Whether an activation is a vector exp (Sigmoid, Silu, Tanh): kernels apply those by a pass of
+ * `activateCopy` over what they just wrote, whose loop is specialised per activation, rather than
+ * through `activate4` inside their own loops, where its constants do not stay in registers
+ * (measured: depthwise 5×5 with a fused SiLU ran slower than the depthwise then a standalone pass).
+ */
+@inline export function isVectorExp(act: i32): bool {
+  return act == ACT_SIGMOID || act == ACT_SILU || act == ACT_TANH;
+}
+
 /** Applies an activation in place to n floats at ptr (used after kernels without an epilogue). */
 export function activateInPlace(ptr: usize, n: i32, act: i32, p0: f32, p1: f32): void {
   let i = 0;

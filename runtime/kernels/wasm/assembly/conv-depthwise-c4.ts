@@ -10,7 +10,8 @@
 // order: input rows are copied whole into the padded band, the same core accumulates straight
 // into the output block's rows, and the activation runs over them while they are in L1. No
 // transposes in or out.
-import { activate4, clamp4, ACT_CLIP, ACT_NONE, ACT_RELU } from './activation';
+import { activate4, clamp4, isVectorExp, ACT_CLIP, ACT_NONE, ACT_RELU } from './activation';
+import { activateCopy } from './elementwise';
 import { madd4 } from './fma';
 
 /** The 4 floats at byte `offset` of 4 channels' filters or biases, as one vector. */
@@ -214,7 +215,8 @@ export function depthwise3x3c4(x: usize, w: usize, bias: usize, out: usize, cSta
       const n = bandOH * OW;
       if (!clamp) {
         const end = outputs + (<usize>n << 4);
-        for (let cell = outputs; cell < end; cell += 16) v128.store(cell, activate4(v128.load(cell), act, p0, p1));
+        if (isVectorExp(act)) activateCopy(outputs, outputs, n << 2, act, p0, p1);
+        else for (let cell = outputs; cell < end; cell += 16) v128.store(cell, activate4(v128.load(cell), act, p0, p1));
       }
       deinterleave4(outputs, n, out + <usize>c0 * outPlane + (<usize>(oy0 * OW) << 2), outPlane, min(4, cEnd - c0),
         clamp ? lo : f32x4.neg(unbounded), clamp ? hi : unbounded);
@@ -293,6 +295,8 @@ export function depthwise3x3nc4hw4(x: usize, w: usize, bias: usize, out: usize, 
       const end = outputs + <usize>bandOH * outRowBytes;
       if (clamp) {
         if (act != ACT_NONE) for (let cell = outputs; cell < end; cell += 16) v128.store(cell, clamp4(v128.load(cell), lo, hi));
+      } else if (isVectorExp(act)) {
+        activateCopy(outputs, outputs, <i32>((end - outputs) >> 2), act, p0, p1);
       } else {
         for (let cell = outputs; cell < end; cell += 16) v128.store(cell, activate4(v128.load(cell), act, p0, p1));
       }

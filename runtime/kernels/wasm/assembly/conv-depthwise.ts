@@ -8,7 +8,8 @@
 // looping over the taps; each with the fused activation in its epilogue. One channel is one call
 // of a small function per (kernel, epilogue), through a function reference: never inlined, so V8
 // tiers it up from Liftoff while a long first call still runs.
-import { ACT_CLIP, ACT_HARD_SWISH, ACT_NONE, ACT_RELU, activate4 } from './activation';
+import { ACT_CLIP, ACT_HARD_SWISH, ACT_NONE, ACT_RELU, activate4, isVectorExp } from './activation';
+import { activateCopy } from './elementwise';
 import { madd4 } from './fma';
 
 const KIND_3X3_S1: i32 = 0;
@@ -380,6 +381,9 @@ const channelGeneralAny: ChannelKernel = (x, w, bias, out, H, W, OH, OW, KH, KW,
     const col = kx * dx;
     store<u32>(columns + (<usize>kx << 2), <u32>(((col % sx) * phaseWidth + col / sx) << 2));
   }
+  // A vector-exp activation runs as a pass over each channel just written (isVectorExp).
+  const after = isVectorExp(act) ? act : ACT_NONE;
+  if (after != ACT_NONE) act = ACT_NONE;
   const epi = epilogueOf(act);
   if (epi == EPI_CLAMP) {
     // Relu clamps to [0, ∞), no activation to (−∞, ∞).
@@ -391,8 +395,10 @@ const channelGeneralAny: ChannelKernel = (x, w, bias, out, H, W, OH, OW, KH, KW,
   const outPlane = <usize>OH * <usize>OW << 2;
   const filterBytes = <usize>(KH * KW) << 2;
   for (let c = cStart; c < cEnd; c++) {
+    const plane = out + <usize>c * outPlane;
     kernel(x + <usize>c * inPlane, w + <usize>c * filterBytes, bias == 0 ? 0 : load<f32>(bias + (<usize>c << 2)),
-      out + <usize>c * outPlane, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch, phaseWidth, act, p0, p1);
+      plane, H, W, OH, OW, KH, KW, sy, sx, dy, padTop, padLeft, scratch, phaseWidth, act, p0, p1);
+    if (after != ACT_NONE) activateCopy(plane, plane, OH * OW, after, 0, 0);
   }
 }
 
