@@ -19,7 +19,8 @@ import { runPasses } from './passes/pipeline.js';
 import { assignLayouts, type LayoutPolicy } from './layout/assign-layouts.js';
 import { kernelAbi } from '../runtime/kernels/catalogue.js';
 import { loadProfile } from './profile/load-profile.js';
-import { chooseKernels, formatReport, type Objective, type SearchReport } from './search/choose.js';
+import { budgetText, chooseKernels, formatReport, type Objective, type SearchReport } from './search/choose.js';
+import { CompileError, codes } from './diagnostics.js';
 import { profileWarmMs, UncostedStepError } from './search/candidates.js';
 import type { Budgets } from './search/problem.js';
 import { simulate } from './search/simulate.js';
@@ -117,6 +118,11 @@ export function compileModel(modelPath: string, outDir: string, options: Compile
   const laidOut = assignLayouts(optimised, options.kernels === 'reference' ? 'nchw' : options.layout ?? 'auto', { warmMs: profile && profileWarmMs(profile) });
   if (laidOut !== optimised) passLog.push(`# after assign-layouts: ${laidOut.nodes.length} nodes\n${printGraph(laidOut)}`);
   dump('02.passes.txt', passLog.join('\n'));
+  const budgets = options.budgets ?? {};
+  if (!profile && (budgets.maxBundleBytes !== undefined || budgets.maxMemoryBytes !== undefined)) {
+    throw new CompileError(codes.badOption, `byte budgets (${budgetText(budgets)}) are kept by the search, which needs a device profile`, {},
+      'add --profile device.json (nncc profile makes one), or drop the budget');
+  }
   let graph = laidOut;
   let search: ReturnType<typeof chooseKernels> | undefined;
   let profileIdentity: { name: string; sha256: string } | undefined;
@@ -124,7 +130,8 @@ export function compileModel(modelPath: string, outDir: string, options: Compile
     options.onStage?.('search');
     profileIdentity = { name: profile.device.name, sha256: createHash('sha256').update(readFileSync(profilePath)).digest('hex') };
     const objective = options.objective ?? 'cold';
-    ({ graph, search } = searchLayouts([laidOut, optimised], (g) => chooseKernels(g, profile, objective, options.budgets, options.lanes), objective));
+    const limits = { kernels: options.kernels, bypass: options.bypass };
+    ({ graph, search } = searchLayouts([laidOut, optimised], (g) => chooseKernels(g, profile, objective, options.budgets, options.lanes, limits), objective));
     dump('03.search.txt', formatReport(search.report));
   }
   options.onStage?.('lower');

@@ -17,7 +17,7 @@ import type { Graph, Node } from '../ir/graph.js';
 import { predict, standIn } from '../profile/cost-model.js';
 import type { DeviceProfile } from '../profile/profile.js';
 import { featuresOf, signatureOf } from '../profile/signature.js';
-import { fittingVariants, stepShapes } from '../select/select-kernels.js';
+import { fittingVariants, stepShapes, type KernelStrategy } from '../select/select-kernels.js';
 import { backgroundLaneSpec, type Problem, type ProblemStep, type StepOption } from './problem.js';
 import type { StepWarmMs } from '../layout/assign-layouts.js';
 
@@ -40,10 +40,19 @@ export interface CandidateProblem extends Problem {
   readonly uncosted: readonly UncostedVariant[];
 }
 
+/** What the user allows the search to choose from (`nncc compile --kernels`, `--no-bypass`). */
+export interface CandidateLimits {
+  /** 'reference': the reference kernels only (default 'fast': every variant). */
+  readonly kernels?: KernelStrategy;
+  /** false: no weights stored transformed (every transform runs at load). */
+  readonly bypass?: boolean;
+}
+
 /** `maxLanes`: the most executing lanes one step may be split across (default: as many as the profile has). */
-export function buildProblem(graph: Graph, profile: DeviceProfile, maxLanes = profile.lanes.filter((l) => l.canExecute).length): CandidateProblem {
+export function buildProblem(graph: Graph, profile: DeviceProfile, maxLanes = profile.lanes.filter((l) => l.canExecute).length,
+  limits: CandidateLimits = {}): CandidateProblem {
   const uncosted: UncostedVariant[] = [];
-  const steps = graph.nodes.map((node) => candidateStep(graph, node, profile, uncosted));
+  const steps = graph.nodes.map((node) => candidateStep(graph, node, profile, uncosted, limits));
   const f = profile.fixedCosts;
   const largestActivations = [...graph.values.values()].map((v) => sizeOf(v.dims) * bytesPerElement(v.dtype)).sort((a, b) => b - a);
   const activationMB = ((largestActivations[0] ?? 0) + (largestActivations[1] ?? 0)) / 1e6;
@@ -69,13 +78,13 @@ export function buildProblem(graph: Graph, profile: DeviceProfile, maxLanes = pr
   };
 }
 
-function candidateStep(graph: Graph, node: Node, profile: DeviceProfile, uncosted: UncostedVariant[]): CandidateStep {
+function candidateStep(graph: Graph, node: Node, profile: DeviceProfile, uncosted: UncostedVariant[], limits: CandidateLimits): CandidateStep {
   const shapes = stepShapes(graph, node);
   const signature = signatureOf(node.op, shapes);
   const features = featuresOf(node.op, shapes);
   // Sizes as the weights file stores them (each segment 64-byte aligned), so byte budgets hold for the file.
   const constantBytes = node.inputs.reduce((sum, name) => sum + segmentBytes(graph.constants.get(name)?.data.byteLength ?? 0), 0);
-  const fitting = fittingVariants(graph, node);
+  const fitting = fittingVariants(graph, node, variantsFor(node.op).filter((v) => limits.kernels !== 'reference' || !v.usesWasm));
   const defaultVariant = fitting[0] ?? variantsFor(node.op).at(-1)!;
   const defaultCost = predict(profile, defaultVariant.id, signature, features) ?? standIn(profile, node.op, features);
   if (!defaultCost) throw new UncostedStepError(node.name, node.op);
@@ -102,9 +111,10 @@ function candidateStep(graph: Graph, node: Node, profile: DeviceProfile, uncoste
     const rawBytes = segmentBytes(graph.constants.get(transformed)!.data.byteLength);
     const packedBytes = segmentBytes(variant.transform.packedBytes(shapes));
     const stored = constantBytes - rawBytes + packedBytes;
-    options.push({ ...base, source: 'stored-transformed', readBytes: stored, storedBytes: stored, loadTimeBytes: 0, transformMs: 0 });
+    if (limits.bypass !== false) options.push({ ...base, source: 'stored-transformed', readBytes: stored, storedBytes: stored, loadTimeBytes: 0, transformMs: 0 });
     options.push({ ...base, source: 'transform-at-load', readBytes: constantBytes, storedBytes: constantBytes, loadTimeBytes: packedBytes, transformMs: cost.transformMs });
-    variants.push(variant, variant);
+    if (limits.bypass !== false) variants.push(variant);
+    variants.push(variant);
   }
   return { name: node.name, node, options, variants, defaultVariant };
 }

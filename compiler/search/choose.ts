@@ -5,12 +5,12 @@
  * breakdown in the paper's stages, the lower bound and gap, and per step the chosen kernel,
  * weight source, loader lane, predicted ms and the runner-up's cost.
  */
-import { CompileError } from '../diagnostics.js';
+import { CompileError, codes } from '../diagnostics.js';
 import type { Graph, Node } from '../ir/graph.js';
 import type { DeviceProfile } from '../profile/profile.js';
 import type { KernelChoice } from '../select/select-kernels.js';
 import type { KernelVariant } from '../../runtime/kernels/variant.js';
-import { buildProblem, type CandidateProblem, type UncostedVariant } from './candidates.js';
+import { buildProblem, type CandidateLimits, type CandidateProblem, type UncostedVariant } from './candidates.js';
 import { bundleBytes, executingLanes, pessimistic, weightMemoryBytes, withinBudgets, type Budgets, type Decision } from './problem.js';
 import { conventionalPlan, lowerBound, search } from './search.js';
 import { simulate, type Stage } from './simulate.js';
@@ -71,13 +71,18 @@ export interface SearchReport {
  * `maxLanes`: the most executing lanes one step may be split across (default: every executing
  * lane of the profile; the conventional plan never splits).
  */
-export function chooseKernels(graph: Graph, profile: DeviceProfile, objective: Objective, budgets: Budgets = {}, maxLanes?: number): {
+export function chooseKernels(graph: Graph, profile: DeviceProfile, objective: Objective, budgets: Budgets = {}, maxLanes?: number,
+  limits: CandidateLimits = {}): {
   choices: Map<Node, KernelChoice>; loaders: Map<Node, number>; stepLanes: Map<Node, number>; warmChoices: Map<Node, KernelVariant>; warmPreparer: number;
   report: SearchReport; problem: CandidateProblem; decisions: Decision[];
 } {
-  const problem = objective === 'warm' ? buildProblem(graph, profile, 1) : buildProblem(graph, profile, maxLanes);
+  const problem = objective === 'warm' ? buildProblem(graph, profile, 1, limits) : buildProblem(graph, profile, maxLanes, limits);
   const guarded = objective === 'warm' ? undefined : guardedSearch(problem, budgets);
   const decisions = guarded?.decisions ?? conventionalPlan(problem);
+  if (!guarded && !withinBudgets(problem, decisions, budgets)) {
+    throw new CompileError(codes.badOption, `the conventional plan (--objective warm) needs ${bundleBytes(problem, decisions)} bytes of weights in the bundle and `
+      + `${weightMemoryBytes(problem, decisions)} in memory, over the budget (${budgetText(budgets)})`, {}, 'raise the budget, or search a cold plan that fits (--objective cold)');
+  }
   const choices = new Map<Node, KernelChoice>();
   const loaders = new Map<Node, number>();
   const stepLanes = new Map<Node, number>();
@@ -236,4 +241,12 @@ export function summariseUncosted(uncosted: readonly UncostedVariant[]): string 
   const counts = new Map<string, number>();
   for (const u of uncosted) counts.set(u.kernel, (counts.get(u.kernel) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => `${k} ×${n}`).join(', ');
+}
+
+/** "--max-bundle-bytes N, --max-memory-bytes M" for the budgets given. */
+export function budgetText(budgets: Budgets): string {
+  return [
+    budgets.maxBundleBytes !== undefined ? `--max-bundle-bytes ${budgets.maxBundleBytes}` : undefined,
+    budgets.maxMemoryBytes !== undefined ? `--max-memory-bytes ${budgets.maxMemoryBytes}` : undefined,
+  ].filter(Boolean).join(', ');
 }

@@ -13,7 +13,7 @@
  * worse. Deterministic. `lowerBound` bounds any plan from below.
  */
 import { CompileError, codes } from '../diagnostics.js';
-import { executingLanes, stepLanes, withinBudgets, type Budgets, type Decision, type Problem } from './problem.js';
+import { executingLanes, stepLanes, withinBudgets, type Budgets, type Decision, type Problem, type StepOption } from './problem.js';
 import { backgroundReads } from '../../runtime/plan/plan.js';
 import { loaderReadyMs, simulate } from './simulate.js';
 import { byLaneOrder } from '../../runtime/trace/trace.js';
@@ -59,13 +59,19 @@ function heuristic(problem: Problem, budgets: Budgets, lanes: readonly number[])
     });
     return best;
   });
-  let decisions = assignLoaders(problem, options, lanes);
-  if (!withinBudgets(problem, decisions, budgets)) {
-    // Fall back to the smallest option per step: the tightest plan any budget can allow.
-    const smallest = problem.steps.map((step) => step.options.reduce((b, o, i) => (o.storedBytes < step.options[b].storedBytes ? i : b), 0));
-    decisions = assignLoaders(problem, smallest, lanes);
-  }
-  return decisions;
+  const decisions = assignLoaders(problem, options, lanes);
+  if (withinBudgets(problem, decisions, budgets)) return decisions;
+  // Fall back to the smallest option per step by what the budgets count: the bundle's bytes, the
+  // weights' memory (read plus packed at load), or both; the tightest plan a budget can allow.
+  const smallestBy = (size: (o: StepOption) => number): Decision[] => assignLoaders(problem,
+    problem.steps.map((step) => step.options.reduce((b, o, i) => (size(o) < size(step.options[b]) ? i : b), 0)), lanes);
+  const memory = (o: StepOption): number => o.readBytes + o.loadTimeBytes;
+  const fallbacks = [
+    ...(budgets.maxMemoryBytes === undefined ? [] : [smallestBy(memory)]),
+    ...(budgets.maxBundleBytes === undefined ? [] : [smallestBy((o) => o.storedBytes)]),
+    smallestBy((o) => o.storedBytes + memory(o)),
+  ];
+  return fallbacks.find((d) => withinBudgets(problem, d, budgets)) ?? fallbacks[fallbacks.length - 1];
 }
 
 /** Loads go to the loader lane that would finish them first (lane 0 when it is the only one). */

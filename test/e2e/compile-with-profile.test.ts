@@ -165,4 +165,43 @@ describe('compile with a device profile', () => {
     assert.throws(() => compileModel(convModel, join(work, 'none.nnb'), { profile: fastStorage, budgets: { maxBundleBytes: 10 } }),
       (error: unknown) => error instanceof CompileError && error.code === 'NNCC150');
   });
+
+  describe('every option is honoured or refused with a profile', () => {
+    const isBadOption = (error: unknown): boolean => error instanceof CompileError && error.code === 'NNCC150';
+    const scheduleOf = (bundle: string) => JSON.parse(readFileSync(join(bundle, 'schedule.json'), 'utf8')) as { steps: { kernel: string; weights: string }[] };
+    let convs: string;
+    before(() => {
+      convs = join(work, 'honoured.onnx');
+      writeFileSync(convs, threeConvsModel({ name: 'honoured', seed: 16 }));
+    });
+
+    it('--no-bypass stores no weights transformed', () => {
+      const free = join(work, 'bypass.nnb');
+      compileModel(convs, free, { profile: profile('epyc-zen4-2core-node20') });
+      assert.ok(scheduleOf(free).steps.some((s) => s.weights === 'stored-transformed'), 'the unconstrained plan stores some weights transformed');
+      const bundle = join(work, 'no-bypass.nnb');
+      compileModel(convs, bundle, { profile: profile('epyc-zen4-2core-node20'), bypass: false });
+      assert.ok(scheduleOf(bundle).steps.every((s) => s.weights !== 'stored-transformed'));
+    });
+
+    it('--kernels reference searches the reference kernels only', () => {
+      const bundle = join(work, 'reference.nnb');
+      compileModel(convs, bundle, { profile: profile('epyc-zen4-2core-node20'), kernels: 'reference' });
+      assert.ok(scheduleOf(bundle).steps.every((s) => s.kernel.startsWith('ref.')), scheduleOf(bundle).steps.map((s) => s.kernel).join(', '));
+    });
+
+    it('--max-memory-bytes finds the plan that fits in memory (raw weights, nothing packed at load)', () => {
+      const rawBytes = 3 * 32 * 32 * 9 * 4;
+      const report = compileModel(convs, join(work, 'memory.nnb'), { profile: profile('epyc-zen4-2core-node20'), budgets: { maxMemoryBytes: rawBytes + 1024 } }).search!;
+      assert.ok(report.bundleBytes <= rawBytes + 1024);
+    });
+
+    it('--objective warm refuses a budget its plan does not keep', () => {
+      assert.throws(() => compileModel(convs, join(work, 'warm-budget.nnb'), { profile: profile('epyc-zen4-2core-node20'), objective: 'warm', budgets: { maxBundleBytes: 1000 } }), isBadOption);
+    });
+
+    it('byte budgets without a profile are refused', () => {
+      assert.throws(() => compileModel(convs, join(work, 'no-profile.nnb'), { budgets: { maxBundleBytes: 100 } }), isBadOption);
+    });
+  });
 });

@@ -29,6 +29,11 @@ export function compileCommand(args: CompileArgs): void {
   if (args.lanes !== undefined && (!Number.isInteger(args.lanes) || args.lanes < 1 || args.lanes > 64)) {
     throw new CompileError(codes.badOption, `--lanes ${args.lanes} must be a whole number from 1 to 64`, {}, 'use the number of cores the device gives the model');
   }
+  for (const [flag, value] of [['--max-bundle-bytes', args.maxBundleBytes], ['--max-memory-bytes', args.maxMemoryBytes]] as const) {
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+      throw new CompileError(codes.badOption, `${flag} needs a number of bytes, got '${value}'`, {}, `e.g. ${flag} 50000000`);
+    }
+  }
   const outDir = args.output ?? args.model.replace(/\.onnx$/i, '') + '.nnb';
   const result = compileModel(args.model, outDir, {
     dims: parseDimBindings(args.dim),
