@@ -126,6 +126,11 @@ interface ModelResult {
 }
 
 const floorName = 'node -e 0 (floor)';
+/** A module that reads the input and writes an output of the same size (support/cold-script-floor.ts). */
+const scriptFloorName = 'script floor';
+/** The target against the script floor: nncc's end-to-end cold within this factor of (script floor + nncc warm). */
+const scriptTargetFactor = 1.2;
+const isFloor = (name: string): boolean => name === floorName || name === scriptFloorName;
 const nnccCold = 'nncc cold';
 const nnccConventional = 'nncc conventional';
 const ortNodeNames = ['ort-node 1t', 'ort-node 2t'];
@@ -177,6 +182,7 @@ function enginesFor({ modelPath, inputPath: input, expectedPath: expected, input
     })),
     { name: 'ort-web 1t', args: [support('cold-ort-web.js'), modelPath, input, dims, expected], files: [modelPath], warmArgs: ['ort-web', modelPath, input, dims, expected] },
     { name: floorName, args: ['-e', '0'], files: [] },
+    { name: scriptFloorName, args: [support('cold-script-floor.js'), input, expected], files: [] },
   ];
 }
 
@@ -200,7 +206,7 @@ function roundRobin(engines: readonly Engine[], results: EngineResult[], conditi
           continue;
         }
       }
-      const sample = spawnTimed(engine.args, engine.name !== floorName);
+      const sample = spawnTimed(engine.args, !isFloor(engine.name));
       if (sample.error) note(`  ${engine.name} (${conditionNames[condition]}, round ${round + 1}) FAILED: ${sample.error}`);
       result.samples[condition].push(sample);
     }
@@ -227,7 +233,7 @@ function measureModel(image: ImageModel, work: string): ModelResult {
 
   note(`${model}: one untimed process per engine (fills the page cache)`);
   for (const engine of engines) {
-    const sample = spawnTimed(engine.args, engine.name !== floorName);
+    const sample = spawnTimed(engine.args, !isFloor(engine.name));
     if (sample.error) note(`  ${engine.name} FAILED: ${sample.error}`);
   }
   note(`${model}: page cache warm, ${processes} rounds`);
@@ -249,7 +255,8 @@ function measureModel(image: ImageModel, work: string): ModelResult {
     if (warm && 'error' in warm) note(`  ${engine.name} warm FAILED: ${warm.error}`);
   });
   const floorRss = spawnTimed([support('cold-floor-rss.js')], true);
-  if (floorRss.child) results[results.length - 1].floorRss = { maxRssKB: floorRss.child.maxRssKB, ownPeakRssKB: floorRss.child.ownPeakRssKB };
+  const floor = results.find((r) => r.name === floorName);
+  if (floorRss.child && floor) floor.floorRss = { maxRssKB: floorRss.child.maxRssKB, ownPeakRssKB: floorRss.child.ownPeakRssKB };
   return { model, bundles, evictionMethod: probe.method, engines: results };
 }
 
@@ -275,7 +282,7 @@ function check(r: EngineResult): string {
   const all = conditions.flatMap((c) => r.samples[c]);
   const failed = all.filter((s) => s.error).length;
   const worst = Math.max(0, ...all.flatMap((s) => (s.child ? [s.child.maxRelError] : [])), r.warm && 'maxRelError' in r.warm ? r.warm.maxRelError : 0);
-  if (r.name === floorName) return failed ? `${failed} FAILED` : '';
+  if (isFloor(r.name)) return failed ? `${failed} FAILED` : '';
   if (failed || (r.warm && 'error' in r.warm)) return `${failed + (r.warm && 'error' in r.warm ? 1 : 0)} FAILED`;
   return worst <= 1e-4 ? 'ok' : `WRONG ${worst.toExponential(1)}`;
 }
@@ -319,11 +326,11 @@ function printModel(m: ModelResult): void {
   const rows = m.engines.map((r) => {
     const cold = wallMedian(r, 'pageCacheWarm');
     const warm = warmMs(r);
-    const isFloor = r.name === floorName;
+    const floorRow = isFloor(r.name);
     return [
       r.name, medianMin(r, 'pageCacheWarm'), medianMin(r, 'diskCold'),
-      isFloor ? '–' : ms(minus(cold, floorMs('pageCacheWarm'))), isFloor ? '–' : ms(minus(wallMedian(r, 'diskCold'), floorMs('diskCold'))),
-      ms(warm), isFloor || warm === undefined || floorMs('pageCacheWarm') === undefined ? '–' : ratio(cold, floorMs('pageCacheWarm')! + warm),
+      floorRow ? '–' : ms(minus(cold, floorMs('pageCacheWarm'))), floorRow ? '–' : ms(minus(wallMedian(r, 'diskCold'), floorMs('diskCold'))),
+      ms(warm), floorRow || warm === undefined || floorMs('pageCacheWarm') === undefined ? '–' : ratio(cold, floorMs('pageCacheWarm')! + warm),
       fixed(peakRssMB(r)), check(r),
     ];
   });
@@ -373,7 +380,7 @@ function printModel(m: ModelResult): void {
   note(`\nnncc in-process stage breakdown, ms (mean over the cold processes; session.loadTimings + session.lastRunTimings)\n`);
   note(formatTable(['bundle', 'cache', 'processes', 'read', 'alloc', 'prepare', 'transform', 'execute', 'wait', 'total'], breakdownRows));
 
-  const inProcessRows = m.engines.filter((r) => r.name !== floorName).flatMap((r) => conditions.flatMap((c) => {
+  const inProcessRows = m.engines.filter((r) => !isFloor(r.name)).flatMap((r) => conditions.flatMap((c) => {
     const children = good(r.samples[c]).flatMap((s) => (s.child ? [{ ...s.child, wallMs: s.wallMs }] : []));
     if (!children.length) return [];
     const avg = (f: (x: (typeof children)[number]) => number) => mean(children.map(f));
@@ -397,16 +404,20 @@ function printSummary(results: readonly ModelResult[]): void {
     const ort = wallMedian(best, c);
     const warm = Math.min(...[cold, byName(nnccConventional)].flatMap((r) => warmMs(r) ?? []));
     const bundle = m.bundles.find((b) => b.name === nnccCold);
+    const scriptFloor = wallMedian(byName(scriptFloorName), c);
     const toAnswer = good(cold?.samples[c] ?? []).flatMap((s) => (s.toAnswerMs === undefined ? [] : [s.toAnswerMs]));
     const predictionError = bundle?.predictedColdMs !== undefined && toAnswer.length
       ? `${((100 * (bundle.predictedColdMs - median(toAnswer))) / median(toAnswer)).toFixed(1)}%` : '–';
     return [
       m.model, ms(floor), ms(nncc), best ? `${ms(ort)} (${best.name})` : '–', ratio(nncc, ort), ratio(minus(nncc, floor), minus(ort, floor)),
-      floor === undefined || !Number.isFinite(warm) ? '–' : ratio(nncc, floor + warm), predictionError, ms(bundle?.compileMs),
+      floor === undefined || !Number.isFinite(warm) ? '–' : ratio(nncc, floor + warm), ms(scriptFloor),
+      scriptFloor === undefined || !Number.isFinite(warm) ? '–' : ratio(nncc, scriptFloor + warm), predictionError, ms(bundle?.compileMs),
     ];
   });
   note('\n## every model, page cache warm (medians)\n');
-  note(formatTable(['model', 'floor', 'nncc cold', 'best ort-node', 'nncc/ort e2e', 'nncc/ort above floor', 'cold/(floor+warm)', 'prediction error', 'compile ms'], rows));
+  note(formatTable(['model', 'floor', 'nncc cold', 'best ort-node', 'nncc/ort e2e', 'nncc/ort above floor', 'cold/(floor+warm)', 'script floor',
+    `cold/(script floor+warm) (target ≤ ${scriptTargetFactor})`, 'prediction error', 'compile ms'], rows));
+  note('(floor: node -e 0; script floor: a module that reads the input and writes an output of the same size; warm: nncc\'s best warm, in-process)');
 }
 
 async function main(): Promise<void> {
