@@ -1,5 +1,6 @@
 // Activations fused into kernel epilogues. Codes are shared with runtime/kernels/activation-codes.ts.
 import { sigmoid4, silu4, tanh4 } from './vector-math';
+import { activateCopy } from './elementwise';
 
 export const ACT_NONE: i32 = 0;
 export const ACT_RELU: i32 = 1;
@@ -65,6 +66,10 @@ export const ACT_SILU: i32 = 8;        // x·sigmoid(x): the passes' fusion of M
 
 /** Applies an activation in place to n floats at ptr (used after kernels without an epilogue). */
 export function activateInPlace(ptr: usize, n: i32, act: i32, p0: f32, p1: f32): void {
+  if (isVectorExp(act)) {
+    activateCopy(ptr, ptr, n, act, p0, p1);
+    return;
+  }
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const at = ptr + (<usize>i << 2);

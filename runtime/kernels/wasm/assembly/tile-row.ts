@@ -4,7 +4,8 @@
 // start at the bias (no adds after the loop); no activation means no clamp; and a ragged tail of
 // at most 4 columns runs a 6×4 tile (half the work of a wasted 6×8). The 6×8 loop is tile.ts's,
 // rows in reverse order for the same 15-register reason.
-import { clamp4, ACT_CLIP, ACT_NONE, ACT_RELU } from './activation';
+import { clamp4, isVectorExp, ACT_CLIP, ACT_NONE, ACT_RELU } from './activation';
+import { activateCopy } from './elementwise';
 import { storePartial, tileEpilogue, tilePackedA, TILE_N } from './tile';
 import { madd4 } from './fma';
 
@@ -32,19 +33,24 @@ import { madd4 } from './fma';
  */
 export function tileRowPackedA(a: usize, offsets: usize, base: usize, K: i32, out: usize, ldo: usize,
   validM: i32, cols: i32, bias: usize, act: i32, p0: f32, p1: f32): void {
+  // A vector-exp activation runs once over each finished row (isVectorExp), not per tile.
+  const tileAct = isVectorExp(act) ? ACT_NONE : act;
   const fullEnd = cols & ~(TILE_N - 1);
   for (let n = 0; n < fullEnd; n += TILE_N) {
     const at = <usize>n << 2;
-    tile6x8PackedA(a, offsets, base + at, K, out + at, ldo, validM, bias, act, p0, p1);
+    tile6x8PackedA(a, offsets, base + at, K, out + at, ldo, validM, bias, tileAct, p0, p1);
   }
   const rest = cols - fullEnd;
-  if (rest == 0) return;
-  const at = <usize>fullEnd << 2;
-  if (rest <= 4) {
-    tile6x4PackedA(a, offsets, base + at, K, out + at, ldo, validM, rest, bias, act, p0, p1);
-  } else {
-    tilePackedA(a, offsets, base + at, K, out + at, ldo, validM, rest, bias, act, p0, p1);
+  if (rest > 0) {
+    const at = <usize>fullEnd << 2;
+    if (rest <= 4) {
+      tile6x4PackedA(a, offsets, base + at, K, out + at, ldo, validM, rest, bias, tileAct, p0, p1);
+    } else {
+      tilePackedA(a, offsets, base + at, K, out + at, ldo, validM, rest, bias, tileAct, p0, p1);
+    }
   }
+  if (tileAct == act) return;
+  for (let i = 0; i < validM; i++) activateCopy(out + <usize>i * ldo, out + <usize>i * ldo, cols, act, p0, p1);
 }
 
 /** One full-width 6×8 tile of a packed panel, accumulators starting at the bias. */

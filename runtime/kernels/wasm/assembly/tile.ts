@@ -10,7 +10,8 @@
 // (L1-resident) tile. Keeping the tile small matters for cold runs: V8 runs a function's first
 // calls on Liftoff code and swaps in TurboFan code only when its background compile finishes,
 // which takes far longer for a function with eight inlined activation paths.
-import { activate4, clamp4, ACT_CLIP, ACT_NONE, ACT_RELU } from './activation';
+import { activate4, clamp4, isVectorExp, ACT_CLIP, ACT_NONE, ACT_RELU } from './activation';
+import { activateCopy } from './elementwise';
 import { madd4 } from './fma';
 
 export const TILE_M: i32 = 6;
@@ -38,6 +39,11 @@ export const TILE_N: i32 = 8;
 /** Adds the per-row bias (0: none) and applies the activation to a stored validM × validN tile. */
 export function tileEpilogue(out: usize, ldo: usize, validM: i32, validN: i32, bias: usize, act: i32, p0: f32, p1: f32): void {
   if (bias == 0 && act == 0) return;
+  if (bias == 0 && isVectorExp(act)) {
+    // The activation's own loop (isVectorExp), row by row.
+    for (let i = 0; i < validM; i++) activateCopy(out + <usize>i * ldo, out + <usize>i * ldo, validN, act, p0, p1);
+    return;
+  }
   for (let i = 0; i < validM; i++) {
     const b = f32x4.splat(bias == 0 ? 0 : load<f32>(bias + (<usize>i << 2)));
     const row = out + <usize>i * ldo;

@@ -1,28 +1,57 @@
 // Vector math of the activations: e^x, sigmoid, SiLU and tanh per f32x4 lane (Cephes' float
 // polynomials; measured within 2 ulp of the double-precision reference), shared by the fused
 // epilogues (activation.ts) and the standalone activation blocks (elementwise.ts).
+import { madd4, nmadd4 } from './fma';
+
+/** Four copies of each constant exp4 uses, in the order `expConstant` names them. */
+const EXP_CONSTANTS: usize = memory.data<f32>([
+  -87.33654, -87.33654, -87.33654, -87.33654,
+  88.72283, 88.72283, 88.72283, 88.72283,
+  1.44269504, 1.44269504, 1.44269504, 1.44269504,
+  12582912.0, 12582912.0, 12582912.0, 12582912.0,
+  0.693359375, 0.693359375, 0.693359375, 0.693359375,
+  -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4,
+  1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4,
+  1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3,
+  8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3,
+  4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2,
+  1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1,
+  5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1,
+  1.0, 1.0, 1.0, 1.0,
+], 16);
+/** 127 − 0x4b400000 as i32 lanes: the exponent bias less the magic number's bits (exp4's 2ⁿ). */
+const EXP_SCALE_BIAS: usize = memory.data<i32>([-1262485377, -1262485377, -1262485377, -1262485377], 16);
+
+
+/**
+ * Constant i of exp4, loaded from the static table: one load, where a v128 constant costs V8
+ * three instructions (an immediate into a general register, a move, a shuffle) at every use.
+ */
+@inline function expConstant(i: i32): v128 {
+  return i == 13 ? v128.load(EXP_SCALE_BIAS) : v128.load(EXP_CONSTANTS + (<usize>i << 4));
+}
 
 /**
  * e^x per lane (Cephes expf: x = n·ln2 + r, |r| ≤ ln2/2, degree-5 polynomial, 2ⁿ by exponent
  * bits). x is clamped to [-87.3, 88.7] (results saturate to about 1e-38 and +inf); NaN passes.
+ * The polynomial runs on `madd4` (fused in the relaxed build).
  */
 @inline export function exp4(x: v128): v128 {
   // pmax/pmin keep x when x is NaN, so NaN flows through.
-  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.33654)), f32x4.splat(88.72283));
+  x = f32x4.pmin(f32x4.pmax(x, expConstant(0)), expConstant(1));
   // Adding 1.5·2²³ rounds x·log2(e) to an integer n held in the low mantissa bits.
-  const magic = f32x4.splat(12582912.0);
-  const shifted = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504)), magic);
+  const magic = expConstant(3);
+  const shifted = madd4(x, expConstant(2), magic);
   const n = f32x4.sub(shifted, magic);
-  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
-  let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
-  const scale = i32x4.shl(i32x4.add(i32x4.sub(shifted, i32x4.splat(0x4b400000)), i32x4.splat(127)), 23);
+  const r = nmadd4(n, expConstant(5), nmadd4(n, expConstant(4), x));
+  let p = madd4(expConstant(6), r, expConstant(7));
+  p = madd4(p, r, expConstant(8));
+  p = madd4(p, r, expConstant(9));
+  p = madd4(p, r, expConstant(10));
+  p = madd4(p, r, expConstant(11));
+  p = f32x4.add(madd4(f32x4.mul(p, r), r, r), expConstant(12));
+  // 2ⁿ: n's bits in shifted, less the magic's, plus the exponent bias, into the exponent field.
+  const scale = i32x4.shl(i32x4.add(shifted, expConstant(13)), 23);
   return f32x4.mul(p, scale);
 }
 
