@@ -9,8 +9,7 @@
 // ordered a 6-pixel tile's FMAs so that all six broadcasts were live at once and spilled 5
 // vectors an iteration (about 30 GFLOP/s); 8 accumulators, 2 weights and 4 broadcasts fit the 15
 // registers in any order (about 55 GFLOP/s, as fast as im2col + SGEMM on these layers).
-import { activate4, clamp4, isVectorExp, ACT_CLIP, ACT_NONE, ACT_RELU } from './activation';
-import { activateCopy } from './elementwise';
+import { activateInPlace, clamp4, ACT_CLIP, ACT_NONE, ACT_RELU } from './activation';
 import { madd4 } from './fma';
 
 /**
@@ -111,9 +110,7 @@ function firstRow(a: usize, taps: usize, K: i32, base: usize, out: usize, groupB
       const stored = both ? 2 : 1;
       for (let j = 0; j < stored; j++) {
         const start = cells + <usize>j * groupBytes;
-        const end = start + (<usize>OW << 4);
-        if (isVectorExp(act)) activateCopy(start, start, OW << 2, act, p0, p1);
-        else for (let cell = start; cell < end; cell += 16) v128.store(cell, activate4(v128.load(cell), act, p0, p1));
+        activateInPlace(start, OW << 2, act, p0, p1);
       }
     }
     a += pairBytes;

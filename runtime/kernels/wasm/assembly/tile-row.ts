@@ -5,7 +5,6 @@
 // at most 4 columns runs a 6×4 tile (half the work of a wasted 6×8). The 6×8 loop is tile.ts's,
 // rows in reverse order for the same 15-register reason.
 import { clamp4, isVectorExp, ACT_CLIP, ACT_NONE, ACT_RELU } from './activation';
-import { activateCopy } from './elementwise';
 import { storePartial, tileEpilogue, tilePackedA, TILE_N } from './tile';
 import { madd4 } from './fma';
 
@@ -50,7 +49,7 @@ export function tileRowPackedA(a: usize, offsets: usize, base: usize, K: i32, ou
     }
   }
   if (tileAct == act) return;
-  for (let i = 0; i < validM; i++) activateCopy(out + <usize>i * ldo, out + <usize>i * ldo, cols, act, p0, p1);
+  tileEpilogue(out, ldo, validM, cols, 0, act, p0, p1);
 }
 
 /** One full-width 6×8 tile of a packed panel, accumulators starting at the bias. */

@@ -22,13 +22,12 @@ const EXP_CONSTANTS: usize = memory.data<f32>([
 /** 127 − 0x4b400000 as i32 lanes: the exponent bias less the magic number's bits (exp4's 2ⁿ). */
 const EXP_SCALE_BIAS: usize = memory.data<i32>([-1262485377, -1262485377, -1262485377, -1262485377], 16);
 
-
 /**
  * Constant i of exp4, loaded from the static table: one load, where a v128 constant costs V8
  * three instructions (an immediate into a general register, a move, a shuffle) at every use.
  */
 @inline function expConstant(i: i32): v128 {
-  return i == 13 ? v128.load(EXP_SCALE_BIAS) : v128.load(EXP_CONSTANTS + (<usize>i << 4));
+  return v128.load(EXP_CONSTANTS + (<usize>i << 4));
 }
 
 /**
@@ -51,7 +50,7 @@ const EXP_SCALE_BIAS: usize = memory.data<i32>([-1262485377, -1262485377, -12624
   p = madd4(p, r, expConstant(11));
   p = f32x4.add(madd4(f32x4.mul(p, r), r, r), expConstant(12));
   // 2ⁿ: n's bits in shifted, less the magic's, plus the exponent bias, into the exponent field.
-  const scale = i32x4.shl(i32x4.add(shifted, expConstant(13)), 23);
+  const scale = i32x4.shl(i32x4.add(shifted, v128.load(EXP_SCALE_BIAS)), 23);
   return f32x4.mul(p, scale);
 }
 
