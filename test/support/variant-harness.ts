@@ -49,6 +49,14 @@ export const fusedActivations: (FusedSpec | undefined)[] = [
   { op: 'HardSwish' }, { op: 'HardSigmoid', attrs: { alpha: 0.3, beta: 0.4 } }, { op: 'Sigmoid' }, { op: 'Tanh' }, { op: 'Silu' },
 ];
 
+/**
+ * The reference kernels infer every output of an op (MaxPool: Y and Indices); a compiled step
+ * lists only Y when the node asks for Y alone. The variant as it answers for that step (compare Y only).
+ */
+export function firstOutputOnly(variant: KernelVariant): KernelVariant {
+  return { ...variant, appliesTo: (shapes) => variant.appliesTo({ ...shapes, outputs: shapes.outputs.slice(0, 1) }) };
+}
+
 /** The variant run as `lanes` lanes would run it (one after another here, last lane first): prelude, then every part. */
 export function inLanes(variant: KernelVariant, lanes: number): KernelVariant {
   const parallel = variant.parallel!;

@@ -27,7 +27,6 @@ import type { KernelMemory, KernelVariant, ParallelRun, StepArgs, StepShapes } f
 import type { ActivationLayout } from '../../tensor/layout.js';
 import { windowGeometry } from '../ref/window.js';
 import { align64, band, biasOffset } from './conv-input.js';
-import type { ConvDepthwiseExports } from './exports/conv-depthwise.js';
 
 interface DepthwiseGeometry {
   C: number; H: number; W: number; OH: number; OW: number; KH: number; KW: number;
@@ -65,7 +64,10 @@ function geometryOf(shapes: StepShapes): DepthwiseGeometry | undefined {
   return { C, H, W, OH, OW, KH, KW, sy, sx, dy, dx, padTop, padLeft, phaseWidth, ringBytes };
 }
 
-function part(kernel: keyof ConvDepthwiseExports, memory: KernelMemory, args: StepArgs, lane: number, lanes: number): void {
+/** The NCHW depthwise family's row kernels (one signature: assembly/conv-depthwise.ts). */
+type RowKernel = 'depthwise3x3s1' | 'depthwise3x3s2' | 'depthwise5x5s1' | 'depthwise5x5s2' | 'depthwiseGeneral';
+
+function part(kernel: RowKernel, memory: KernelMemory, args: StepArgs, lane: number, lanes: number): void {
   const g = geometryOf(args.shapes)!;
   const [cStart, cEnd] = band(g.C, lane, lanes, 1);
   if (cStart >= cEnd) return;
@@ -96,7 +98,7 @@ function depthwiseVariant(id: string, layout: ActivationLayout, fits: (g: Depthw
 }
 
 /** A row kernel (`kernel`) of the NCHW depthwise family. */
-const rowVariant = (id: string, kernel: keyof ConvDepthwiseExports, fits: (g: DepthwiseGeometry) => boolean): KernelVariant =>
+const rowVariant = (id: string, kernel: RowKernel, fits: (g: DepthwiseGeometry) => boolean): KernelVariant =>
   depthwiseVariant(id, 'NCHW', fits, (g) => g.C * g.ringBytes, (memory, args, lane, lanes) => part(kernel, memory, args, lane, lanes));
 
 /** A band's padded input rows stay within this many bytes (an L1-sized slice of a large plane). */

@@ -1,18 +1,7 @@
 /**
- * The functions the wasm kernel module exports (assembly/index.ts), typed for the TypeScript
- * side: one interface per assembly file, in exports/.
+ * The functions the wasm kernel module exports (assembly/index.ts), typed for the TypeScript side.
+ * The build derives the types from the kernels' AssemblyScript signatures
+ * (runtime/build/build-kernels.mjs writes exports.generated.d.ts); test/unit/kernels/wasm/exports.test.ts
+ * checks them against both built modules.
  */
-import type { ConvDirectExports } from './exports/conv-direct.js';
-import type { ConvIm2colExports } from './exports/conv-im2col.js';
-import type { ConvWinogradExports } from './exports/conv-winograd.js';
-import type { ConvDepthwiseExports } from './exports/conv-depthwise.js';
-import type { ConvFirstExports } from './exports/conv-first.js';
-import type { PoolExports } from './exports/pool.js';
-import type { ElementwiseExports } from './exports/elementwise.js';
-import type { GemmExports } from './exports/gemm.js';
-import type { ConvPointwiseC4Exports } from './exports/conv-pointwise-c4.js';
-import type { LayoutC4Exports } from './exports/layout-c4.js';
-import type { PoolC4Exports } from './exports/pool-c4.js';
-
-export interface KernelExports extends ConvDirectExports, ConvIm2colExports, ConvWinogradExports, ConvDepthwiseExports,
-  ConvFirstExports, PoolExports, ElementwiseExports, GemmExports, ConvPointwiseC4Exports, LayoutC4Exports, PoolC4Exports {}
+export type { KernelExports } from './exports.generated.js';

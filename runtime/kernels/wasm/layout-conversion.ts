@@ -6,9 +6,8 @@
  */
 import type { ActivationLayout, KernelMemory, KernelVariant, StepArgs, StepShapes } from '../variant.js';
 import { band } from './conv-input.js';
-import type { LayoutC4Exports } from './exports/layout-c4.js';
 
-function part(kernel: keyof Pick<LayoutC4Exports, 'toNC4HW4' | 'toNCHW'>, memory: KernelMemory, args: StepArgs,
+function part(kernel: 'toNC4HW4' | 'toNCHW', memory: KernelMemory, args: StepArgs,
   lane: number, lanes: number): void {
   const [N, C, H, W] = args.shapes.inputs[0]!.dims;
   const P = H * W;
