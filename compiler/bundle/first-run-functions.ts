@@ -18,8 +18,8 @@ import {
 } from '../../runtime/kernels/wasm/module.js';
 import { codeSection, u32Bytes, wasmLayout, WasmReader } from '../../runtime/kernels/wasm/wasm-sections.js';
 import type { Plan, PlanStep } from '../../runtime/plan/plan.js';
-import { placeVariant } from '../profile/place-variant.js';
-import { inputsOf, type StepSpec } from '../profile/step-spec.js';
+import { placeVariant } from '../probe/place-variant.js';
+import { inputsOf, type StepSpec } from '../probe/step-spec.js';
 
 /** One mark byte per function, at the top of the static area (below the planned memory). */
 const marksBytes = 1024;

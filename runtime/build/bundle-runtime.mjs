@@ -27,7 +27,7 @@ const common = {
 // `import.meta.url` becomes the file's own URL.
 await build({
   ...common, format: 'cjs', entryPoints: ['dist/runtime/index.js'], outfile: `${out}/runtime.cjs`,
-  define: { ...common.define, 'import.meta.url': 'nnccRuntimeUrl' },
+  define: { ...common.define, 'import.meta.url': 'nnccRuntimeUrl', NNCC_BUNDLED_LANE_WORKER: JSON.stringify('./lane-worker.js') },
   banner: { js: "const nnccRuntimeUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 copyFileSync('runtime/build/runtime-entry.mjs', `${out}/runtime.js`);
@@ -37,7 +37,7 @@ const entryExports = /export const \{ ([^}]+) \} = module\.exports;/.exec(readFi
 if (JSON.stringify(entryExports) !== JSON.stringify(indexExports)) {
   throw new Error(`runtime/build/runtime-entry.mjs exports ${entryExports?.join(', ')}; runtime/index.ts exports ${indexExports.join(', ')}`);
 }
-await build({ ...common, entryPoints: ['dist/runtime/lanes/lane-worker.js'], outfile: `${out}/lane-worker.js` });
+await build({ ...common, entryPoints: ['dist/runtime/lane-worker.js'], outfile: `${out}/lane-worker.js` });
 for (const wasm of ['kernels.wasm', 'kernels-simd.wasm']) copyFileSync(`dist/runtime/kernels/wasm/${wasm}`, `${out}/${wasm}`);
 // A fresh process, with no cache of an earlier build, runs cold inferences and writes the cache.
 rmSync(`${out}/runtime.cache`, { force: true });

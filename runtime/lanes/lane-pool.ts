@@ -17,7 +17,9 @@ import type { Plan } from '../plan/plan.js';
 import { injectedLaneFault, outOfMemoryLimits } from './lane-faults.js';
 import { control, health, type LaneMessage, type LaneStartup } from './messages.js';
 
-const workerUrl = new URL('./lane-worker.js', import.meta.url);
+/** Where the lane worker's entry lies beside the runtime package's one file (runtime/build/bundle-runtime.mjs); absent in dist/runtime. */
+declare const NNCC_BUNDLED_LANE_WORKER: string | undefined;
+const workerUrl = new URL(typeof NNCC_BUNDLED_LANE_WORKER === 'string' ? NNCC_BUNDLED_LANE_WORKER : '../lane-worker.js', import.meta.url);
 /** A lane that takes longer than this for one step is taken as hung. */
 const stepTimeoutMs = 60_000;
 /** How often a blocked wait wakes to check the lanes' health. */

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileModel } from '../../compiler/compile.js';
-import { evictFile } from '../../compiler/profile/measure-fixed.js';
+import { evictFile } from '../../compiler/measure/measure-fixed.js';
 import type { StageTimings } from '../../runtime/execute/timings.js';
 import { repoRoot } from '../support/paths.js';
 import { machineInfo, parseFlags } from './support/options.js';

@@ -13,12 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { referenceVariantId, variantsFor } from '../../runtime/kernels/catalogue.js';
 import type { KernelVariant } from '../../runtime/kernels/variant.js';
 import { maxRelativeError } from '../support/compare.js';
-import { shapesOf } from '../../compiler/profile/place-variant.js';
+import { shapesOf } from '../../compiler/probe/place-variant.js';
 import { bytesOf, fileReadMs } from './support/file-reads.js';
 import { convAttrs, convFlops, convInputs, convLayers, convModelBytes, layerByName, type ConvLayer } from './support/layers.js';
 import { ortNodeSession, ortWebSession, type PeerSession } from './support/onnxruntime.js';
 import { machineInfo, parseFlags } from './support/options.js';
-import { placeVariant } from '../../compiler/profile/place-variant.js';
+import { placeVariant } from '../../compiler/probe/place-variant.js';
 import { gflops, median, medianMs, medianMsAsync } from './support/stats.js';
 import { fixed, formatTable, ms } from './support/table.js';
 

@@ -12,7 +12,7 @@ import onnxProto from 'onnx-proto';
 import { CompileError, codes } from '../../compiler/diagnostics.js';
 import { importOnnx } from '../../compiler/import/onnx.js';
 import { decodeTensor } from '../../compiler/import/tensor-proto.js';
-import { executeGraph } from '../../compiler/ir/execute-graph.js';
+import { executeGraph } from '../../compiler/lower/execute-graph.js';
 import { runPasses } from '../../compiler/passes/pipeline.js';
 import type { KernelStrategy } from '../../compiler/select/select-kernels.js';
 import { supportedOps } from '../../runtime/kernels/ref/registry.js';

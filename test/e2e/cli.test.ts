@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importOnnxFile } from '../../compiler/import/onnx.js';
-import { executeGraph } from '../../compiler/ir/execute-graph.js';
+import { executeGraph } from '../../compiler/lower/execute-graph.js';
 import { OnnxModelBuilder } from '../../fixtures/builder/onnx-builder.js';
 import { fixtureModels } from '../../fixtures/models/definitions.js';
 import { nncc } from '../support/cli.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { compileModel } from '../../compiler/compile.js';
 import { CompileError } from '../../compiler/diagnostics.js';
 import { importOnnxFile } from '../../compiler/import/onnx.js';
-import { executeGraph } from '../../compiler/ir/execute-graph.js';
+import { executeGraph } from '../../compiler/lower/execute-graph.js';
 import { OnnxModelBuilder } from '../../fixtures/builder/onnx-builder.js';
 import { fixtureModels } from '../../fixtures/models/definitions.js';
 import { randomTensor, seededRandom } from '../../compiler/random.js';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compileModel } from '../../compiler/compile.js';
 import { importOnnxFile } from '../../compiler/import/onnx.js';
-import { executeGraph } from '../../compiler/ir/execute-graph.js';
+import { executeGraph } from '../../compiler/lower/execute-graph.js';
 import { maxRelativeError } from '../support/compare.js';
 import { fixtureModelDir, repoRoot } from '../support/paths.js';
 

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importOnnxFile } from '../../compiler/import/onnx.js';
-import { executeGraph } from '../../compiler/ir/execute-graph.js';
+import { executeGraph } from '../../compiler/lower/execute-graph.js';
 import { deployRuntimeOnly } from '../../examples/deploy-runtime-only.js';
 import { serveRequests } from '../../examples/serverless-handler.js';
 import { cliPath, fixtureModelDir, repoRoot } from '../support/paths.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unpack } from 'msgpackr';
 import { compileModel, importOnnxFile } from '../../compiler/compile.js';
-import { executeGraph } from '../../compiler/ir/execute-graph.js';
+import { executeGraph } from '../../compiler/lower/execute-graph.js';
 import { randomTensor, seededRandom } from '../../compiler/random.js';
 import { fixtureModels } from '../../fixtures/models/definitions.js';
 import { layoutConversionOps } from '../../runtime/kernels/variant.js';

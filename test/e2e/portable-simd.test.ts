@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compileModel, importOnnxFile } from '../../compiler/compile.js';
-import { executeGraph } from '../../compiler/ir/execute-graph.js';
+import { executeGraph } from '../../compiler/lower/execute-graph.js';
 import { randomTensor, seededRandom } from '../../compiler/random.js';
 import { maxRelativeError } from '../support/compare.js';
 import { invertedResidualModel } from '../support/models.js';

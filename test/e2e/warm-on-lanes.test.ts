@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { writeBundle } from '../../compiler/bundle/write-bundle.js';
 import { compileModel } from '../../compiler/compile.js';
 import { importOnnx } from '../../compiler/import/onnx.js';
-import { executeGraph } from '../../compiler/ir/execute-graph.js';
+import { executeGraph } from '../../compiler/lower/execute-graph.js';
 import type { Node } from '../../compiler/ir/graph.js';
 import { lowerGraph } from '../../compiler/lower/lower.js';
 import { runPasses } from '../../compiler/passes/pipeline.js';

@@ -15,7 +15,7 @@ import { writeBundle } from '../../compiler/bundle/write-bundle.js';
 import { compileModel, type CompileOptions } from '../../compiler/compile.js';
 import { importOnnxFile } from '../../compiler/import/onnx.js';
 import type { Node } from '../../compiler/ir/graph.js';
-import { executeGraph } from '../../compiler/ir/execute-graph.js';
+import { executeGraph } from '../../compiler/lower/execute-graph.js';
 import { lowerGraph } from '../../compiler/lower/lower.js';
 import { runPasses } from '../../compiler/passes/pipeline.js';
 import { randomTensor, seededRandom } from '../../compiler/random.js';

@@ -1,11 +1,11 @@
 /**
  * Runs one kernel variant on given inputs, outside any plan, the way the runtime would
- * (compiler/profile/place-variant.ts: inputs in a fresh planned memory, the weight transform when
+ * (compiler/probe/place-variant.ts: inputs in a fresh planned memory, the weight transform when
  * the variant has one, then `run` with a fused activation). `referenceOutputs` computes what the
  * reference kernels give for the same node, so property tests can compare any variant with the
  * specification.
  */
-import { placeVariant, runsOn, shapesOf } from '../../compiler/profile/place-variant.js';
+import { placeVariant, runsOn, shapesOf } from '../../compiler/probe/place-variant.js';
 import { valueBytes } from '../../runtime/tensor/layout.js';
 import { activationArgs } from '../../runtime/kernels/activation-codes.js';
 import type { Attributes } from '../../runtime/kernels/kernel.js';

@@ -7,7 +7,7 @@ import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { CompileError, codes } from '../../diagnostics.js';
 import { loadProfile } from '../../profile/load-profile.js';
-import { formatReport, profileMachine } from '../../profile/make-profile.js';
+import { formatReport, profileMachine } from '../../measure/make-profile.js';
 
 export interface ProfileArgs {
   models: string[];

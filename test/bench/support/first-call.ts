@@ -9,7 +9,7 @@
  */
 import { variantById } from '../../../runtime/kernels/catalogue.js';
 import { convAttrs, convInputs, layerByName } from './layers.js';
-import { placeVariant } from '../../../compiler/profile/place-variant.js';
+import { placeVariant } from '../../../compiler/probe/place-variant.js';
 
 const [layerName, variantId] = process.argv.slice(2);
 const variant = variantById(variantId ?? '');

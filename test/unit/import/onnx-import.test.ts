@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { importOnnx, importOnnxFile } from '../../../compiler/import/onnx.js';
-import { executeGraph } from '../../../compiler/ir/execute-graph.js';
+import { executeGraph } from '../../../compiler/lower/execute-graph.js';
 import type { Graph, Node } from '../../../compiler/ir/graph.js';
 import { runPasses } from '../../../compiler/passes/pipeline.js';
 import { float, OnnxModelBuilder } from '../../../fixtures/builder/onnx-builder.js';

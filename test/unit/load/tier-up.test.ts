@@ -17,7 +17,7 @@ import Ajv from 'ajv';
 import { randomTensor, seededRandom } from '../../../compiler/random.js';
 import { compileModel } from '../../../compiler/compile.js';
 import { withCallMarks } from '../../../compiler/bundle/first-run-functions.js';
-import { placeVariant } from '../../../compiler/profile/place-variant.js';
+import { placeVariant } from '../../../compiler/probe/place-variant.js';
 import { variantById } from '../../../runtime/kernels/catalogue.js';
 import { withCompilationHints } from '../../../runtime/kernels/wasm/compilation-hints.js';
 import { compileKernelBuild, kernelModuleBytes, kernelModuleKinds } from '../../../runtime/kernels/wasm/module.js';

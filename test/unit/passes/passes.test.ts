@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { importOnnx } from '../../../compiler/import/onnx.js';
-import { executeGraph } from '../../../compiler/ir/execute-graph.js';
+import { executeGraph } from '../../../compiler/lower/execute-graph.js';
 import type { Graph } from '../../../compiler/ir/graph.js';
 import { passes, runPasses } from '../../../compiler/passes/pipeline.js';
 import { OnnxModelBuilder } from '../../../fixtures/builder/onnx-builder.js';

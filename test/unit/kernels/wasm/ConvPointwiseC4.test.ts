@@ -9,7 +9,7 @@ import { convPointwiseC4 } from '../../../../runtime/kernels/wasm/ConvPointwiseC
 import { activationArgs } from '../../../../runtime/kernels/activation-codes.js';
 import type { Attributes } from '../../../../runtime/kernels/kernel.js';
 import type { Tensor } from '../../../../runtime/tensor/tensor.js';
-import { placeVariant } from '../../../../compiler/profile/place-variant.js';
+import { placeVariant } from '../../../../compiler/probe/place-variant.js';
 import { randomTensor, seededRandom } from '../../../../compiler/random.js';
 import { compareTensors } from '../../../support/compare.js';
 import {

@@ -10,7 +10,7 @@ import { toNC4HW4Simd } from '../../../../runtime/kernels/wasm/ToNC4HW4.js';
 import { toNCHWSimd } from '../../../../runtime/kernels/wasm/ToNCHW.js';
 import type { KernelVariant } from '../../../../runtime/kernels/variant.js';
 import { fromNC4HW4, layoutElements, toNC4HW4 } from '../../../../runtime/tensor/layout.js';
-import { placeVariant } from '../../../../compiler/profile/place-variant.js';
+import { placeVariant } from '../../../../compiler/probe/place-variant.js';
 import { randomTensor, seededRandom } from '../../../../compiler/random.js';
 import type { Tensor } from '../../../../runtime/tensor/tensor.js';
 import { guarded, inLanes, shapesOf, runsOn } from '../../../support/variant-harness.js';

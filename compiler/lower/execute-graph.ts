@@ -6,8 +6,8 @@
  */
 import { createMemory, executePlan, prepareSteps, prepareTransforms, runTransforms } from '../../runtime/execute/executor.js';
 import type { Tensor } from '../../runtime/tensor/tensor.js';
-import { lowerGraph, type LowerOptions } from '../lower/lower.js';
-import type { Graph } from './graph.js';
+import { lowerGraph, type LowerOptions } from './lower.js';
+import type { Graph } from '../ir/graph.js';
 
 /** Runs `graph` on `feeds` (by input name); returns outputs by name. */
 export function executeGraph(graph: Graph, feeds: Record<string, Tensor>, options: LowerOptions = { kernels: 'reference' }): Record<string, Tensor> {

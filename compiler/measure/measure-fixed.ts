@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { writeBundle } from '../bundle/write-bundle.js';
 import type { Graph } from '../ir/graph.js';
 import { lowerGraph } from '../lower/lower.js';
-import { sampleOf, type DeviceProfile, type ReadCost, type Sample } from './profile.js';
+import { sampleOf, type DeviceProfile, type ReadCost, type Sample } from '../profile/profile.js';
 
 const childScript = fileURLToPath(new URL('./fixed-costs-child.js', import.meta.url));
 const splitChildScript = fileURLToPath(new URL('./split-child.js', import.meta.url));

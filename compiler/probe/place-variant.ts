@@ -12,7 +12,7 @@ import { fitsLayout, type ActivationArgs, type KernelMemory, type KernelVariant,
 import { instantiateKernels, kernelStaticBytes } from '../../runtime/kernels/wasm/module.js';
 import { fromNC4HW4, layoutElements, toNC4HW4, valueBytes, type ActivationLayout } from '../../runtime/tensor/layout.js';
 import { allocData, type Tensor, type ValueInfo } from '../../runtime/tensor/tensor.js';
-import { isWeightInput } from './signature.js';
+import { isWeightInput } from '../profile/signature.js';
 
 export interface PlacedVariant {
   readonly variant: KernelVariant;

@@ -14,10 +14,10 @@ import type { KernelVariant } from '../../runtime/kernels/variant.js';
 import type { Graph } from '../ir/graph.js';
 import { assignLayouts } from '../layout/assign-layouts.js';
 import { stepShapes } from '../select/select-kernels.js';
-import { placeVariant } from './place-variant.js';
-import { noSample, sampleOf, type KernelCost, type Sample } from './profile.js';
-import { featuresOf, signatureOf } from './signature.js';
-import { inputsOf, shapesOfSpec, stepSpecOf, type StepSpec } from './step-spec.js';
+import { placeVariant } from '../probe/place-variant.js';
+import { noSample, sampleOf, type KernelCost, type Sample } from '../profile/profile.js';
+import { featuresOf, signatureOf } from '../profile/signature.js';
+import { inputsOf, shapesOfSpec, stepSpecOf, type StepSpec } from '../probe/step-spec.js';
 
 const childScript = fileURLToPath(new URL('./first-call-child.js', import.meta.url));
 

@@ -9,12 +9,12 @@
  */
 import { closeSync, openSync, readlinkSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
-import { prepareSteps, prepareTransforms, type PreparedStep, type PreparedTransform } from '../execute/executor.js';
-import { failed, loaded, loadStep, publish, readRange } from '../load/load-steps.js';
-import type { KernelExports } from '../kernels/wasm/exports.js';
-import type { KernelMemory } from '../kernels/variant.js';
-import { failAsInjected } from './lane-faults.js';
-import { control, health, type LaneMessage, type LaneStartup } from './messages.js';
+import { prepareSteps, prepareTransforms, type PreparedStep, type PreparedTransform } from './execute/executor.js';
+import { failed, loaded, loadStep, publish, readRange } from './load/load-steps.js';
+import type { KernelExports } from './kernels/wasm/exports.js';
+import type { KernelMemory } from './kernels/variant.js';
+import { failAsInjected } from './lanes/lane-faults.js';
+import { control, health, type LaneMessage, type LaneStartup } from './lanes/messages.js';
 
 const startup = workerData as LaneStartup;
 const slots = new Int32Array(startup.control);

@@ -7,10 +7,10 @@
 import { availableParallelism, cpus } from 'node:os';
 import { importOnnxFile } from '../import/onnx.js';
 import { runPasses } from '../passes/pipeline.js';
-import { fitCostModel } from './cost-model.js';
+import { fitCostModel } from '../profile/cost-model.js';
 import { measureBundleOpen, measureFixedCosts, measureSplitting, measureStorage } from './measure-fixed.js';
 import { kernelJobs, measureKernels } from './measure-kernels.js';
-import { profileFormat, type DeviceProfile } from './profile.js';
+import { profileFormat, type DeviceProfile } from '../profile/profile.js';
 
 export interface ProfileOptions {
   /** Device name written into the profile. */

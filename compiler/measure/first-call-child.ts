@@ -7,8 +7,8 @@
  * each kernel.
  */
 import { variantById } from '../../runtime/kernels/catalogue.js';
-import { placeVariant } from './place-variant.js';
-import { inputsOf, shapesOfSpec, type StepSpec } from './step-spec.js';
+import { placeVariant } from '../probe/place-variant.js';
+import { inputsOf, shapesOfSpec, type StepSpec } from '../probe/step-spec.js';
 
 const [variantId, specJson] = process.argv.slice(2);
 const variant = variantById(variantId ?? '');

@@ -15,8 +15,8 @@ import { Worker } from 'node:worker_threads';
 import { seededRandom, randomTensor } from '../random.js';
 import { variantById } from '../../runtime/kernels/catalogue.js';
 import { compileKernelModule } from '../../runtime/kernels/wasm/module.js';
-import { placeVariant, type PlacedVariant } from './place-variant.js';
-import { sampleOf } from './profile.js';
+import { placeVariant, type PlacedVariant } from '../probe/place-variant.js';
+import { sampleOf } from '../profile/profile.js';
 import type { SplitLaneData } from './split-lane.js';
 import type { ContentionLaneData } from './contention-lane.js';
 
