@@ -14,7 +14,8 @@ import { renderSchedule } from './bundle/schedule-text.js';
 import { importOnnxFile, type ImportOptions } from './import/onnx.js';
 import type { Graph } from './ir/graph.js';
 import { printGraph } from './ir/print-graph.js';
-import { lowerGraph, type LowerOptions } from './lower/lower.js';
+import { lowerGraph } from './lower/lower.js';
+import { selectKernels, type KernelStrategy } from './select/select-kernels.js';
 import { runPasses } from './passes/pipeline.js';
 import { assignLayouts, type LayoutPolicy } from './layout/assign-layouts.js';
 import { kernelAbi } from '../runtime/kernels/catalogue.js';
@@ -30,11 +31,15 @@ export { runPasses } from './passes/pipeline.js';
 export { lowerGraph } from './lower/lower.js';
 export { writeBundle } from './bundle/write-bundle.js';
 
-export interface CompileOptions extends ImportOptions, LowerOptions {
+export interface CompileOptions extends ImportOptions {
   /** Device profile file: kernels and weight sources are then searched for this device. */
   profile?: string;
   /** With a profile: `cold` (default) searches for the least cold latency; `warm` is the conventional plan. */
   objective?: Objective;
+  /** `fast` (default): wasm variants where they apply; `reference`: the reference kernels only. */
+  kernels?: KernelStrategy;
+  /** Store transformed weights packed in the bundle (true, default) or raw with a load-time transform. */
+  bypass?: boolean;
   /**
    * Without a profile: lanes for every step whose kernel can split (default 1). With a profile:
    * the most lanes the search may split one step across (default: the profile's executing lanes).
@@ -134,9 +139,13 @@ export function compileModel(modelPath: string, outDir: string, options: Compile
     ({ graph, search } = searchLayouts([laidOut, optimised], (g) => chooseKernels(g, profile, objective, options.budgets, options.lanes, limits), objective));
     dump('03.search.txt', formatReport(search.report));
   }
+  // The kernel choice: the search's with a profile, else each node's first fitting variant.
+  const choices = search?.choices ?? selectKernels(graph, options.kernels, options.bypass);
   options.onStage?.('lower');
   const warmChoices = options.continuous === false ? undefined : search?.warmChoices;
-  const lowered = lowerGraph(graph, { ...options, choices: search?.choices, loaders: search?.loaders, stepLanes: search?.stepLanes, warmChoices, warmPreparer: search?.warmPreparer });
+  const lowered = lowerGraph(graph, choices, {
+    lanes: options.lanes, loaders: search?.loaders, stepLanes: search?.stepLanes, warmChoices, warmPreparer: search?.warmPreparer,
+  });
   const modelSha256 = createHash('sha256').update(readFileSync(modelPath)).digest('hex');
   const prediction = search ? predictionOf(search) : undefined;
   const identity = { modelName: graph.name, modelSha256, opset: graph.opset, profile: profileIdentity, prediction };

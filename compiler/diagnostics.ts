@@ -19,6 +19,8 @@ export const codes = {
   badOption: 'NNCC150',
   bundleWrite: 'NNCC160',
   badProfile: 'NNCC170',
+  measureFailed: 'NNCC171',
+  internal: 'NNCC190',
 } as const;
 
 export type DiagnosticCode = (typeof codes)[keyof typeof codes];

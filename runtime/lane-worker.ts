@@ -15,6 +15,8 @@ import type { KernelExports } from './kernels/wasm/exports.js';
 import type { KernelMemory } from './kernels/variant.js';
 import { failAsInjected } from './lanes/lane-faults.js';
 import { control, health, type LaneMessage, type LaneStartup } from './lanes/messages.js';
+import { causeOf } from './errors/errors.js';
+import { kernelImports } from './kernels/wasm/module.js';
 
 const startup = workerData as LaneStartup;
 const slots = new Int32Array(startup.control);
@@ -38,11 +40,11 @@ let steps: PreparedStep[];
 let warmTransforms: PreparedTransform[] | undefined;
 try {
   if (startup.fault?.atLoad === -1) failAsInjected(startup.fault);
-  const instance = new WebAssembly.Instance(startup.module, { env: { memory: startup.memory, abort: () => { throw new Error('wasm kernel aborted'); } } });
+  const instance = new WebAssembly.Instance(startup.module, kernelImports(startup.memory));
   memory = { buffer: startup.memory.buffer, wasm: instance.exports as unknown as KernelExports };
   steps = prepareSteps(startup.plan, '(lane)');
 } catch (error) {
-  report({ kind: 'start-failed', lane: startup.lane, message: (error as Error).message });
+  report({ kind: 'start-failed', lane: startup.lane, message: causeOf(error) });
   process.exit(1);
 }
 
@@ -63,7 +65,7 @@ function loadOwnSteps(weightsFile: string): void {
       loadStep(startup.plan, step, fd, memory, transforms, ready, times, trace, startup.lane);
       publish(ready, step, loaded);
     } catch (error) {
-      report({ kind: 'load-failed', lane: startup.lane, step, message: (error as Error).message });
+      report({ kind: 'load-failed', lane: startup.lane, step, message: causeOf(error) });
       for (const rest of own.filter((s) => s >= step)) publish(ready, rest, failed);
       break;
     }
@@ -106,7 +108,7 @@ for (;;) {
     const { variant, args } = Atomics.load(slots, control.warm) === 1 && prepared.warm ? prepared.warm : prepared;
     variant.parallel!.part(memory, args, startup.lane, lanes);
   } catch (error) {
-    report({ kind: 'failed', lane: startup.lane, step: stepIndex, message: (error as Error).message });
+    report({ kind: 'failed', lane: startup.lane, step: stepIndex, message: causeOf(error) });
     Atomics.store(slots, control.failed, 1);
   }
   Atomics.add(slots, control.done, 1);

@@ -17,7 +17,7 @@ import { closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { openWeights, readManifest, readPlan, readVerifiedWeights } from './bundle/read-bundle.js';
 import { bundleFileNames, type Manifest, type TensorSpec } from './bundle/manifest.js';
-import { BundleError, FeedError, KernelError, runtimeCodes } from './errors/errors.js';
+import { BundleError, causeOf, FeedError, KernelError, runtimeCodes } from './errors/errors.js';
 import {
   createMemory, prepareSteps, prepareTransforms, readOutputs, runSteps, runTransforms, writeFeeds,
   type PlannedMemory, type PreparedStep, type PreparedTransform, type StepClock,
@@ -271,7 +271,7 @@ export class Session {
    * instead. Refused while a `run` of this session has not settled.
    */
   runSync(feeds: Feeds, options: RunOptions = {}): Outputs {
-    if (this.runsUnsettled > 0) throw new Error('a run of this session is under way: await it before calling runSync');
+    if (this.runsUnsettled > 0) throw new BundleError(runtimeCodes.runUnderWay, this.bundleDir, 'a run of this session is under way: await it before calling runSync');
     return this.runNow(feeds, options);
   }
 
@@ -393,7 +393,7 @@ export class Session {
     try {
       readRange(fd, this.plan, this.memory, range);
     } catch (error) {
-      throw new BundleError(runtimeCodes.fileSizeMismatch, file, (error as Error).message);
+      throw new BundleError(runtimeCodes.fileSizeMismatch, file, causeOf(error));
     } finally {
       closeSync(fd);
     }

@@ -10,6 +10,7 @@ import { Project, ts, VariableDeclarationKind, type SourceFile } from 'ts-morph'
 import type { Manifest, TensorSpec } from '../../runtime/bundle/manifest.js';
 import type { DType } from '../../runtime/tensor/tensor.js';
 import { nnccVersion } from '../version.js';
+import { CompileError, codes } from '../diagnostics.js';
 
 export const entryModuleFileNames = { module: 'index.mjs', declarations: 'index.d.mts' } as const;
 
@@ -39,7 +40,7 @@ export function generateEntryModule(manifest: EntryManifest): [string, string][]
   const emitted = project.emitToMemory();
   const text = (name: string): string => {
     const file = emitted.getFiles().find((f) => f.filePath === `/${name}`);
-    if (!file) throw new Error(`the entry module generator emitted no ${name}`);
+    if (!file) throw new CompileError(codes.internal, `the entry module generator emitted no ${name}`, {}, 'an nncc bug: report it with the model and the command');
     return file.text;
   };
   return [[entryModuleFileNames.module, text(entryModuleFileNames.module)], [entryModuleFileNames.declarations, text(entryModuleFileNames.declarations)]];

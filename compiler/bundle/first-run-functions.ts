@@ -20,6 +20,7 @@ import { codeSection, u32Bytes, wasmLayout, WasmReader } from '../../runtime/ker
 import type { Plan, PlanStep } from '../../runtime/plan/plan.js';
 import { placeVariant } from '../probe/place-variant.js';
 import { inputsOf, type StepSpec } from '../probe/step-spec.js';
+import { CompileError, codes } from '../diagnostics.js';
 
 /** One mark byte per function, at the top of the static area (below the planned memory). */
 const marksBytes = 1024;
@@ -70,7 +71,7 @@ function callsOf(plan: Plan, steps: readonly FirstRunStep[], module: WebAssembly
     } catch {
       continue;
     }
-    if (placed.memory.wasm!.heapBase() > marksAt) throw new Error(`the kernels' static data reaches into the call marks at ${marksAt}`);
+    if (placed.memory.wasm!.heapBase() > marksAt) throw new CompileError(codes.internal, `the kernels' static data reaches into the call marks at ${marksAt}`, {}, 'an nncc bug: report it with the model and the command');
     const marks = new Uint8Array(placed.wasmMemory.buffer, marksAt, marksBytes);
     const stepCalls = new Set<number>();
     const collect = (): void => {

@@ -17,6 +17,7 @@ import { layoutConversionOps, type ActivationLayout } from '../../runtime/kernel
 import type { ValueInfo } from '../../runtime/tensor/tensor.js';
 import { cloneGraph, consumersOf, type Graph, type Node } from '../ir/graph.js';
 import { activationInputs, fittingVariants } from '../select/select-kernels.js';
+import { CompileError, codes } from '../diagnostics.js';
 
 export type LayoutPolicy = 'auto' | 'nchw';
 
@@ -174,7 +175,7 @@ function insertConversions(graph: Graph, producers: ReadonlyMap<string, Node>): 
       return copy;
     });
     if (fittingVariants(graph, node).length === 0) {
-      throw new Error(`layout assignment: no kernel for node '${node.name}' (${node.op}) after converting its inputs`);
+      throw new CompileError(codes.internal, 'layout assignment left no kernel after converting its inputs', { node: node.name, op: node.op }, 'an nncc bug: report it with the model and the command');
     }
   }
   for (const { after, node } of inserts) graph.nodes.splice(after ? graph.nodes.indexOf(after) + 1 : 0, 0, node);

@@ -1,5 +1,6 @@
 /**
- * Lowering: takes the optimised graph and each node's kernel variant, gives the executable plan
+ * Lowering: takes the optimised graph and each node's kernel variant (as the kernel-choice stage
+ * chose it), gives the executable plan
  * (`runtime/plan/plan.ts`) and the weights file's bytes.
  *
  * Weights a variant transforms are either stored packed (`bypass`: transformed here, offline,
@@ -20,22 +21,17 @@ import { valueBytes, type ActivationLayout } from '../../runtime/tensor/layout.j
 import { bytesPerElement, numberAt, sizeOf, type DType } from '../../runtime/tensor/tensor.js';
 import { CompileError, codes } from '../diagnostics.js';
 import type { Graph, Node } from '../ir/graph.js';
-import { selectKernels, stepShapes, type KernelChoice, type KernelStrategy } from '../select/select-kernels.js';
+import { stepShapes, type KernelChoice } from '../select/select-kernels.js';
 import { align64, planActivationMemory } from './memory-plan.js';
 import { transformOffline } from './transform-offline.js';
 
 export interface LowerOptions {
-  /** Kernel and weight source per node, as the search chose them; otherwise by `kernels` and `bypass`. */
-  choices?: Map<Node, KernelChoice>;
   /** Lane that loads each node's weights, as the search chose (default: the executing lane, 0). */
   loaders?: Map<Node, number>;
   /** Continuous inference: the warm-fastest variant of nodes whose cold choice differs. */
   warmChoices?: Map<Node, KernelVariant>;
   /** The lane that prepares every warm kernel after the first run (default 0, the executing thread). */
   warmPreparer?: number;
-  kernels?: KernelStrategy;
-  /** Store transformed weights packed in the bundle (true, default) or raw with a load-time transform. */
-  bypass?: boolean;
   /** Lanes for every step whose kernel can split its work (default 1). */
   lanes?: number;
   /** Lanes per step, as the search chose them (intra-op); overrides `lanes` for those steps. */
@@ -59,8 +55,8 @@ interface DraftValue {
   offset: number;
 }
 
-export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredModel {
-  const selection = options.choices ?? selectKernels(graph, options.kernels ?? 'fast', options.bypass ?? true);
+/** `choices`: each node's kernel and weight source, from the kernel-choice stage (select/ without a profile, search/ with one). */
+export function lowerGraph(graph: Graph, choices: ReadonlyMap<Node, KernelChoice>, options: LowerOptions = {}): LoweredModel {
   const lanes = options.lanes ?? 1;
   const values: DraftValue[] = [];
   const indexOf = new Map<string, number>();
@@ -167,7 +163,7 @@ export function lowerGraph(graph: Graph, options: LowerOptions = {}): LoweredMod
   const drafts = graph.nodes.map((node, stepIndex) => {
     const firstSegment = segments.length;
     const firstTransform = transforms.length;
-    const { variant, bypass } = selection.get(node)!;
+    const { variant, bypass } = choices.get(node)!;
     const transformed = variant.transform?.input;
     const inputs = node.inputs.map((name, i) => (i === transformed ? packedIndex(node, variant, bypass, i, stepIndex) : valueIndex(name)));
     const outputs = node.outputs.map(valueIndex);

@@ -15,6 +15,8 @@ import { writeBundle } from '../bundle/write-bundle.js';
 import type { Graph } from '../ir/graph.js';
 import { lowerGraph } from '../lower/lower.js';
 import { sampleOf, type DeviceProfile, type ReadCost, type Sample } from '../profile/profile.js';
+import { CompileError, codes } from '../diagnostics.js';
+import { selectKernels } from '../select/select-kernels.js';
 
 const childScript = fileURLToPath(new URL('./fixed-costs-child.js', import.meta.url));
 const splitChildScript = fileURLToPath(new URL('./split-child.js', import.meta.url));
@@ -24,7 +26,7 @@ const runtimeEntry = fileURLToPath(new URL('../../bundle/runtime.js', import.met
 function wallMs(args: readonly string[]): number {
   const start = performance.now();
   const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  if (result.status !== 0) throw new Error(`measuring ${args.join(' ')} failed: ${result.stderr}`);
+  if (result.status !== 0) throw new CompileError(codes.measureFailed, `measuring ${args.join(' ')} failed: ${result.stderr}`, {}, 're-run nncc profile on an idle machine; the child process\'s stderr above says what failed');
   return performance.now() - start;
 }
 
@@ -34,7 +36,7 @@ export function measureFixedCosts(repetitions: number): DeviceProfile['fixedCost
   const floor = sampleOf(processStart).median;
   const children = Array.from({ length: repetitions }, () => {
     const result = spawnSync(process.execPath, [childScript], { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`fixed-cost probe failed: ${result.stderr}`);
+    if (result.status !== 0) throw new CompileError(codes.measureFailed, `fixed-cost probe failed: ${result.stderr}`, {}, 're-run nncc profile on an idle machine; the child process\'s stderr above says what failed');
     return JSON.parse(result.stdout) as Record<'wasmCompileMs' | 'wasmInstantiateMs' | 'workerStartMs' | 'laneCreateMs' | 'allocMsPerMB', number>;
   });
   const pick = (key: keyof (typeof children)[number]): Sample => sampleOf(children.map((c) => c[key]));
@@ -58,7 +60,7 @@ export function measureSplitting(repetitions: number): Pick<DeviceProfile['fixed
   if (availableParallelism() < 2) return {};
   const children = Array.from({ length: repetitions }, () => {
     const result = spawnSync(process.execPath, [splitChildScript], { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`intra-op split probe failed: ${result.stderr}`);
+    if (result.status !== 0) throw new CompileError(codes.measureFailed, `intra-op split probe failed: ${result.stderr}`, {}, 're-run nncc profile on an idle machine; the child process\'s stderr above says what failed');
     return JSON.parse(result.stdout) as { parallelEfficiency: number; laneSyncMs: number; loadContention: number };
   });
   return {
@@ -80,10 +82,10 @@ export function measureBundleOpen(graphs: readonly Graph[], repetitions: number,
   try {
     const perStep = graphs.flatMap((graph, i) => {
       const bundle = join(work, `model-${i}.nnb`);
-      writeBundle(bundle, lowerGraph(graph), { modelName: graph.name, modelSha256: '0'.repeat(64), opset: graph.opset });
+      writeBundle(bundle, lowerGraph(graph, selectKernels(graph)), { modelName: graph.name, modelSha256: '0'.repeat(64), opset: graph.opset });
       return Array.from({ length: repetitions }, () => {
         const result = spawnSync(process.execPath, [openChildScript, bundle], { encoding: 'utf8' });
-        if (result.status !== 0) throw new Error(`bundle open probe failed: ${result.stderr}`);
+        if (result.status !== 0) throw new CompileError(codes.measureFailed, `bundle open probe failed: ${result.stderr}`, {}, 're-run nncc profile on an idle machine; the child process\'s stderr above says what failed');
         const { steps, readMs, prepareMs } = JSON.parse(result.stdout) as { steps: number; readMs: number; prepareMs: number };
         return Math.max(0, readMs + prepareMs - wasmMs) / steps;
       });

@@ -18,6 +18,7 @@ import { placeVariant } from '../probe/place-variant.js';
 import { noSample, sampleOf, type KernelCost, type Sample } from '../profile/profile.js';
 import { featuresOf, signatureOf } from '../profile/signature.js';
 import { inputsOf, shapesOfSpec, stepSpecOf, type StepSpec } from '../probe/step-spec.js';
+import { CompileError, codes } from '../diagnostics.js';
 
 const childScript = fileURLToPath(new URL('./first-call-child.js', import.meta.url));
 
@@ -122,7 +123,7 @@ function fileReadMs(bytes: Uint8Array, repetitions: number, path: string): Sampl
 function firstCalls(variantId: string, spec: StepSpec, processes: number): Sample {
   const times = Array.from({ length: processes }, () => {
     const result = spawnSync(process.execPath, [childScript, variantId, JSON.stringify(spec)], { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`first-call measurement of ${variantId} failed: ${result.stderr}`);
+    if (result.status !== 0) throw new CompileError(codes.measureFailed, `first-call measurement of ${variantId} failed: ${result.stderr}`, {}, 're-run nncc profile on an idle machine; the child process\'s stderr above says what failed');
     return (JSON.parse(result.stdout) as { executeFirstMs: number }).executeFirstMs;
   });
   return sampleOf(times);

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { variantById } from '../../runtime/kernels/catalogue.js';
 import type { KernelExports } from '../../runtime/kernels/wasm/exports.js';
 import type { StepArgs } from '../../runtime/kernels/variant.js';
+import { kernelImports } from '../../runtime/kernels/wasm/module.js';
 
 export interface SplitLaneData {
   module: WebAssembly.Module;
@@ -19,7 +20,7 @@ export interface SplitLaneData {
 
 const data = workerData as SplitLaneData;
 const slots = new Int32Array(data.control);
-const instance = new WebAssembly.Instance(data.module, { env: { memory: data.memory, abort: () => { throw new Error('wasm kernel aborted'); } } });
+const instance = new WebAssembly.Instance(data.module, kernelImports(data.memory));
 const memory = { buffer: data.memory.buffer, wasm: instance.exports as unknown as KernelExports };
 const parallel = variantById(data.variant)!.parallel!;
 parentPort!.postMessage('ready');

@@ -13,6 +13,7 @@ import { instantiateKernels, kernelStaticBytes } from '../../runtime/kernels/was
 import { fromNC4HW4, layoutElements, toNC4HW4, valueBytes, type ActivationLayout } from '../../runtime/tensor/layout.js';
 import { allocData, type Tensor, type ValueInfo } from '../../runtime/tensor/tensor.js';
 import { isWeightInput } from '../profile/signature.js';
+import { CompileError, codes } from '../diagnostics.js';
 
 export interface PlacedVariant {
   readonly variant: KernelVariant;
@@ -69,7 +70,7 @@ export function shapesOf(op: string, attrs: Attributes, inputs: readonly (Tensor
 export function placeVariant(variant: KernelVariant, attrs: Attributes, inputs: readonly (Tensor | undefined)[],
   activation: ActivationArgs = noActivation, shapes: StepShapes = shapesOf(variant.op, attrs, inputs, variant.layout),
   module?: WebAssembly.Module): PlacedVariant {
-  if (!runsOn(variant, shapes)) throw new Error(`${variant.id} does not apply to these shapes and layouts`);
+  if (!runsOn(variant, shapes)) throw new CompileError(codes.internal, `${variant.id} does not apply to these shapes and layouts`, {}, 'place a variant only on shapes it appliesTo (runsOn)');
   let cursor = kernelStaticBytes;
   const place = (bytes: number): number => {
     const at = cursor;

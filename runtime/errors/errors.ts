@@ -17,6 +17,7 @@ export const runtimeCodes = {
   badFeed: 'NNCC210',
   disposed: 'NNCC211',
   laneFailed: 'NNCC212',
+  runUnderWay: 'NNCC213',
 } as const;
 
 export type RuntimeCode = (typeof runtimeCodes)[keyof typeof runtimeCodes];
@@ -48,6 +49,11 @@ export class BundleError extends Error {
     super(`${code} ${file}: ${detail}${found}`);
     this.name = 'BundleError';
   }
+}
+
+/** An error's own words for a message that wraps it: a BundleError's detail without its code and file. */
+export function causeOf(error: unknown): string {
+  return error instanceof BundleError ? error.detail : (error as Error).message;
 }
 
 export class FeedError extends Error {

@@ -5,6 +5,7 @@
  */
 import type { Attributes } from './kernel.js';
 import type { ActivationArgs } from './variant.js';
+import { UnsupportedError } from '../errors/errors.js';
 
 export const noActivation: ActivationArgs = { code: 0, p0: 0, p1: 0 };
 
@@ -23,6 +24,6 @@ export function activationArgs(op: string | undefined, attrs: Attributes, clipBo
     case 'Sigmoid': return { code: 6, p0: 0, p1: 0 };
     case 'Tanh': return { code: 7, p0: 0, p1: 0 };
     case 'Silu': return { code: 8, p0: 0, p1: 0 };
-    default: throw new Error(`no epilogue code for activation '${op}'`);
+    default: throw new UnsupportedError(`no epilogue code for activation '${op}'`, 'fuse only the activations activation-codes.ts lists');
   }
 }

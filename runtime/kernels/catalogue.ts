@@ -11,6 +11,7 @@ import { referenceVariant } from './ref/variants.js';
 import type { KernelVariant } from './variant.js';
 import { wasmVariants } from './wasm/variants.js';
 import { kernelModuleSha256 } from './wasm/module.js';
+import { KernelError } from '../errors/errors.js';
 
 const variants: KernelVariant[] = [
   ...wasmVariants,
@@ -19,7 +20,7 @@ const variants: KernelVariant[] = [
 
 const byId = new Map<string, KernelVariant>();
 for (const variant of variants) {
-  if (byId.has(variant.id)) throw new Error(`kernel variant '${variant.id}' registered twice`);
+  if (byId.has(variant.id)) throw new KernelError(`kernel variant '${variant.id}' registered twice`, 'give every variant its own id');
   byId.set(variant.id, variant);
 }
 

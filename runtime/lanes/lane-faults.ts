@@ -5,7 +5,6 @@
  * load steps. Nothing reads an environment variable and nothing is set in production, where the
  * cost is one `undefined` field in each lane's start-up data and one comparison per load step.
  */
-
 export interface LaneFault {
   /** The lane that fails (1…lanes−1). */
   readonly lane: number;
@@ -34,10 +33,13 @@ export function injectedLaneFault(lane: number): LaneFault | undefined {
 /** Heap limits for a lane that is to run out of memory, small enough to exhaust in milliseconds. */
 export const outOfMemoryLimits = { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 } as const;
 
+/** What an injected 'throw' fault raises: an exception the lane did not expect, as a bug would. */
+class InjectedFault extends Error {}
+
 /** Runs in the lane: fails as the fault says. */
 export function failAsInjected(fault: LaneFault): void {
   const where = `lane ${fault.lane}, ${fault.atLoad < 0 ? 'start-up' : `its load ${fault.atLoad}`}`;
-  if (fault.kind === 'throw') throw new Error(`injected fault (throw) at ${where}`);
+  if (fault.kind === 'throw') throw new InjectedFault(`injected fault (throw) at ${where}`);
   if (fault.kind === 'exit') process.exit(3);
   const hoard: unknown[] = [];
   for (;;) hoard.push(new Array(100_000).fill(where));

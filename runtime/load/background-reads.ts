@@ -16,6 +16,7 @@ import type { KernelMemory } from '../kernels/variant.js';
 import { backgroundReads, type Plan } from '../plan/plan.js';
 import { now, recordLoad } from '../trace/trace.js';
 import { align64 } from '../kernels/wasm/conv-input.js';
+import { BundleError, runtimeCodes } from '../errors/errors.js';
 
 /** Starts the plan's background reads into `memory`, or returns undefined when it has none. */
 export function startBackgroundReads(plan: Plan, memory: KernelMemory, fd: number, trace: Float64Array): BackgroundReads | undefined {
@@ -165,7 +166,7 @@ export class BackgroundReads {
     this.inFlight++;
     read(this.fd, target, done, bytes - done, offset + done, (error, n) => {
       this.inFlight--;
-      if (!error && n === 0) error = new Error(`weights file ended at byte ${offset + done}`) as NodeJS.ErrnoException;
+      if (!error && n === 0) error = new BundleError(runtimeCodes.fileSizeMismatch, 'weights.bin', `weights file ended at byte ${offset + done}`) as NodeJS.ErrnoException;
       if (error) this.fail(steps.find((step) => this.plan.steps[step].weightsRange.offset + this.headBytes[step] > offset + done) ?? steps[0], error);
       else if (done + n < bytes) this.readFrom(steps, done + n);
       else for (const step of steps) this.deliver(step);

@@ -10,6 +10,7 @@ import type { KernelMemory } from '../kernels/variant.js';
 import type { Plan } from '../plan/plan.js';
 import type { PreparedTransform } from '../execute/executor.js';
 import { now, recordLoad } from '../trace/trace.js';
+import { BundleError, runtimeCodes } from '../errors/errors.js';
 
 export const loaded = 1;
 export const failed = -1;
@@ -54,7 +55,7 @@ export function readRange(fd: number, plan: Plan, memory: KernelMemory, range: {
   const target = new Uint8Array(memory.buffer, plan.weightsOffset + range.offset, range.bytes);
   for (let done = 0; done < range.bytes;) {
     const n = readSync(fd, target, done, range.bytes - done, range.offset + done);
-    if (n === 0) throw new Error(`weights file ended at byte ${range.offset + done}`);
+    if (n === 0) throw new BundleError(runtimeCodes.fileSizeMismatch, 'weights.bin', `weights file ended at byte ${range.offset + done}`);
     done += n;
   }
 }
@@ -72,8 +73,8 @@ export function publish(ready: Int32Array, step: number, state: number): void {
 export function waitUntilLoaded(ready: Int32Array, step: number, check?: () => void): number {
   const start = performance.now();
   for (let state = Atomics.load(ready, step); state !== loaded; state = Atomics.load(ready, step)) {
-    if (state === failed) throw new Error(`the lane loading step ${step} failed`);
-    if (performance.now() - start > waitTimeoutMs) throw new Error(`step ${step} was not loaded within ${waitTimeoutMs} ms`);
+    if (state === failed) throw new BundleError(runtimeCodes.laneFailed, 'weights.bin', `the lane loading step ${step} failed`);
+    if (performance.now() - start > waitTimeoutMs) throw new BundleError(runtimeCodes.laneFailed, 'weights.bin', `step ${step} was not loaded within ${waitTimeoutMs} ms`);
     if (Atomics.wait(ready, step, state, 20) === 'timed-out') check?.();
   }
   return performance.now() - start;

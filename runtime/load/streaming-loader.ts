@@ -5,7 +5,7 @@
  * file is closed (once the background reads are delivered) and later runs skip all this.
  */
 import { closeSync } from 'node:fs';
-import { BundleError, runtimeCodes } from '../errors/errors.js';
+import { BundleError, causeOf, runtimeCodes } from '../errors/errors.js';
 import type { PreparedTransform } from '../execute/executor.js';
 import type { KernelMemory } from '../kernels/variant.js';
 import { backgroundReads, type Plan } from '../plan/plan.js';
@@ -83,7 +83,7 @@ export class StreamingLoader {
     } catch (error) {
       this.close();
       // A lane's own report is the cause; the wait that noticed it only says which step.
-      const cause = this.lanes?.firstFailure() ?? (error as Error).message;
+      const cause = this.lanes?.firstFailure() ?? causeOf(error);
       throw new BundleError(runtimeCodes.laneFailed, this.file, `loading the weights of step '${this.plan.steps[step].node}' failed: ${cause}`);
     }
   }
@@ -95,7 +95,7 @@ export class StreamingLoader {
   private afterBackgroundRead(step: number): void {
     const background = this.background!;
     const failure = background.failure;
-    if (failure) throw new Error(`the background read of step '${this.plan.steps[failure.step].node}' failed: ${failure.error.message}`);
+    if (failure) throw new BundleError(runtimeCodes.bundleUnreadable, this.file, `the background read of step '${this.plan.steps[failure.step].node}' failed: ${causeOf(failure.error)}`);
     if (!background.isDelivered(step)) this.readHere(step);
     const start = now();
     transformStep(this.plan, step, this.memory, this.transforms, this.ready, this.times, this.checkLanes);
@@ -117,7 +117,7 @@ export class StreamingLoader {
 
   private readonly checkLanes = (): void => {
     const cause = this.lanes?.firstFailure();
-    if (cause) throw new Error(cause);
+    if (cause) throw new BundleError(runtimeCodes.laneFailed, this.file, cause);
   };
 
   close(): void {

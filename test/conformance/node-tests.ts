@@ -73,7 +73,7 @@ export function runCase(testCase: { dir: string; name: string; op: string }, ker
     const feeds = Object.fromEntries(graph.inputs.map((input) => [input.name, inputs.get(input.name)!]));
     let outputs;
     try {
-      outputs = executeGraph(graph, feeds, { kernels });
+      outputs = executeGraph(graph, feeds, kernels);
     } catch (error) {
       if (error instanceof UnsupportedError) return result('skipped', `run: ${error.message}`);
       return result('failed', `run: ${(error as Error).message}`);

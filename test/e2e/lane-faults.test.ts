@@ -20,6 +20,7 @@ import { injectLaneFault, type LaneFault } from '../../runtime/lanes/lane-faults
 import { Session } from '../../runtime/session.js';
 import { fixtureModelDir } from '../support/paths.js';
 import { eventually, openFdCount, threadCount } from '../support/process-resources.js';
+import { selectKernels } from '../../compiler/select/select-kernels.js';
 
 const tinyCnn = fixtureModels.find((f) => f.name === 'tiny-cnn')!;
 
@@ -40,7 +41,7 @@ describe('lane faults', () => {
     const graph = runPasses(importOnnxFile(join(fixtureModelDir, 'tiny-cnn.onnx')));
     // Lane 1 loads (and transforms at load) every other step's weights; steps also split over both lanes.
     const loaders = new Map<Node, number>(graph.nodes.map((n, i) => [n, i % 2 === 0 ? 1 : 0]));
-    writeBundle(bundle, lowerGraph(graph, { loaders, bypass: false, lanes: 2 }), { modelName: 'tiny-cnn', modelSha256: '0'.repeat(64), opset: graph.opset });
+    writeBundle(bundle, lowerGraph(graph, selectKernels(graph, 'fast', false), { loaders, lanes: 2 }), { modelName: 'tiny-cnn', modelSha256: '0'.repeat(64), opset: graph.opset });
     const session = await Session.create(bundle);
     expected = (await session.run(tinyCnn.inputs())).probabilities.data as Float32Array;
     session.dispose();

@@ -21,6 +21,7 @@ import { fixtureModelDir } from '../support/paths.js';
 import { openFdCount } from '../support/process-resources.js';
 import { OnnxModelBuilder } from '../../fixtures/builder/onnx-builder.js';
 import { randomTensor, seededRandom } from '../../compiler/random.js';
+import { selectKernels } from '../../compiler/select/select-kernels.js';
 
 interface TraceEvent { ph: string; tid: number; cat: string; dur: number }
 
@@ -35,7 +36,7 @@ describe('pipelined loading', () => {
     const graph = runPasses(importOnnxFile(join(fixtureModelDir, `${fixture.name}.onnx`)));
     const loaders = new Map<Node, number>(graph.nodes.map((n) => [n, backgroundReads]));
     const bundle = join(work, `${fixture.name}-${name}.nnb`);
-    writeBundle(bundle, lowerGraph(graph, { loaders, bypass: true }), { modelName: fixture.name, modelSha256: '0'.repeat(64), opset: graph.opset });
+    writeBundle(bundle, lowerGraph(graph, selectKernels(graph, 'fast', true), { loaders }), { modelName: fixture.name, modelSha256: '0'.repeat(64), opset: graph.opset });
     return { fixture, bundle };
   }
 
@@ -50,7 +51,7 @@ describe('pipelined loading', () => {
       for (const [name, loader, bypass] of configurations) {
         const loaders = new Map<Node, number>(graph.nodes.map((n, i) => [n, i % 2 === 0 ? loader : 0]));
         const bundle = join(work, `${fixture.name}-${name}.nnb`);
-        writeBundle(bundle, lowerGraph(graph, { loaders, bypass }), { modelName: fixture.name, modelSha256: '0'.repeat(64), opset: graph.opset });
+        writeBundle(bundle, lowerGraph(graph, selectKernels(graph, 'fast', bypass), { loaders }), { modelName: fixture.name, modelSha256: '0'.repeat(64), opset: graph.opset });
         const session = await Session.create(bundle);
         const first = await session.run(fixture.inputs());
         const second = await session.run(fixture.inputs());
@@ -95,7 +96,7 @@ describe('pipelined loading', () => {
     writeFileSync(model, b.toBytes());
     const graph = runPasses(importOnnxFile(model));
     const bundle = join(work, 'wide-convs-truncated.nnb');
-    writeBundle(bundle, lowerGraph(graph, { loaders: new Map(graph.nodes.map((n) => [n, backgroundReads])), bypass: false }),
+    writeBundle(bundle, lowerGraph(graph, selectKernels(graph, 'fast', false), { loaders: new Map(graph.nodes.map((n) => [n, backgroundReads])) }),
       { modelName: 'wide-convs', modelSha256: '0'.repeat(64), opset: graph.opset });
     const session = Session.createSync(bundle);
     assert.ok(session.plan.steps.filter((s) => s.weightsRange.bytes > 0).length >= 4, 'more reads than the load issues');

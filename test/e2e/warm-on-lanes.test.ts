@@ -43,7 +43,7 @@ describe('warm kernels prepared on worker lanes', function () {
     const loaders = new Map<Node, number>(graph.nodes.map((n, i) => [n, i === 0 ? 1 : 0]));
     const stepLanes = new Map<Node, number>(graph.nodes.map((n, i) => [n, i === 0 ? 1 : 2]));
     const bundle = join(work, 'warm-lanes.nnb');
-    writeBundle(bundle, lowerGraph(graph, { choices, warmChoices, loaders, stepLanes, warmPreparer: 1 }), { modelName: 'three-convs', modelSha256: '0'.repeat(64), opset: 13 });
+    writeBundle(bundle, lowerGraph(graph, choices, { warmChoices, loaders, stepLanes, warmPreparer: 1 }), { modelName: 'three-convs', modelSha256: '0'.repeat(64), opset: 13 });
 
     const feeds = { x: randomTensor(seededRandom(7), dims) };
     const expected = Object.values(executeGraph(graph, feeds))[0];

@@ -25,6 +25,7 @@ import { maxRelativeError } from './compare.js';
 import { fixtureModelDir } from './paths.js';
 import { openFdCount, threadCount } from './process-resources.js';
 import { fixtureProfile } from './profiles.js';
+import { selectKernels } from '../../compiler/select/select-kernels.js';
 
 const sessionCount = 50;
 const tolerance = 1e-4;
@@ -50,7 +51,7 @@ function compileVariant(model: string, dir: string, variant: Variant): void {
   }
   const graph = runPasses(importOnnxFile(model));
   const loaders = new Map<Node, number>(graph.nodes.map((n, i) => [n, i % 2 === 0 ? 1 : 0]));
-  writeBundle(dir, lowerGraph(graph, { loaders, bypass: false, lanes: 2 }), { modelName: graph.name, modelSha256: '0'.repeat(64), opset: graph.opset });
+  writeBundle(dir, lowerGraph(graph, selectKernels(graph, 'fast', false), { loaders, lanes: 2 }), { modelName: graph.name, modelSha256: '0'.repeat(64), opset: graph.opset });
 }
 
 /** Feeds shaped like the fixture's, seeded by `seed`, so every session and round gets its own. */

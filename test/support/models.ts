@@ -10,6 +10,7 @@ import { assignLayouts } from '../../compiler/layout/assign-layouts.js';
 import { randomTensor, seededRandom } from '../../compiler/random.js';
 import { fromNumbers } from '../../runtime/tensor/tensor.js';
 import { OnnxModelBuilder } from '../../fixtures/builder/onnx-builder.js';
+import { selectKernels } from '../../compiler/select/select-kernels.js';
 
 export interface ThreeConvsOptions {
   name: string;
@@ -71,7 +72,7 @@ export function invertedResidualModel({ name, seed, size = 20, weightScale = 0.3
 export function compileKeepingEveryRegion(modelPath: string, outDir: string, lanes = 1): void {
   const graph = assignLayouts(runPasses(importOnnxFile(modelPath, { batch: 1 })), 'auto', { keepEveryRegion: true });
   const modelSha256 = createHash('sha256').update(readFileSync(modelPath)).digest('hex');
-  writeBundle(outDir, lowerGraph(graph, { lanes }), { modelName: graph.name, modelSha256, opset: graph.opset });
+  writeBundle(outDir, lowerGraph(graph, selectKernels(graph), { lanes }), { modelName: graph.name, modelSha256, opset: graph.opset });
 }
 
 /**

@@ -42,6 +42,7 @@ import { Sum } from './Sum.js';
 import { Tanh } from './Tanh.js';
 import { Transpose } from './Transpose.js';
 import { Unsqueeze } from './Unsqueeze.js';
+import { KernelError } from '../../errors/errors.js';
 
 const kernels: ReferenceKernel[] = [
   Add,
@@ -87,7 +88,7 @@ const kernels: ReferenceKernel[] = [
 
 const byOp = new Map<string, ReferenceKernel>();
 for (const kernel of kernels) {
-  if (byOp.has(kernel.op)) throw new Error(`reference kernel for '${kernel.op}' registered twice`);
+  if (byOp.has(kernel.op)) throw new KernelError(`reference kernel for '${kernel.op}' registered twice`, 'register one reference kernel per op');
   byOp.set(kernel.op, kernel);
 }
 

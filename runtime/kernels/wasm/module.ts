@@ -12,6 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 import { nodeCrypto } from '../../node-builtins.js';
 import type { KernelExports } from './exports.js';
 import { withCompilationHints } from './compilation-hints.js';
+import { KernelError } from '../../errors/errors.js';
 
 const moduleUrls = {
   relaxed: new URL('./kernels.wasm', import.meta.url),
@@ -146,14 +147,19 @@ function withRelaxedSimd<T>(compile: () => T): T | undefined {
 export function instantiateKernels(bytes: number, module = compileKernelModule()): { memory: WebAssembly.Memory; exports: KernelExports } {
   const pages = Math.max(1, Math.ceil(bytes / pageBytes));
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-  const instance = new WebAssembly.Instance(module, { env: { memory, abort: abortFromWasm } });
+  const instance = new WebAssembly.Instance(module, kernelImports(memory));
   const exports = instance.exports as unknown as KernelExports;
   if (exports.heapBase() > kernelStaticBytes) {
-    throw new Error(`kernels.wasm static data (${exports.heapBase()} bytes) exceeds the ${kernelStaticBytes} bytes reserved for it`);
+    throw new KernelError(`kernels.wasm static data (${exports.heapBase()} bytes) exceeds the ${kernelStaticBytes} bytes reserved for it`, 'an nncc kernel bug: report it with the bundle');
   }
   return { memory, exports };
 }
 
+/** What the kernel module imports: the shared memory, and `abort` (which the kernels, built with noAssert, call only on a bug). */
+export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
+  return { env: { memory, abort: abortFromWasm } };
+}
+
 function abortFromWasm(): never {
-  throw new Error('wasm kernel aborted');
+  throw new KernelError('wasm kernel aborted', 'an nncc kernel bug: report it with the bundle');
 }

@@ -25,6 +25,7 @@ import { threeConvsModel } from '../../support/models.js';
 import { fixtureModelDir } from '../../support/paths.js';
 import { copyOutputs, type ExpectedOutputs } from './properties.js';
 import { fixtureProfile } from '../../support/profiles.js';
+import { selectKernels } from '../../../compiler/select/select-kernels.js';
 
 export const bundleFileNames = ['manifest.json', 'plan.msgpack', 'schedule.json', 'weights.bin'] as const;
 export type BundleFileName = (typeof bundleFileNames)[number];
@@ -73,7 +74,7 @@ async function compileKind(kind: FuzzBundleKind, dir: string, root: string): Pro
     const graph = runPasses(importOnnxFile(tinyCnnPath));
     const other = kind === 'loader' ? 1 : backgroundReads;
     const loaders = new Map<Node, number>(graph.nodes.map((n, i) => [n, i % 2 === 1 ? other : 0]));
-    writeBundle(dir, lowerGraph(graph, { loaders, bypass: false }), { modelName: 'tiny-cnn', modelSha256: '0'.repeat(64), opset: graph.opset });
+    writeBundle(dir, lowerGraph(graph, selectKernels(graph, 'fast', false), { loaders }), { modelName: 'tiny-cnn', modelSha256: '0'.repeat(64), opset: graph.opset });
   }
 }
 
