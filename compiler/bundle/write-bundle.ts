@@ -22,7 +22,7 @@ import type { Plan } from '../../runtime/plan/plan.js';
 import { CompileError, codes } from '../diagnostics.js';
 import { describeWriteFailure } from '../write-failure.js';
 import type { LoweredModel } from '../lower/lower.js';
-import type { Stage } from '../search/simulate.js';
+import type { Stage } from '../../runtime/trace/stages.js';
 import { nnccVersion } from '../version.js';
 import { generateEntryModule } from './entry-module.js';
 import { renderSchedule } from './schedule-text.js';

@@ -12,7 +12,7 @@ import { byLaneOrder, laneName, type TraceSpan } from '../../runtime/trace/trace
 import { timelineFileName, type PredictedTimeline } from '../bundle/write-bundle.js';
 import { CompileError, codes } from '../diagnostics.js';
 import { breakdownOf, type Breakdown } from '../search/choose.js';
-import type { Stage } from '../search/simulate.js';
+import type { Stage } from '../../runtime/trace/stages.js';
 
 export type TimelineTask = PredictedTimeline['tasks'][number];
 

@@ -5,7 +5,7 @@
  * Plain text out, no dependencies; the same timeline gives the same bytes.
  */
 import type { PredictedTimeline } from '../bundle/write-bundle.js';
-import type { Stage } from '../search/simulate.js';
+import type { Stage } from '../../runtime/trace/stages.js';
 import { byLaneOrder, laneName } from '../../runtime/trace/trace.js';
 import { taskName } from './explain.js';
 

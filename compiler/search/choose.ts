@@ -13,20 +13,13 @@ import type { KernelVariant } from '../../runtime/kernels/variant.js';
 import { buildProblem, type CandidateLimits, type CandidateProblem, type UncostedVariant } from './candidates.js';
 import { bundleBytes, executingLanes, pessimistic, weightMemoryBytes, withinBudgets, type Budgets, type Decision } from './problem.js';
 import { conventionalPlan, lowerBound, search } from './search.js';
-import { simulate, type Stage } from './simulate.js';
+import { simulate } from './simulate.js';
+import type { Stage, StageMs } from '../../runtime/trace/stages.js';
 
 export type Objective = 'cold' | 'warm';
 
-export interface Breakdown {
-  startMs: number;
-  readMs: number;
-  allocMs: number;
-  prepareMs: number;
-  transformMs: number;
-  executeMs: number;
-  waitMs: number;
-  totalMs: number;
-}
+/** Predicted milliseconds per stage, summed over lanes, and the cold total. */
+export type Breakdown = StageMs<Stage>;
 
 export interface StepExplanation {
   node: string;

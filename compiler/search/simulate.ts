@@ -22,8 +22,8 @@
  */
 import { executingLanes, stepLanes, type Decision, type FixedCosts, type Problem, type StepOption } from './problem.js';
 import { backgroundReads } from '../../runtime/plan/plan.js';
+import type { Stage } from '../../runtime/trace/stages.js';
 
-export type Stage = 'start' | 'prepare' | 'alloc' | 'read' | 'transform' | 'execute' | 'wait';
 
 export interface Task {
   readonly lane: number;

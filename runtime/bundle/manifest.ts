@@ -5,6 +5,7 @@
  */
 import type { DType } from '../tensor/tensor.js';
 import type { EagerFunctions } from '../kernels/wasm/module.js';
+import type { StageTotals } from '../trace/stages.js';
 
 /**
  * The format this runtime reads and the compiler writes. The compatibility rule (which majors,
@@ -41,7 +42,7 @@ export interface PredictedCold {
   warmMs: number;
   lowerBoundMs: number;
   /** Stage times summed over lanes, ms. */
-  stages: { start: number; read: number; alloc: number; prepare: number; transform: number; execute: number; wait: number };
+  stages: StageTotals;
 }
 
 export interface Manifest {

@@ -1,22 +1,13 @@
 /**
- * Stage timings with the one vocabulary every nncc tool uses: read, alloc, prepare, transform,
- * execute (milliseconds), plus the executing lane's wait for weights. Loading fills read, alloc
- * and prepare; the first run also reads and transforms the executing lane's share of the weights
- * as it goes; every run fills execute.
+ * Stage timings in the one vocabulary every nncc tool uses (trace/stages.ts): read, alloc,
+ * prepare, transform, execute and the executing lane's wait for weights, in milliseconds.
+ * Loading fills read, alloc and prepare; the first run also reads and transforms the executing
+ * lane's share of the weights as it goes; every run fills execute.
  */
+import type { RuntimeStage, StageMs } from '../trace/stages.js';
 
-export interface StageTimings {
-  readMs: number;
-  allocMs: number;
-  prepareMs: number;
-  transformMs: number;
-  executeMs: number;
-  /** Time the executing lane waited for weights other lanes were loading. */
-  waitMs: number;
-  totalMs: number;
-}
-
-export const stageNames = ['read', 'alloc', 'prepare', 'transform', 'execute'] as const;
+/** Milliseconds per stage the runtime measures (trace/stages.ts), and in all. */
+export type StageTimings = StageMs<RuntimeStage>;
 
 export function emptyTimings(): StageTimings {
   return { readMs: 0, allocMs: 0, prepareMs: 0, transformMs: 0, executeMs: 0, waitMs: 0, totalMs: 0 };

@@ -6,13 +6,12 @@
  * thread measures on the same clock.
  */
 import { backgroundReads } from '../plan/plan.js';
-
-export type TraceStage = 'read' | 'alloc' | 'prepare' | 'transform' | 'execute' | 'wait';
+import type { RuntimeStage } from './stages.js';
 
 export interface TraceSpan {
   readonly lane: number;
   readonly name: string;
-  readonly stage: TraceStage;
+  readonly stage: RuntimeStage;
   readonly startMs: number;
   readonly endMs: number;
 }
