@@ -56,13 +56,13 @@ if (startup.weightsFile) loadOwnSteps(startup.weightsFile);
 function loadOwnSteps(weightsFile: string): void {
   const trace = new Float64Array(startup.trace);
   const transforms = prepareTransforms(startup.plan, '(lane)');
-  const times = { readMs: 0, transformMs: 0, waitMs: 0 };
+  const loading = { plan: startup.plan, memory, transforms, ready, times: { readMs: 0, transformMs: 0, waitMs: 0 } };
   let fd = -1;
   for (const [index, step] of own.entries()) {
     try {
       if (startup.fault?.atLoad === index) failAsInjected(startup.fault);
       if (fd < 0) fd = openSync(weightsFile, 'r');
-      loadStep(startup.plan, step, fd, memory, transforms, ready, times, trace, startup.lane);
+      loadStep(loading, fd, trace, step, startup.lane);
       publish(ready, step, loaded);
     } catch (error) {
       report({ kind: 'load-failed', lane: startup.lane, step, message: causeOf(error) });

@@ -62,6 +62,21 @@ interface RunState {
   readonly loadTimesBefore: LoadTimes | undefined;
 }
 
+/** What loading a bundle made for its session. */
+interface LoadedSession {
+  readonly steps: readonly PreparedStep[];
+  readonly memory: PlannedMemory;
+  readonly lanes: LanePool | undefined;
+  readonly loader: StreamingLoader | undefined;
+  readonly loadTimings: StageTimings;
+  /** The executing lane's spans of load and the first run (the trace). */
+  readonly spans: TraceSpan[];
+  readonly loadTrace: Float64Array;
+  readonly warmTransforms: readonly PreparedTransform[];
+  /** Per step: 1 when its warm kernel is prepared, -1 when preparing it failed (shared with the lanes). */
+  readonly warmReady: Int32Array;
+}
+
 export class Session {
   /** Stage times of `create` (execute stays 0). */
   readonly loadTimings: StageTimings;
@@ -80,24 +95,23 @@ export class Session {
   private warmCursor = 0;
   private lastWarmPrepareMs = 0;
 
+  private readonly steps: readonly PreparedStep[];
+  private readonly memory: PlannedMemory;
+  private readonly lanes: LanePool | undefined;
+  private readonly loader: StreamingLoader | undefined;
+  private readonly spans: TraceSpan[];
+  private readonly loadTrace: Float64Array;
+  private readonly warmTransforms: readonly PreparedTransform[];
+
   private constructor(
     readonly bundleDir: string,
     readonly manifest: Manifest,
     /** The executable plan (read-only data: what this session will do). */
     readonly plan: Plan,
-    private readonly steps: readonly PreparedStep[],
-    private readonly memory: PlannedMemory,
-    private readonly lanes: LanePool | undefined,
-    private readonly loader: StreamingLoader | undefined,
-    loadTimings: StageTimings,
-    private readonly spans: TraceSpan[],
-    private readonly loadTrace: Float64Array,
-    private readonly warmTransforms: readonly PreparedTransform[],
-    /** Per step: 1 when its warm kernel is prepared, -1 when preparing it failed (shared with the lanes). */
-    warmReady: Int32Array,
+    loaded: LoadedSession,
   ) {
-    this.loadTimings = loadTimings;
-    this.warmReady = warmReady;
+    ({ steps: this.steps, memory: this.memory, lanes: this.lanes, loader: this.loader, loadTimings: this.loadTimings, spans: this.spans,
+      loadTrace: this.loadTrace, warmTransforms: this.warmTransforms, warmReady: this.warmReady } = loaded);
   }
 
   /** Loads a bundle. A failed load rejects once the lanes it started have ended. */
@@ -132,8 +146,10 @@ export class Session {
     let lanes: LanePool | undefined;
     try {
       lanes = plan.lanes > 1
-        ? timed(timings, 'prepareMs', () => new LanePool(plan.lanes - 1, memory.memory, compileKernelModule(), plan, bundleDir,
-          ready.buffer as SharedArrayBuffer, warmReady.buffer as SharedArrayBuffer, loadTrace.buffer as SharedArrayBuffer, weights?.file))
+        ? timed(timings, 'prepareMs', () => new LanePool(plan.lanes - 1, {
+          memory: memory.memory, module: compileKernelModule(), plan, file: bundleDir, ready: ready.buffer as SharedArrayBuffer,
+          warmReady: warmReady.buffer as SharedArrayBuffer, trace: loadTrace.buffer as SharedArrayBuffer, weightsFile: weights?.file,
+        }))
         : undefined;
       const planFile = join(bundleDir, bundleFileNames.plan);
       const steps = timed(timings, 'prepareMs', () => prepareSteps(plan, planFile));
@@ -148,14 +164,14 @@ export class Session {
         const onSpan = (stage: 'wait' | 'transform', step: number, startMs: number, endMs: number): void => {
           spans.push({ lane: 0, name: plan.steps[step].node, stage, startMs, endMs });
         };
-        loader = new StreamingLoader(plan, memory, transforms, ready, loadTrace, weights.fd, weights.file, lanes, background, onSpan);
+        loader = new StreamingLoader({ plan, memory, transforms, ready, trace: loadTrace, fd: weights.fd, file: weights.file, lanes, background, onSpan });
       } else {
         timed(timings, 'readMs', () => readVerifiedWeights(manifest, bundleDir, new Uint8Array(memory.buffer, plan.weightsOffset, plan.weightsBytes)));
         timed(timings, 'transformMs', () => runTransforms(memory, transforms));
         ready.fill(loaded);
       }
       timings.totalMs = performance.now() - start;
-      return { session: new Session(bundleDir, manifest, plan, steps, memory, lanes, loader, timings, spans, loadTrace, warmTransforms, warmReady) };
+      return { session: new Session(bundleDir, manifest, plan, { steps, memory, lanes, loader, loadTimings: timings, spans, loadTrace, warmTransforms, warmReady }) };
     } catch (error) {
       // Nothing half-started survives a failed load: no lanes, no open file.
       if (background) background.closeFile();
@@ -371,7 +387,7 @@ export class Session {
 
   /** Runs steps `from` … `to` − 1 of the current run. */
   private runStretch(from: number, to: number, run: RunState): void {
-    runSteps(this.plan, this.memory, this.steps, from, to, this.lanes, run.clock, run.loader, this.warmReady);
+    runSteps({ plan: this.plan, memory: this.memory, steps: this.steps, lanes: this.lanes, clock: run.clock, loader: run.loader, warmReady: this.warmReady }, from, to);
   }
 
   /** Rethrows a run's failure; a failed lane ends all lanes (no worker outlives a session that cannot run). */

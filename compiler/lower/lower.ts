@@ -13,17 +13,12 @@ import { activationArgs } from '../../runtime/kernels/activation-codes.js';
 import { referenceVariantId } from '../../runtime/kernels/catalogue.js';
 import type { KernelVariant } from '../../runtime/kernels/variant.js';
 import { kernelStaticBytes } from '../../runtime/kernels/wasm/module.js';
-import {
-  planFormatVersion, segmentAlignment, type Plan, type PlanActivation, type PlanStep, type PlanTransform,
-  type PlanValue, type ValueKind, type WeightSegment,
-} from '../../runtime/plan/plan.js';
-import { valueBytes, type ActivationLayout } from '../../runtime/tensor/layout.js';
-import { bytesPerElement, numberAt, sizeOf, type DType } from '../../runtime/tensor/tensor.js';
-import { CompileError, codes } from '../diagnostics.js';
+import { planFormatVersion, type Plan, type PlanActivation, type PlanStep, type PlanTransform, type PlanValue } from '../../runtime/plan/plan.js';
+import { bytesPerElement, numberAt, sizeOf } from '../../runtime/tensor/tensor.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { stepShapes, type KernelChoice } from '../select/select-kernels.js';
 import { align64, planActivationMemory } from './memory-plan.js';
-import { transformOffline } from './transform-offline.js';
+import { PlanDraft, type DraftTransform, type DraftValue, type DraftWarm } from './plan-draft.js';
 
 export interface LowerOptions {
   /** Lane that loads each node's weights, as the search chose (default: the executing lane, 0). */
@@ -43,168 +38,40 @@ export interface LoweredModel {
   weights: Uint8Array;
 }
 
-interface DraftValue {
-  name: string;
-  dtype: DType;
-  dims: readonly number[];
-  kind: ValueKind;
-  bytes: number;
-  layout?: ActivationLayout;
-  segment?: number;
-  packedFor?: string;
-  offset: number;
-}
-
 /** `choices`: each node's kernel and weight source, from the kernel-choice stage (select/ without a profile, search/ with one). */
 export function lowerGraph(graph: Graph, choices: ReadonlyMap<Node, KernelChoice>, options: LowerOptions = {}): LoweredModel {
   const lanes = options.lanes ?? 1;
-  const values: DraftValue[] = [];
-  const indexOf = new Map<string, number>();
-  const fileChunks: Uint8Array[] = [];
-  const segments: WeightSegment[] = [];
-  const transforms: Omit<PlanTransform, 'rawStep'>[] = [];
-  const warmTransforms: Omit<PlanTransform, 'rawStep'>[] = [];
-  let weightsBytes = 0;
-
-  const addValue = (key: string, value: DraftValue): number => {
-    values.push(value);
-    indexOf.set(key, values.length - 1);
-    return values.length - 1;
-  };
-  const storeInFile = (bytes: Uint8Array): number => {
-    weightsBytes = Math.ceil(weightsBytes / segmentAlignment) * segmentAlignment;
-    segments.push({ offset: weightsBytes, bytes: bytes.length });
-    fileChunks.push(bytes);
-    weightsBytes += bytes.length;
-    return segments.length - 1;
-  };
-  const valueIndex = (name: string): number => {
-    if (name === '') return -1;
-    const known = indexOf.get(name);
-    if (known !== undefined) return known;
-    const constant = graph.constants.get(name);
-    const info = constant ?? graph.values.get(name);
-    if (!info) throw new CompileError(codes.graphStructure, `value '${name}' has no type or shape`);
-    const layout = constant ? undefined : graph.values.get(name)?.layout;
-    const bytes = valueBytes({ dtype: info.dtype, dims: info.dims, layout });
-    const draft: DraftValue = {
-      name, dtype: info.dtype, dims: [...info.dims], kind: constant ? 'constant' : 'activation', bytes, offset: 0, ...(layout && layout !== 'NCHW' ? { layout } : {}),
-    };
-    if (constant) draft.segment = storeInFile(new Uint8Array(constant.data.buffer, constant.data.byteOffset, constant.data.byteLength));
-    return addValue(name, draft);
-  };
-  const packedIndex = (node: Node, variant: KernelVariant, bypass: boolean, input: number, stepIndex: number): number => {
-    const name = node.inputs[input];
-    const key = `${name}@${variant.id}${bypass ? '' : '@load'}`;
-    const known = indexOf.get(key);
-    if (known !== undefined) return known;
-    const raw = graph.constants.get(name)!;
-    const shapes = stepShapes(graph, node);
-    const bytes = variant.transform!.packedBytes(shapes);
-    const draft: DraftValue = { name: key, dtype: raw.dtype, dims: [...raw.dims], kind: 'packed', bytes, packedFor: variant.id, offset: 0 };
-    if (bypass) {
-      draft.kind = 'constant';
-      draft.segment = storeInFile(transformOffline(variant, shapes, raw));
-      return addValue(key, draft);
-    }
-    const from = valueIndex(name);
-    const to = addValue(key, draft);
-    transforms.push({ kernel: variant.id, step: stepIndex, from, to });
-    return to;
-  };
-
-  /**
-   * The warm alternative of a step (continuous inference). Weights it needs that the cold plan
-   * does not load (raw weights the cold kernel read already transformed) are stored at the end of
-   * the weights file and read in the background, with its packed weights made from them.
-   */
-  const deferred: { value: number; bytes: Uint8Array; warm: { weightsRange: { offset: number; bytes: number } } }[] = [];
-  const lowerWarm = (node: Node, variant: KernelVariant, stepIndex: number) => {
-    const transformed = variant.transform?.input;
-    const shapes = stepShapes(graph, node);
-    const warm = {
-      kernel: variant.id,
-      inputs: [] as number[],
-      scratchOffset: 0,
-      scratchBytes: align64(variant.scratchBytes(shapes)),
-      transforms: [] as number[],
-      weightsRange: { offset: 0, bytes: 0 },
-      preparer: options.warmPreparer ?? 0,
-    };
-    const available = (name: string): number => {
-      const known = indexOf.get(name);
-      if (known !== undefined) return known;
-      const constant = graph.constants.get(name)!;
-      const key = `${name}@warm-raw`;
-      const value = addValue(key, { name: key, dtype: constant.dtype, dims: [...constant.dims], kind: 'constant', bytes: constant.data.byteLength, offset: 0 });
-      deferred.push({ value, bytes: new Uint8Array(constant.data.buffer, constant.data.byteOffset, constant.data.byteLength), warm });
-      return value;
-    };
-    warm.inputs = node.inputs.map((name, i) => {
-      if (name === '' || !graph.constants.has(name)) return valueIndex(name);
-      const raw = available(name);
-      if (i !== transformed) return raw;
-      const key = `${name}@${variant.id}@warm`;
-      const constant = graph.constants.get(name)!;
-      const to = addValue(key, {
-        name: key, dtype: constant.dtype, dims: [...constant.dims], kind: 'packed', bytes: variant.transform!.packedBytes(shapes), packedFor: variant.id, offset: 0,
-      });
-      warm.transforms.push(warmTransforms.length);
-      warmTransforms.push({ kernel: variant.id, step: stepIndex, from: raw, to });
-      return to;
-    });
-    return warm;
-  };
-
+  const draft = new PlanDraft(graph, options.warmPreparer ?? 0);
   for (const input of graph.inputs) {
-    addValue(input.name, { name: input.name, dtype: input.dtype, dims: [...input.dims], kind: 'input', bytes: sizeOf(input.dims) * bytesPerElement(input.dtype), offset: 0 });
+    draft.addValue(input.name, { name: input.name, dtype: input.dtype, dims: [...input.dims], kind: 'input', bytes: sizeOf(input.dims) * bytesPerElement(input.dtype), offset: 0 });
   }
   const segmentOwner: number[] = [];
   const drafts = graph.nodes.map((node, stepIndex) => {
-    const firstSegment = segments.length;
-    const firstTransform = transforms.length;
+    const firstSegment = draft.segments.length;
+    const firstTransform = draft.transforms.length;
     const { variant, bypass } = choices.get(node)!;
     const transformed = variant.transform?.input;
-    const inputs = node.inputs.map((name, i) => (i === transformed ? packedIndex(node, variant, bypass, i, stepIndex) : valueIndex(name)));
-    const outputs = node.outputs.map(valueIndex);
-    const fused = node.fused ? lowerActivation(graph, node, valueIndex) : undefined;
-    for (let i = firstSegment; i < segments.length; i++) segmentOwner[i] = stepIndex;
-    const ownSegments = segments.slice(firstSegment);
+    const inputs = node.inputs.map((name, i) => (i === transformed ? draft.packedIndex(node, variant, bypass, i, stepIndex) : draft.valueIndex(name)));
+    const outputs = node.outputs.map((name) => draft.valueIndex(name));
+    const fused = node.fused ? lowerActivation(graph, node, (name) => draft.valueIndex(name)) : undefined;
+    for (let i = firstSegment; i < draft.segments.length; i++) segmentOwner[i] = stepIndex;
+    const ownSegments = draft.segments.slice(firstSegment);
     const weightsRange = ownSegments.length === 0 ? { offset: 0, bytes: 0 } : {
       offset: ownSegments[0].offset,
       bytes: ownSegments[ownSegments.length - 1].offset + ownSegments[ownSegments.length - 1].bytes - ownSegments[0].offset,
     };
-    const ownTransforms = transforms.slice(firstTransform).map((_, i) => firstTransform + i);
+    const ownTransforms = draft.transforms.slice(firstTransform).map((_, i) => firstTransform + i);
     const warm = options.warmChoices?.get(node);
     return {
       node, variant, inputs, outputs, fused, weightsRange, ownTransforms,
       scratchBytes: align64(variant.scratchBytes(stepShapes(graph, node))),
-      warm: warm ? lowerWarm(node, warm, stepIndex) : undefined,
+      warm: warm ? draft.lowerWarm(node, warm, stepIndex) : undefined,
     };
   });
-  const outputs = graph.outputs.map(valueIndex);
-  // Weights only warm kernels need go last in the file, so the cold path never reads them.
-  for (const { value, bytes, warm } of deferred) {
-    values[value].segment = storeInFile(bytes);
-    const segment = segments[values[value].segment!];
-    const start = warm.weightsRange.bytes === 0 ? segment.offset : warm.weightsRange.offset;
-    warm.weightsRange = { offset: start, bytes: segment.offset + segment.bytes - start };
-  }
-
-  // Memory: static data | weights image | packed at load | activations | scratch.
-  const weightsOffset = kernelStaticBytes;
-  weightsBytes = align64(weightsBytes);
-  let cursor = weightsOffset + weightsBytes;
-  for (const value of values) {
-    if (value.kind === 'constant') value.offset = weightsOffset + segments[value.segment!].offset;
-    if (value.kind === 'packed') {
-      value.offset = cursor;
-      cursor = align64(cursor + value.bytes);
-    }
-  }
-  cursor = placeActivations(values, drafts, outputs, cursor);
-  const scratchOffset = cursor;
-  const scratchBytes = Math.max(0, ...drafts.map((d) => Math.max(d.scratchBytes, d.warm?.scratchBytes ?? 0)));
+  const outputs = graph.outputs.map((name) => draft.valueIndex(name));
+  draft.storeDeferred();
+  const { values } = draft;
+  const { weightsOffset, scratchOffset, scratchBytes } = placeMemory(draft, drafts, outputs);
 
   const steps: PlanStep[] = drafts.map((d) => ({
     node: d.node.name,
@@ -223,24 +90,44 @@ export function lowerGraph(graph: Graph, choices: ReadonlyMap<Node, KernelChoice
     ...(d.warm ? { warm: { ...d.warm, scratchOffset: d.warm.scratchBytes > 0 ? scratchOffset : 0 } } : {}),
   }));
   // A warm kernel's raw weights may belong to no step (read in the background): its own step then.
-  const withRawStep = (t: Omit<PlanTransform, 'rawStep'>): PlanTransform => ({ ...t, rawStep: segmentOwner[values[t.from].segment!] ?? t.step });
-  const planTransforms = transforms.map(withRawStep);
+  const withRawStep = (t: DraftTransform): PlanTransform => ({ ...t, rawStep: segmentOwner[values[t.from].segment!] ?? t.step });
   const plan: Plan = {
     format: planFormatVersion,
     values: values.map(finishValue),
-    inputs: graph.inputs.map((i) => indexOf.get(i.name)!),
+    inputs: graph.inputs.map((i) => draft.indexOfName(i.name)!),
     outputs,
     steps,
-    transforms: planTransforms,
-    warmTransforms: warmTransforms.map(withRawStep),
-    segments,
-    weightsBytes,
+    transforms: draft.transforms.map(withRawStep),
+    warmTransforms: draft.warmTransforms.map(withRawStep),
+    segments: draft.segments,
+    weightsBytes: draft.weightsBytes,
     weightsOffset,
     memoryBytes: scratchOffset + scratchBytes,
     usesWasm: drafts.some((d) => d.variant.usesWasm),
     lanes: Math.max(1, ...steps.map((s) => Math.max(s.lanes, s.loader + 1, (s.warm?.preparer ?? 0) + 1))),
   };
-  return { plan, weights: weightsFile(fileChunks, segments, weightsBytes) };
+  return { plan, weights: draft.weightsFile() };
+}
+
+/**
+ * Memory: static data | weights image | packed at load | activations | scratch. Gives every
+ * value its offset (the weights image aligned to 64 bytes) and returns where the regions lie.
+ */
+function placeMemory(draft: PlanDraft, drafts: readonly { inputs: number[]; outputs: number[]; scratchBytes: number; warm?: DraftWarm }[],
+  outputs: readonly number[]): { weightsOffset: number; scratchOffset: number; scratchBytes: number } {
+  const weightsOffset = kernelStaticBytes;
+  draft.weightsBytes = align64(draft.weightsBytes);
+  let cursor = weightsOffset + draft.weightsBytes;
+  for (const value of draft.values) {
+    if (value.kind === 'constant') value.offset = weightsOffset + draft.segments[value.segment!].offset;
+    if (value.kind === 'packed') {
+      value.offset = cursor;
+      cursor = align64(cursor + value.bytes);
+    }
+  }
+  const scratchOffset = placeActivations(draft.values, drafts, outputs, cursor);
+  const scratchBytes = Math.max(0, ...drafts.map((d) => Math.max(d.scratchBytes, d.warm?.scratchBytes ?? 0)));
+  return { weightsOffset, scratchOffset, scratchBytes };
 }
 
 function lowerActivation(graph: Graph, node: Node, valueIndex: (name: string) => number): PlanActivation {
@@ -276,10 +163,4 @@ function finishValue(v: DraftValue): PlanValue {
     ...(v.segment !== undefined ? { segment: v.segment } : {}),
     ...(v.packedFor !== undefined ? { packedFor: v.packedFor } : {}),
   };
-}
-
-function weightsFile(chunks: readonly Uint8Array[], segments: readonly WeightSegment[], bytes: number): Uint8Array {
-  const file = new Uint8Array(bytes);
-  chunks.forEach((chunk, i) => file.set(chunk, segments[i].offset));
-  return file;
 }

@@ -156,7 +156,7 @@ export interface StepClock {
 
 export function executePlan(plan: Plan, memory: KernelMemory, steps: readonly PreparedStep[], feeds: readonly Tensor[]): Tensor[] {
   writeFeeds(plan, memory, feeds);
-  runSteps(plan, memory, steps, 0, steps.length);
+  runSteps({ plan, memory, steps }, 0, steps.length);
   return readOutputs(plan, memory);
 }
 
@@ -168,9 +168,23 @@ export function writeFeeds(plan: Plan, memory: KernelMemory, feeds: readonly Ten
   });
 }
 
+/** What a run executes: the plan on its memory with its prepared steps, and what a session adds to it. */
+export interface StepRun {
+  readonly plan: Plan;
+  readonly memory: KernelMemory;
+  readonly steps: readonly PreparedStep[];
+  /** The other lanes, for the parts of parallel steps. */
+  readonly lanes?: LanePool;
+  readonly clock?: StepClock;
+  /** Makes a step's weights present before it runs (the first run). */
+  readonly loader?: { before(step: number): void };
+  /** Per step: 1 once its warm kernel is prepared (continuous inference). */
+  readonly warmReady?: Int32Array;
+}
+
 /** Runs steps `from` … `to` − 1 in plan order (a run that awaits weights between steps runs them in stretches). */
-export function runSteps(plan: Plan, memory: KernelMemory, steps: readonly PreparedStep[], from: number, to: number, lanes?: LanePool,
-  clock?: StepClock, loader?: { before(step: number): void }, warmReady?: Int32Array): void {
+export function runSteps(run: StepRun, from: number, to: number): void {
+  const { memory, steps, lanes, clock, loader, warmReady } = run;
   for (let index = from; index < to; index++) {
     const prepared = steps[index];
     // A warm kernel is used once its flag says its weights are ready (they may be made on a lane).

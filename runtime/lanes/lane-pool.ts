@@ -32,7 +32,25 @@ interface Lane {
   cause?: string;
 }
 
+/** What every lane starts on: the session's shared memory, compiled kernels and plan, and its shared flag arrays. */
+export interface LanePoolOptions {
+  readonly memory: WebAssembly.Memory;
+  readonly module: WebAssembly.Module;
+  readonly plan: Plan;
+  /** The bundle directory, for errors. */
+  readonly file: string;
+  /** Per step: its weights loaded (and its warm kernel prepared, in `warmReady`), shared with the executing lane. */
+  readonly ready: SharedArrayBuffer;
+  readonly warmReady: SharedArrayBuffer;
+  /** The load trace every lane writes its steps' instants into. */
+  readonly trace: SharedArrayBuffer;
+  /** The weights file: each lane then starts loading the steps the plan gives it at once. */
+  readonly weightsFile?: string;
+}
+
 export class LanePool {
+  private readonly plan: Plan;
+  private readonly file: string;
   private readonly slots: Int32Array;
   private readonly health: Int32Array;
   /** Lanes 1…extraLanes at indices 0…extraLanes−1. */
@@ -45,8 +63,10 @@ export class LanePool {
    * Starts lanes 1…extraLanes. With `weightsFile`, each starts loading the steps the plan gives
    * it at once, publishing them in `ready`.
    */
-  constructor(readonly extraLanes: number, memory: WebAssembly.Memory, module: WebAssembly.Module, private readonly plan: Plan,
-    private readonly file: string, ready: SharedArrayBuffer, warmReady: SharedArrayBuffer, trace: SharedArrayBuffer, weightsFile?: string) {
+  constructor(readonly extraLanes: number, options: LanePoolOptions) {
+    const { memory, module, plan, ready, warmReady, trace, weightsFile } = options;
+    this.plan = plan;
+    this.file = options.file;
     const block = new SharedArrayBuffer(control.slots * 4);
     this.slots = new Int32Array(block);
     this.health = new Int32Array(new SharedArrayBuffer((extraLanes + 1) * health.slotsPerLane * 4));

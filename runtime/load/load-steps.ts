@@ -24,22 +24,31 @@ export interface LoadTimes {
   waitMs: number;
 }
 
-/** Loads one step on lane `lane`, recording its spans in `trace`; `check` as for `waitUntilLoaded`. */
-export function loadStep(plan: Plan, step: number, fd: number, memory: KernelMemory, transforms: readonly PreparedTransform[],
-  ready: Int32Array, times: LoadTimes, trace: Float64Array, lane: number, check?: () => void): void {
+/** What a lane loads steps with: the plan, its memory and prepared transforms, the steps' ready flags, and its load times. */
+export interface StepLoading {
+  readonly plan: Plan;
+  readonly memory: KernelMemory;
+  readonly transforms: readonly PreparedTransform[];
+  readonly ready: Int32Array;
+  readonly times: LoadTimes;
+}
+
+/** Loads one step from the weights file `fd` on lane `lane`, recording its spans in `trace`; `check` as for `waitUntilLoaded`. */
+export function loadStep(loading: StepLoading, fd: number, trace: Float64Array, step: number, lane: number, check?: () => void): void {
+  const { plan, memory, times } = loading;
   const { weightsRange } = plan.steps[step];
   const traceStart = now();
   const start = performance.now();
   readRange(fd, plan, memory, weightsRange);
   times.readMs += performance.now() - start;
   const readEnd = now();
-  transformStep(plan, step, memory, transforms, ready, times, check);
+  transformStep(loading, step, check);
   recordLoad(trace, step, lane, traceStart, readEnd, now());
 }
 
 /** Runs step `step`'s load-time transforms (its raw bytes are read), waiting for raw bytes another lane loads. */
-export function transformStep(plan: Plan, step: number, memory: KernelMemory, transforms: readonly PreparedTransform[],
-  ready: Int32Array, times: LoadTimes, check?: () => void): void {
+export function transformStep(loading: StepLoading, step: number, check?: () => void): void {
+  const { plan, memory, transforms, ready, times } = loading;
   for (const index of plan.steps[step].transforms) {
     const rawStep = plan.transforms[index].rawStep;
     if (rawStep !== step) times.waitMs += waitUntilLoaded(ready, rawStep, check);

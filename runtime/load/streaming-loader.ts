@@ -10,30 +10,47 @@ import type { PreparedTransform } from '../execute/executor.js';
 import type { KernelMemory } from '../kernels/variant.js';
 import { backgroundReads, type Plan } from '../plan/plan.js';
 import type { BackgroundReads } from './background-reads.js';
-import { loaded, loadStep, publish, readRange, transformStep, waitUntilLoaded, type LoadTimes } from './load-steps.js';
+import { loaded, loadStep, publish, readRange, transformStep, waitUntilLoaded, type LoadTimes, type StepLoading } from './load-steps.js';
 import { now, recordLoad } from '../trace/trace.js';
 import type { LanePool } from '../lanes/lane-pool.js';
+
+export interface StreamingLoaderOptions {
+  readonly plan: Plan;
+  readonly memory: KernelMemory;
+  readonly transforms: readonly PreparedTransform[];
+  /** Per step: loaded, failed or not yet (shared with the lanes). */
+  readonly ready: Int32Array;
+  readonly trace: Float64Array;
+  /** The weights file, open, and its path (for errors). */
+  readonly fd: number;
+  readonly file: string;
+  /** The lanes that load the other steps, asked why one failed. */
+  readonly lanes: LanePool | undefined;
+  /** The reads Node's I/O threads do (absent when the plan has none), issued as the memory was made. */
+  readonly background: BackgroundReads | undefined;
+  /** Receives the executing lane's waits and transforms of background-read weights, for the trace. */
+  readonly onSpan: (stage: 'wait' | 'transform', step: number, startMs: number, endMs: number) => void;
+}
 
 export class StreamingLoader {
   private fd: number;
   readonly times: LoadTimes = { readMs: 0, transformMs: 0, waitMs: 0 };
 
-  constructor(
-    private readonly plan: Plan,
-    private readonly memory: KernelMemory,
-    private readonly transforms: readonly PreparedTransform[],
-    readonly ready: Int32Array,
-    private readonly trace: Float64Array,
-    fd: number,
-    private readonly file: string,
-    /** The lanes that load the other steps, asked why one failed. */
-    private readonly lanes: LanePool | undefined,
-    /** The reads Node's I/O threads do (absent when the plan has none), issued as the memory was made. */
-    readonly background: BackgroundReads | undefined,
-    /** Receives the executing lane's waits and transforms of background-read weights, for the trace. */
-    private readonly onSpan: (stage: 'wait' | 'transform', step: number, startMs: number, endMs: number) => void,
-  ) {
-    this.fd = fd;
+  private readonly plan: Plan;
+  private readonly memory: KernelMemory;
+  readonly ready: Int32Array;
+  private readonly trace: Float64Array;
+  private readonly file: string;
+  private readonly lanes: LanePool | undefined;
+  readonly background: BackgroundReads | undefined;
+  private readonly onSpan: StreamingLoaderOptions['onSpan'];
+  /** How this lane loads and transforms its steps (loadStep, transformStep). */
+  private readonly loading: StepLoading;
+
+  constructor(options: StreamingLoaderOptions) {
+    ({ plan: this.plan, memory: this.memory, ready: this.ready, trace: this.trace, fd: this.fd, file: this.file, lanes: this.lanes,
+      background: this.background, onSpan: this.onSpan } = options);
+    this.loading = { plan: this.plan, memory: this.memory, transforms: options.transforms, ready: this.ready, times: this.times };
   }
 
   get done(): boolean {
@@ -46,7 +63,7 @@ export class StreamingLoader {
     const loader = this.plan.steps[step].loader;
     this.failingAs(step, () => {
       if (loader === 0) {
-        loadStep(this.plan, step, this.fd, this.memory, this.transforms, this.ready, this.times, this.trace, 0, this.checkLanes);
+        loadStep(this.loading, this.fd, this.trace, step, 0, this.checkLanes);
         publish(this.ready, step, loaded);
       } else if (loader === backgroundReads) {
         this.afterBackgroundRead(step);
@@ -98,7 +115,7 @@ export class StreamingLoader {
     if (failure) throw new BundleError(runtimeCodes.bundleUnreadable, this.file, `the background read of step '${this.plan.steps[failure.step].node}' failed: ${causeOf(failure.error)}`);
     if (!background.isDelivered(step)) this.readHere(step);
     const start = now();
-    transformStep(this.plan, step, this.memory, this.transforms, this.ready, this.times, this.checkLanes);
+    transformStep(this.loading, step, this.checkLanes);
     if (this.plan.steps[step].transforms.length > 0) this.onSpan('transform', step, start, now());
   }
 
