@@ -4,6 +4,9 @@
  * lanes included (finite in, finite out, never read as a real channel).
  *
  * - `wasm.Add.simd-c4`: two same-shape operands (no broadcast), the fused activation applied.
+ * - `wasm.Mul.simd-c4`: two same-shape operands, or an [N, C, H, W] value scaled by a per-channel
+ *   [N, C, 1, 1] gate (either operand first): squeeze-and-excitation's scale in the layout its
+ *   neighbours use, one gate vector per block of 4 channels (assembly/elementwise.ts scaleChannelsC4).
  * - `wasm.Relu.simd-c4`, `wasm.Clip.simd-c4` (scalar bounds, either omitted).
  *
  * Lanes split the elements in runs of 16 floats (whole 64-byte lines).
@@ -46,6 +49,55 @@ export const addSimdC4: KernelVariant = {
   scratchBytes: () => 0,
   run: (memory, args) => addPart(memory, args, 0, 1),
   parallel: { prelude: () => {}, part: addPart },
+};
+
+/** Which operand of a Mul is the per-channel gate ([N, C, 1, 1] over an [N, C, H, W] output), if one is. */
+function gateOperand(shapes: StepShapes): 0 | 1 | undefined {
+  const [N, C, H, W] = shapes.outputs[0].dims;
+  const isGate = (v: ValueInfo): boolean => v.dims[0] === N && v.dims[1] === C && v.dims[2] === 1 && v.dims[3] === 1;
+  const isFull = (v: ValueInfo): boolean => v.dims[0] === N && v.dims[1] === C && v.dims[2] === H && v.dims[3] === W;
+  const [a, b] = shapes.inputs as ValueInfo[];
+  if (H * W === 1) return undefined;
+  return isFull(a) && isGate(b) ? 1 : isGate(a) && isFull(b) ? 0 : undefined;
+}
+
+function mulPart(memory: KernelMemory, args: StepArgs, lane: number, lanes: number): void {
+  const { code, p0, p1 } = args.activation;
+  const gate = gateOperand(args.shapes);
+  if (gate === undefined) {
+    const [offset, count] = laneRange(args, lane, lanes);
+    if (count > 0) memory.wasm!.binarySame(2, args.inputs[0] + offset, args.inputs[1] + offset, args.outputs[0] + offset, count, code, p0, p1);
+    return;
+  }
+  const [N, C, H, W] = args.shapes.outputs[0].dims;
+  const blocks = Math.ceil(C / 4);
+  const imageBytes = blocks * H * W * 16;
+  const [start, end] = band(N * blocks, lane, lanes, 1);
+  for (let unit = start; unit < end;) {
+    const n = Math.floor(unit / blocks);
+    const blockEnd = Math.min(blocks, end - n * blocks);
+    memory.wasm!.scaleChannelsC4(args.inputs[1 - gate] + n * imageBytes, args.inputs[gate] + n * blocks * 16, args.outputs[0] + n * imageBytes,
+      H * W, unit - n * blocks, blockEnd, code, p0, p1);
+    unit = n * blocks + blockEnd;
+  }
+}
+
+export const mulSimdC4: KernelVariant = {
+  id: 'wasm.Mul.simd-c4',
+  op: 'Mul',
+  layoutVersion: 1,
+  layout: { input: 'NC4HW4', output: 'NC4HW4' },
+  fusesActivation: true,
+  usesWasm: true,
+  appliesTo: (shapes) => {
+    const [a, b] = shapes.inputs;
+    const out = shapes.outputs[0];
+    if (shapes.inputs.length !== 2 || shapes.outputs.length !== 1 || !isFloat4d(a) || !isFloat4d(b) || !isFloat4d(out)) return false;
+    return a.dims.every((d, i) => d === b.dims[i] && d === out.dims[i]) || gateOperand(shapes) !== undefined;
+  },
+  scratchBytes: () => 0,
+  run: (memory, args) => mulPart(memory, args, 0, 1),
+  parallel: { prelude: () => {}, part: mulPart },
 };
 
 function boundAt(memory: KernelMemory, offset: number | undefined, fallback: number): number {

@@ -25,7 +25,7 @@ import { matMulNaive, matMulPacked } from './MatMul.js';
 import { convPointwiseC4 } from './ConvPointwiseC4.js';
 import { toNC4HW4Simd } from './ToNC4HW4.js';
 import { toNCHWSimd } from './ToNCHW.js';
-import { addSimdC4, reluSimdC4, clipSimdC4 } from './ElementwiseC4.js';
+import { addSimdC4, mulSimdC4, reluSimdC4, clipSimdC4 } from './ElementwiseC4.js';
 import { globalAveragePoolSimdC4 } from './PoolC4.js';
 
 export const wasmVariants: KernelVariant[] = [
@@ -58,6 +58,7 @@ export const wasmVariants: KernelVariant[] = [
   addSimd,
   addSimdC4,
   subSimd,
+  mulSimdC4,
   mulSimd,
   divSimd,
   sumSimd,

@@ -80,6 +80,8 @@ export const variantSamples: Readonly<Record<string, readonly VariantSample[]>> 
   'wasm.Add.simd-c4': c4Binary,
   'wasm.Sub.simd': binary,
   'wasm.Mul.simd': binary,
+  'wasm.Mul.simd-c4': [...c4Binary, { inputs: [[1, 10, 5, 7], [1, 10, 1, 1]] }, { inputs: [[2, 3, 1, 1], [2, 3, 4, 9]] },
+    { inputs: [[1, 64, 3, 3], [1, 64, 1, 1]] }],
   'wasm.Div.simd': binary,
   'wasm.Sum.simd': [{ inputs: [[1, 6, 5, 7], [1, 6, 5, 7], [1, 6, 5, 7]] }, { inputs: [[2, 9], [2, 9]] }],
   'wasm.Relu.simd': unary,

@@ -202,3 +202,27 @@ export function copyBlocks(src: usize, srcStride: usize, dst: usize, dstStride: 
     dst += dstStride;
   }
 }
+
+/**
+ * Squeeze-and-excitation's scale in NC4HW4: out[b][p][c] = act(x[b][p][c] · gate[b][c]) for the
+ * channel blocks [blockStart, blockEnd) of one image, x and out [⌈C/4⌉][P][4], gate the image's
+ * [⌈C/4⌉][4] (an NC4HW4 [N, C, 1, 1] value). One vector of the gate scales a whole block.
+ * `out` may be `x`.
+ */
+export function scaleChannelsC4(x: usize, gate: usize, out: usize, P: i32, blockStart: i32, blockEnd: i32,
+  act: i32, p0: f32, p1: f32): void {
+  const activate = activationBlock(act);
+  const blockBytes = <usize>P << 4;
+  for (let b = blockStart; b < blockEnd; b++) {
+    const g = v128.load(gate + (<usize>b << 4));
+    const from = x + <usize>b * blockBytes;
+    const to = out + <usize>b * blockBytes;
+    let at: usize = 0;
+    for (; at + 32 <= blockBytes; at += 32) {
+      v128.store(to + at, f32x4.mul(v128.load(from + at), g));
+      v128.store(to + at + 16, f32x4.mul(v128.load(from + at + 16), g));
+    }
+    if (at < blockBytes) v128.store(to + at, f32x4.mul(v128.load(from + at), g));
+    if (act != ACT_NONE) activate(to, to, P << 2, act, p0, p1);
+  }
+}
