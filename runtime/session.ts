@@ -15,22 +15,21 @@
  */
 import { closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { openWeights, readManifest, readPlan, readVerifiedWeights } from './bundle/read-bundle.js';
+import { openWeights } from './bundle/read-bundle.js';
 import { bundleFileNames, type Manifest, type TensorSpec } from './bundle/manifest.js';
 import { BundleError, causeOf, FeedError, KernelError, runtimeCodes } from './errors/errors.js';
 import {
-  createMemory, prepareSteps, prepareTransforms, readOutputs, runSteps, runTransforms, writeFeeds,
-  type PlannedMemory, type PreparedStep, type PreparedTransform, type StepClock,
+  readOutputs, runSteps, writeFeeds, type PlannedMemory, type PreparedStep, type PreparedTransform, type StepClock,
 } from './execute/executor.js';
 import { loaded, readRange, type LoadTimes } from './load/load-steps.js';
-import { StreamingLoader } from './load/streaming-loader.js';
-import { startBackgroundReads, type BackgroundReads } from './load/background-reads.js';
+import { loadSession, type LoadedSession } from './load-session.js';
+import type { StreamingLoader } from './load/streaming-loader.js';
+import type { BackgroundReads } from './load/background-reads.js';
 import { emptyTimings, timed, timedAsync, type StageTimings } from './execute/timings.js';
 import type { Plan } from './plan/plan.js';
-import { LanePool } from './lanes/lane-pool.js';
-import { compileKernelModule, type EagerFunctions } from './kernels/wasm/module.js';
+import type { LanePool } from './lanes/lane-pool.js';
 import { debugLevel } from './debug.js';
-import { chromeTrace, createLoadTrace, loadSpans, now, type TraceSpan } from './trace/trace.js';
+import { chromeTrace, loadSpans, now, type TraceSpan } from './trace/trace.js';
 import { isDataOf, sizeOf, type Tensor } from './tensor/tensor.js';
 
 export interface SessionOptions {
@@ -60,21 +59,6 @@ interface RunState {
   readonly firstRun: boolean;
   readonly clock: StepClock | undefined;
   readonly loadTimesBefore: LoadTimes | undefined;
-}
-
-/** What loading a bundle made for its session. */
-interface LoadedSession {
-  readonly steps: readonly PreparedStep[];
-  readonly memory: PlannedMemory;
-  readonly lanes: LanePool | undefined;
-  readonly loader: StreamingLoader | undefined;
-  readonly loadTimings: StageTimings;
-  /** The executing lane's spans of load and the first run (the trace). */
-  readonly spans: TraceSpan[];
-  readonly loadTrace: Float64Array;
-  readonly warmTransforms: readonly PreparedTransform[];
-  /** Per step: 1 when its warm kernel is prepared, -1 when preparing it failed (shared with the lanes). */
-  readonly warmReady: Int32Array;
 }
 
 export class Session {
@@ -130,54 +114,8 @@ export class Session {
   }
 
   private static load(bundleDir: string, options: SessionOptions): { session: Session } | { error: unknown; lanesClosed: Promise<void> } {
-    const timings = emptyTimings();
-    const start = performance.now();
-    const manifest = timed(timings, 'readMs', () => readManifest(bundleDir));
-    // The functions the manifest lists get optimized code in the background while this thread reads the plan (load/tier-up.ts).
-    const tierUpSpan = manifest.tierUpFunctions ? tierUpTimed(manifest.tierUpFunctions, timings) : undefined;
-    const plan = timed(timings, 'readMs', () => readPlan(manifest, bundleDir, options.verify ?? false));
-    const memory = timed(timings, plan.usesWasm ? 'prepareMs' : 'allocMs', () => createMemory(plan));
-    const weights = options.verify ? undefined : timed(timings, 'readMs', () => openWeights(manifest, bundleDir, plan.weightsBytes));
-    const ready = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));
-    const warmReady = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));
-    const loadTrace = createLoadTrace(plan.steps.length);
-    // Issued before anything else is prepared: Node's I/O threads read while this thread binds the steps.
-    const background = weights ? startBackgroundReads(plan, memory, weights.fd, loadTrace) : undefined;
-    let lanes: LanePool | undefined;
-    try {
-      lanes = plan.lanes > 1
-        ? timed(timings, 'prepareMs', () => new LanePool(plan.lanes - 1, {
-          memory: memory.memory, module: compileKernelModule(), plan, file: bundleDir, ready: ready.buffer as SharedArrayBuffer,
-          warmReady: warmReady.buffer as SharedArrayBuffer, trace: loadTrace.buffer as SharedArrayBuffer, weightsFile: weights?.file,
-        }))
-        : undefined;
-      const planFile = join(bundleDir, bundleFileNames.plan);
-      const steps = timed(timings, 'prepareMs', () => prepareSteps(plan, planFile));
-      const transforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, planFile));
-      const warmTransforms = timed(timings, 'prepareMs', () => prepareTransforms(plan, planFile, plan.warmTransforms));
-      const spans: TraceSpan[] = [
-        { lane: 0, name: 'load', stage: 'prepare', startMs: performance.timeOrigin + start, endMs: now() },
-        ...(tierUpSpan ? [tierUpSpan] : []),
-      ];
-      let loader: StreamingLoader | undefined;
-      if (weights) {
-        const onSpan = (stage: 'wait' | 'transform', step: number, startMs: number, endMs: number): void => {
-          spans.push({ lane: 0, name: plan.steps[step].node, stage, startMs, endMs });
-        };
-        loader = new StreamingLoader({ plan, memory, transforms, ready, trace: loadTrace, fd: weights.fd, file: weights.file, lanes, background, onSpan });
-      } else {
-        timed(timings, 'readMs', () => readVerifiedWeights(manifest, bundleDir, new Uint8Array(memory.buffer, plan.weightsOffset, plan.weightsBytes)));
-        timed(timings, 'transformMs', () => runTransforms(memory, transforms));
-        ready.fill(loaded);
-      }
-      timings.totalMs = performance.now() - start;
-      return { session: new Session(bundleDir, manifest, plan, { steps, memory, lanes, loader, loadTimings: timings, spans, loadTrace, warmTransforms, warmReady }) };
-    } catch (error) {
-      // Nothing half-started survives a failed load: no lanes, no open file.
-      if (background) background.closeFile();
-      else if (weights) closeSync(weights.fd);
-      return { error, lanesClosed: lanes?.close() ?? Promise.resolve() };
-    }
+    const loaded = loadSession(bundleDir, options);
+    return 'error' in loaded ? loaded : { session: new Session(bundleDir, loaded.manifest, loaded.plan, loaded.session) };
   }
 
   get inputs(): readonly TensorSpec[] {
@@ -432,13 +370,6 @@ export class Session {
     // The weights file closes once the background reads in flight are delivered.
     return Promise.all([this.lanes?.close(), this.loader?.background?.idle]).then(() => undefined);
   }
-}
-
-/** Compiles the kernels with the manifest's functions optimized eagerly (load/tier-up.ts) as `prepare`; its trace span. */
-function tierUpTimed(functions: EagerFunctions, timings: StageTimings): TraceSpan {
-  const startMs = now();
-  timed(timings, 'prepareMs', () => compileKernelModule(functions));
-  return { lane: 0, name: 'tier-up', stage: 'prepare', startMs, endMs: now() };
 }
 
 function printStepTimes(plan: Plan, stepTimes: Float64Array): void {
