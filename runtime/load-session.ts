@@ -7,7 +7,7 @@
  */
 import { closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { openWeights, readManifest, readPlan, readVerifiedWeights } from './bundle/read-bundle.js';
+import { openWeights, readManifest, readPlan, readVerifiedWeights, verifyOtherListedFiles } from './bundle/read-bundle.js';
 import { bundleFileNames, type Manifest } from './bundle/manifest.js';
 import { createMemory, prepareSteps, prepareTransforms, runTransforms, type PlannedMemory, type PreparedStep, type PreparedTransform } from './execute/executor.js';
 import { emptyTimings, timed, type StageTimings } from './execute/timings.js';
@@ -46,6 +46,7 @@ export function loadSession(bundleDir: string, options: LoadOptions): { manifest
   // The functions the manifest lists get optimized code in the background while this thread reads the plan (load/tier-up.ts).
   const tierUpSpan = manifest.tierUpFunctions ? tierUpTimed(manifest.tierUpFunctions, timings) : undefined;
   const plan = timed(timings, 'readMs', () => readPlan(manifest, bundleDir, options.verify ?? false));
+  if (options.verify) timed(timings, 'readMs', () => verifyOtherListedFiles(manifest, bundleDir));
   const memory = timed(timings, plan.usesWasm ? 'prepareMs' : 'allocMs', () => createMemory(plan));
   const weights = options.verify ? undefined : timed(timings, 'readMs', () => openWeights(manifest, bundleDir, plan.weightsBytes));
   const ready = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));

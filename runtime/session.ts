@@ -34,7 +34,7 @@ import { isDataOf, sizeOf, type Tensor } from './tensor/tensor.js';
 
 export interface SessionOptions {
   /**
-   * Also check the sha256 of the weights and the plan (the plan's CRC-32 is always checked, as are sizes and structure).
+   * Also check the sha256 of the weights, the plan and every other file the manifest lists (the plan's CRC-32 is always checked, as are sizes and structure).
    * Reads the whole weights file before the first run instead of streaming it. Default false.
    */
   verify?: boolean;

@@ -36,7 +36,7 @@ export function defineCli(argv: readonly string[]): Argv {
       .option('input', { alias: 'i', type: 'string', array: true, default: [] as string[], describe: 'input file: name=path or, for a single input, path (.f32 raw float32 or .npy)' })
       .option('output', { alias: 'o', type: 'string', array: true, default: [] as string[], describe: 'write an output: name=path or, for a single output, path (.f32 or .npy)' })
       .option('timings', { type: 'boolean', default: false, describe: 'print the cold-start stage breakdown' })
-      .option('verify', { type: 'boolean', default: false, describe: 'check the sha256 of the weights too, reading them all before running' })
+      .option('verify', { type: 'boolean', default: false, describe: 'check the sha256 of every file the manifest lists (the weights read whole) before running' })
       .option('trace', { type: 'string', describe: 'write a Chrome trace (open in Perfetto) of what every lane did during load and the run' })
       .option('json', { type: 'boolean', default: false, describe: 'print outputs summary and timings as JSON' })
       .example('$0 run model.nnb --input input=image.f32 --timings', 'one cold inference with the stage breakdown')
@@ -57,6 +57,12 @@ export function defineCli(argv: readonly string[]): Argv {
       .example('$0 diff main.nnb pr.nnb --format md > comment.md', 'a pull-request comment of what the change does to the plan')
       .example('$0 diff old/schedule.json new.nnb', 'against a committed schedule.json'),
     async (args) => (await import('./commands/diff.js')).diffCommand(args))
+    .command('verify <bundle>', 'check a bundle without running it: the manifest, every file it lists (size, CRC-32, sha256) and the plan; exit 0 intact, 1 damaged, 2 error', (y) => y
+      .positional('bundle', { type: 'string', demandOption: true, describe: 'the bundle directory (.nnb)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print every file\'s state and every problem as JSON' })
+      .example('$0 verify model.nnb', 'before deploying: exit 0 when every file is as the manifest lists it')
+      .example('$0 verify model.nnb --json', 'the same, for a script'),
+    async (args) => (await import('./commands/verify.js')).verifyCommand(args))
     .command('explain <bundle>', 'show the predicted cold run of a bundle compiled with --profile: stage breakdown, lower bound and gap, and every lane\'s tasks', (y) => y
       .positional('bundle', { type: 'string', demandOption: true, describe: 'the bundle directory (.nnb), compiled with --profile' })
       .option('svg', { type: 'string', describe: 'write the timeline as an SVG Gantt chart (lanes as rows, tasks coloured by stage; hover a task for its times)' })
@@ -75,7 +81,7 @@ export function defineCli(argv: readonly string[]): Argv {
       .example('$0 profile model.onnx -o device.json --report', 'measure this machine for the operators of model.onnx')
       .example('$0 profile other.onnx -o device.json --resume', 'add the operators of another model to the same profile'),
     async (args) => (await import('./commands/profile.js')).profileCommand(args as never))
-    .demandCommand(1, 'name a command: compile, run, inspect, profile, diff or explain')
+    .demandCommand(1, 'name a command: compile, run, inspect, verify, profile, diff or explain')
     .strict()
     .help()
     .alias('h', 'help')

@@ -17,6 +17,7 @@ export const referenceCommands = [
   { name: 'compile', intro: 'The compiler: import, optimise, search the plan for a device profile, write the bundle atomically. Without `--profile` kernels are chosen by fixed preference.' },
   { name: 'run', intro: 'Loads a bundle with the runtime alone (no compiler code) in a fresh process and runs one inference: the cold path users deploy.' },
   { name: 'inspect', intro: 'What is in a model or a bundle: operators, parameter bytes and FLOPs.' },
+  { name: 'verify', intro: 'Checks a bundle without running it, as a deployment pipeline does before shipping it: the manifest, every file it lists and the plan.' },
   { name: 'profile', intro: 'Measures this machine into a device profile (`schemas/device-profile.schema.json`); for a device you cannot run this on, see `fixtures/profiles/README.md`.' },
   { name: 'diff', intro: 'A semantic diff of two bundles (or schedule files) for code review.' },
   { name: 'explain', intro: 'The predicted cold run of a bundle compiled with `--profile`, as text, SVG or Chrome trace.' },

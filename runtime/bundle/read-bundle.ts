@@ -1,7 +1,7 @@
 /**
  * Reads a bundle directory for `Session.create`: checks the manifest (format, kernel ABI, wasm
  * features, file names and sizes; the plan's CRC-32 always, or its sha256 in bundles of minor 0;
- * sha256 of the plan and the weights with `verify`), decodes and
+ * sha256 of the plan, the weights and every other listed file with `verify`), decodes and
  * checks the plan, and reads the weights straight into one buffer. Every refusal is a
  * `BundleError` naming the file and the expected vs actual value. Nothing here decides anything.
  */
@@ -113,10 +113,10 @@ function entryFor(manifest: Manifest, dir: string, path: string): BundleFileEntr
 }
 
 /**
- * Reads a small bundle file whole, checking its size and, always, its CRC-32 (sha256 when the
- * manifest has no CRC-32, and with `verify`).
+ * Reads a bundle file the manifest lists whole, checking its size and, always, its CRC-32 (sha256
+ * when the manifest has no CRC-32, and with `verify`).
  */
-function readSmallFile(manifest: Manifest, dir: string, path: string, verify: boolean): Uint8Array {
+export function readListedFile(manifest: Manifest, dir: string, path: string, verify: boolean): Uint8Array {
   const entry = entryFor(manifest, dir, path);
   const file = join(dir, path);
   refuseSymlink(file);
@@ -142,7 +142,7 @@ function readSmallFile(manifest: Manifest, dir: string, path: string, verify: bo
 
 export function readPlan(manifest: Manifest, dir: string, verify: boolean): Plan {
   const file = join(dir, bundleFileNames.plan);
-  const bytes = readSmallFile(manifest, dir, bundleFileNames.plan, verify);
+  const bytes = readListedFile(manifest, dir, bundleFileNames.plan, verify);
   let plan: Plan;
   try {
     plan = unpack(bytes) as Plan;
@@ -188,6 +188,16 @@ export function readVerifiedWeights(manifest: Manifest, dir: string, target: Uin
   const expected = entryFor(manifest, dir, bundleFileNames.weights).sha256;
   const sha = sha256(target);
   if (sha !== expected) throw new BundleError(runtimeCodes.hashMismatch, file, 'content differs from the manifest', expected, sha);
+}
+
+/**
+ * Checks every file the manifest lists besides the plan and the weights (which loading reads and
+ * checks itself): its size and sha256. `verify` loading runs it, so no listed file goes unchecked.
+ */
+export function verifyOtherListedFiles(manifest: Manifest, dir: string): void {
+  for (const entry of manifest.files) {
+    if (entry.path !== bundleFileNames.plan && entry.path !== bundleFileNames.weights) readListedFile(manifest, dir, entry.path, true);
+  }
 }
 
 /** CRC-32 (zlib's) as 8 hex digits. */
