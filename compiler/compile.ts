@@ -5,8 +5,8 @@
  * `02.passes.txt`, `03.search.txt`, `04.plan.txt`). The CLI only parses flags and calls these.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { writeOutputFile } from './write-failure.js';
+import { readFileSync } from 'node:fs';
+import { makeDirectory, writeOutputFile } from './write-failure.js';
 import { join } from 'node:path';
 import type { Manifest, PredictedCold } from '../runtime/bundle/manifest.js';
 import { writeBundle, type PredictedTimeline } from './bundle/write-bundle.js';
@@ -109,7 +109,7 @@ export function compileModel(modelPath: string, outDir: string, options: Compile
   const start = performance.now();
   const dump = (file: string, text: string): void => {
     if (!options.dumpDir) return;
-    mkdirSync(options.dumpDir, { recursive: true });
+    makeDirectory(options.dumpDir);
     writeOutputFile(join(options.dumpDir, file), text);
   };
   options.onStage?.('import');

@@ -20,7 +20,7 @@ import { crc32, sha256 } from '../../runtime/bundle/read-bundle.js';
 import { kernelAbi, requiredFeatures } from '../../runtime/kernels/catalogue.js';
 import type { Plan } from '../../runtime/plan/plan.js';
 import { CompileError, codes } from '../diagnostics.js';
-import { describeWriteFailure } from '../write-failure.js';
+import { describeWriteFailure, makeDirectory } from '../write-failure.js';
 import type { LoweredModel } from '../lower/lower.js';
 import type { Stage } from '../../runtime/trace/stages.js';
 import { nnccVersion } from '../version.js';
@@ -148,8 +148,8 @@ function writeAtomically(target: string, contents: readonly [string, Uint8Array]
   const temp = tempDirFor(target);
   const old = `${temp}.old`;
   let writing = '';
+  makeDirectory(parent);
   try {
-    mkdirSync(parent, { recursive: true });
     removeStaleTempDirs(target);
     mkdirSync(temp);
     for (const [name, bytes] of contents) {

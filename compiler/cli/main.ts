@@ -6,12 +6,15 @@
 import { hideBin } from 'yargs/helpers';
 import { defineCli } from './define-cli.js';
 import { reportError } from './report-error.js';
+import { codes } from '../diagnostics.js';
 
 async function main(): Promise<void> {
   await defineCli(hideBin(process.argv))
     .fail((message, error, y) => {
       if (error) throw error;
-      process.stderr.write(`${y.help()}\n\n${message}\n`);
+      // A usage error (unknown flag, bad choice, missing positional): NNCC150, as JSON for a script that asked for it.
+      if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ ok: false, error: { code: codes.badOption, message } })}\n`);
+      else process.stderr.write(`${y.help()}\n\n${message}\n`);
       process.exit(2);
     })
     .parseAsync();

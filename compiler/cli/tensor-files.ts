@@ -3,7 +3,8 @@
  * NumPy `.npy` (version 1–3, C order, little-endian float32/float64/int32/int64/uint8). Reads
  * check the element count against the expected shape and name the file on any mismatch.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeOutputFile } from '../write-failure.js';
 import { sizeOf, type DType, type Tensor, type TypedArray } from '../../runtime/tensor/tensor.js';
 import { CompileError, codes } from '../diagnostics.js';
 
@@ -76,7 +77,7 @@ function typedView(dtype: DType, buffer: ArrayBuffer): TypedArray {
 export function writeTensorFile(path: string, tensor: Tensor): void {
   const raw = new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
   if (!path.endsWith('.npy')) {
-    writeFileSync(path, raw);
+    writeOutputFile(path, raw);
     return;
   }
   const descr = npyDescr[tensor.dtype];
@@ -90,5 +91,5 @@ export function writeTensorFile(path: string, tensor: Tensor): void {
   prefix[6] = 1;
   prefix[7] = 0;
   prefix.writeUInt16LE(header.length, 8);
-  writeFileSync(path, Buffer.concat([prefix, Buffer.from(header, 'latin1'), raw]));
+  writeOutputFile(path, Buffer.concat([prefix, Buffer.from(header, 'latin1'), raw]));
 }

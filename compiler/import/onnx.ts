@@ -64,7 +64,7 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions & TensorSou
   const graph: Graph = {
     name: options.name || protoGraph.name || 'model',
     opset,
-    inputs: (protoGraph.input ?? []).filter((i) => !constants.has(i.name ?? '')).map((i) => bindInput(i, options)),
+    inputs: bindInputs((protoGraph.input ?? []).filter((i) => !constants.has(i.name ?? '')), options),
     outputs: (protoGraph.output ?? []).map((o) => o.name ?? ''),
     nodes: [],
     constants,
@@ -100,7 +100,37 @@ function defaultOpset(model: onnxProto.onnx.ModelProto): number {
   return opset;
 }
 
-function bindInput(proto: onnxProto.onnx.IValueInfoProto, options: ImportOptions): NamedValueInfo {
+/**
+ * The graph inputs with their symbolic dimensions bound. A binding nothing uses is refused: a
+ * `--dim` name the inputs do not have, or a `--batch` other than 1 when no input has an unbound
+ * symbolic first dimension (a fixed batch would silently stay what the export made it).
+ */
+function bindInputs(protos: readonly onnxProto.onnx.IValueInfoProto[], options: ImportOptions): NamedValueInfo[] {
+  const batch = options.batch ?? 1;
+  if (!Number.isSafeInteger(batch) || batch <= 0) {
+    throw new CompileError(codes.badOption, `--batch ${batch} is not a positive integer`, {}, 'e.g. --batch 1');
+  }
+  const used = new Set<string>();
+  const inputs = protos.map((proto) => bindInput(proto, options, used));
+  const symbolic = protos.flatMap((p) => (p.type?.tensorType?.shape?.dim ?? []).flatMap((d) => (d.dimParam ? [d.dimParam] : [])));
+  const shapes = inputs.map((i) => `${i.name} [${i.dims.join(', ')}]`).join(', ');
+  for (const name of Object.keys(options.dims ?? {})) {
+    if (!symbolic.includes(name)) {
+      throw new CompileError(codes.badOption, `--dim ${name}: the model's inputs have no symbolic dimension '${name}'`, {},
+        symbolic.length ? `its symbolic dimensions: ${[...new Set(symbolic)].join(', ')}` : `its inputs are static: ${shapes}`);
+    }
+  }
+  if (batch !== 1 && !used.has(batchKey)) {
+    throw new CompileError(codes.badOption, `--batch ${batch}: no input has an unbound symbolic first dimension, so the batch is fixed`, {},
+      `the inputs: ${shapes}; export the model with a dynamic batch dimension, or bind a named one with --dim`);
+  }
+  return inputs;
+}
+
+/** Marks, in bindInput's `used`, that --batch gave a first dimension. */
+const batchKey = '--batch';
+
+function bindInput(proto: onnxProto.onnx.IValueInfoProto, options: ImportOptions, used: Set<string>): NamedValueInfo {
   const name = proto.name ?? '';
   const tensorType = proto.type?.tensorType;
   if (!tensorType) {
@@ -112,7 +142,10 @@ function bindInput(proto: onnxProto.onnx.IValueInfoProto, options: ImportOptions
     const param = dim.dimParam || undefined;
     const bound = param !== undefined ? options.dims?.[param] : undefined;
     if (bound !== undefined) return bound;
-    if (axis === 0) return options.batch ?? 1;
+    if (axis === 0) {
+      used.add(batchKey);
+      return options.batch ?? 1;
+    }
     throw new CompileError(codes.dynamicDimension,
       `input '${name}' has a dynamic dimension ${param ? `'${param}'` : '(unnamed)'} at axis ${axis}`, {},
       param ? `bind it: --dim ${param}=<size>` : 'export the model with static shapes for this input');

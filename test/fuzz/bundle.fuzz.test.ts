@@ -67,7 +67,9 @@ describe('fuzz: bundles', function () {
         const result = await mutatedBundleCase(bundle.goodDir, bundle.workDir, file, bytes, bundle.feeds, bundle.expected, verify);
         const label = `${bundle.label} ${file} ${JSON.stringify(mutation)} verify=${verify}`;
         assert.ok(['clear-error', 'correct', 'changed-caught'].includes(result.verdict), `${label}: ${result.verdict} ${result.detail ?? ''}`);
-        if (file === 'schedule.json') assert.equal(result.verdict, 'correct', `${label}: the runtime must not read schedule.json`);
+        // Loading reads schedule.json only to verify it (with `verify`, every listed file is checked).
+        const changed = bytes.length !== bundle.files[file].length || bytes.some((b, i) => b !== bundle.files[file][i]);
+        if (file === 'schedule.json') assert.equal(result.verdict, verify && changed ? 'clear-error' : 'correct', `${label}: schedule.json is read only to verify it`);
       }), runs);
     });
   }
@@ -91,13 +93,15 @@ describe('fuzz: bundles', function () {
     }), runs);
   });
 
-  it('ignores schedule.json entirely: garbage or deleted, the outputs are the same', async () => {
+  it('runs without reading schedule.json (garbage or deleted: the same outputs), and verify refuses it damaged', async () => {
     for (const bundle of bundles) {
       const dir = freshCopy(bundle);
       writeFileSync(join(dir, 'schedule.json'), 'not json at all');
-      assert.equal((await bundleCase(dir, bundle.feeds, bundle.expected, true)).verdict, 'correct');
+      assert.equal((await bundleCase(dir, bundle.feeds, bundle.expected, false)).verdict, 'correct');
+      expectRefused(await bundleCase(dir, bundle.feeds, bundle.expected, true), 'NNCC205', join(dir, 'schedule.json'), `${bundle.label} garbage schedule.json`);
       unlinkSync(join(dir, 'schedule.json'));
       assert.equal((await bundleCase(dir, bundle.feeds, bundle.expected, false)).verdict, 'correct');
+      expectRefused(await bundleCase(dir, bundle.feeds, bundle.expected, true), 'NNCC200', join(dir, 'schedule.json'), `${bundle.label} deleted schedule.json`);
     }
   });
 
@@ -151,7 +155,8 @@ describe('fuzz: bundles', function () {
       for (const verify of [false, true]) {
         const result = await bundleCase(dir, plain.feeds, plain.expected, verify);
         assert.equal(result.verdict, 'clear-error', `${from.label} over ${into.label} verify=${verify}: ${result.verdict} ${result.detail ?? ''}`);
-        assert.ok(result.detail!.includes(join(dir, 'weights.bin')), result.detail);
+        // Without verify the weights' size gives it away; verify finds schedule.json (checked before the weights) differs first.
+        assert.ok(result.detail!.includes(join(dir, verify ? 'schedule.json' : 'weights.bin')), result.detail);
       }
     }
   });

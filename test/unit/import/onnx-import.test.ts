@@ -210,6 +210,13 @@ describe('import: inputs and dimensions', () => {
     assert.deepEqual(graph.values.get(graph.outputs[0])!.dims, [1, 7, 5]);
   });
 
+  it('refuses bindings nothing uses and batches that are no size (NNCC150)', () => {
+    assert.match(expectCompileError(() => importOnnx(symbolic([1, 3]), { batch: 2 }), 'NNCC150').message, /--batch 2: no input has an unbound symbolic first dimension/);
+    assert.deepEqual(importOnnx(symbolic([1, 3]), { batch: 1 }).inputs[0].dims, [1, 3]);
+    assert.match(expectCompileError(() => importOnnx(symbolic(['N', 3]), { dims: { M: 4 } }), 'NNCC150').hint ?? '', /symbolic dimensions: N/);
+    for (const batch of [0, -1, 2.5, Number.NaN]) expectCompileError(() => importOnnx(symbolic(['N', 3]), { batch }), 'NNCC150');
+  });
+
   it('refuses an unbound non-batch symbolic dimension (NNCC120) with a --dim hint', () => {
     const error = expectCompileError(() => importOnnx(symbolic([1, 'height'])), 'NNCC120');
     assert.match(error.hint ?? '', /--dim height=/);
