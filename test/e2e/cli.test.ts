@@ -66,6 +66,14 @@ describe('nncc CLI', () => {
     // Folding BatchNormalization adds a bias per conv but removes the four BN vectors.
     assert.ok(fromBundle.parameterBytes < fromModel.parameterBytes);
     assert.ok(fromBundle.operators.some((r: { op: string }) => r.op === 'Conv+Relu'));
+    // Reference kernels transform nothing: the weights file holds each parameter once.
+    assert.deepEqual(fromBundle.stored, { bytes: fromBundle.parameterBytes, transformedBytes: 0, warmOnlyBytes: 0 });
+    const packed = join(work, 'inspect-packed.nnb');
+    nncc('compile', model, '-o', packed);
+    const fromPacked = JSON.parse(nncc('inspect', packed, '--json').stdout);
+    // Copies stored transformed are weights-file bytes, not parameters.
+    assert.equal(fromPacked.parameterBytes, fromBundle.parameterBytes);
+    assert.ok(fromPacked.stored.transformedBytes > 0 && fromPacked.stored.bytes >= fromPacked.stored.transformedBytes);
   });
 
   for (const command of ['compile', 'run', 'inspect']) {
