@@ -11,7 +11,7 @@ import { openWeights, readManifest, readPlan, readVerifiedWeights, verifyOtherLi
 import { bundleFileNames, type Manifest } from './bundle/manifest.js';
 import { createMemory, prepareSteps, prepareTransforms, runTransforms, type PlannedMemory, type PreparedStep, type PreparedTransform } from './execute/executor.js';
 import { emptyTimings, timed, type StageTimings } from './execute/timings.js';
-import { compileKernelModule, type EagerFunctions } from './kernels/wasm/module.js';
+import { compileKernelModule, sharedMemory, type EagerFunctions } from './kernels/wasm/module.js';
 import { LanePool } from './lanes/lane-pool.js';
 import type { Plan } from './plan/plan.js';
 import { createLoadTrace, now, type TraceSpan } from './trace/trace.js';
@@ -47,7 +47,9 @@ export function loadSession(bundleDir: string, options: LoadOptions): { manifest
   const tierUpSpan = manifest.tierUpFunctions ? tierUpTimed(manifest.tierUpFunctions, timings) : undefined;
   const plan = timed(timings, 'readMs', () => readPlan(manifest, bundleDir, options.verify ?? false));
   if (options.verify) timed(timings, 'readMs', () => verifyOtherListedFiles(manifest, bundleDir));
-  const memory = timed(timings, plan.usesWasm ? 'prepareMs' : 'allocMs', () => createMemory(plan));
+  // Allocating the memory is `alloc`; compiling and instantiating the kernels on it `prepare`.
+  const allocated = timed(timings, 'allocMs', () => sharedMemory(plan.memoryBytes));
+  const memory = timed(timings, 'prepareMs', () => createMemory(plan, allocated));
   const weights = options.verify ? undefined : timed(timings, 'readMs', () => openWeights(manifest, bundleDir, plan.weightsBytes));
   const ready = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));
   const warmReady = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));

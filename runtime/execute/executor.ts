@@ -18,7 +18,7 @@
 import { BundleError, runtimeCodes } from '../errors/errors.js';
 import { variantById } from '../kernels/catalogue.js';
 import { fitsLayout, type KernelMemory, type KernelVariant, type StepArgs, type StepShapes } from '../kernels/variant.js';
-import { instantiateKernels } from '../kernels/wasm/module.js';
+import { instantiateOn, sharedMemory } from '../kernels/wasm/module.js';
 import type { Plan, PlanStep, PlanValue } from '../plan/plan.js';
 import { allocData, type Tensor, type ValueInfo } from '../tensor/tensor.js';
 import { noActivation } from '../kernels/activation-codes.js';
@@ -28,14 +28,9 @@ export interface PlannedMemory extends KernelMemory {
   readonly memory: WebAssembly.Memory;
 }
 
-export function createMemory(plan: Plan): PlannedMemory {
-  if (plan.usesWasm) {
-    const { memory, exports } = instantiateKernels(plan.memoryBytes);
-    return { memory, buffer: memory.buffer, wasm: exports };
-  }
-  const pages = Math.max(1, Math.ceil(plan.memoryBytes / 65536));
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-  return { memory, buffer: memory.buffer };
+/** The plan's memory (`memory`: made already, e.g. to time its allocation apart), with the wasm kernels instantiated on it when the plan uses them. */
+export function createMemory(plan: Plan, memory = sharedMemory(plan.memoryBytes)): PlannedMemory {
+  return { memory, buffer: memory.buffer, ...(plan.usesWasm ? { wasm: instantiateOn(memory) } : {}) };
 }
 
 export interface PreparedStep {

@@ -14,6 +14,7 @@ import { fixtureModels } from '../../fixtures/models/definitions.js';
 import { nncc } from '../support/cli.js';
 import { maxRelativeError } from '../support/compare.js';
 import { fixtureModelDir } from '../support/paths.js';
+import { fixtureProfile } from '../support/profiles.js';
 
 describe('nncc CLI', () => {
   let work: string;
@@ -52,6 +53,21 @@ describe('nncc CLI', () => {
     const ran = nncc('run', bundle, '--input', join(fixtureModelDir, 'tiny-cnn.input.f32'), '--timings');
     assert.equal(ran.status, 0, ran.stderr);
     for (const stage of ['read', 'alloc', 'prepare', 'transform', 'execute', 'total cold']) assert.match(ran.stdout, new RegExp(`^${stage}`, 'm'));
+  });
+
+  it('prints the prediction beside the measured stages when the bundle was compiled with a profile', () => {
+    const bundle = join(work, 'timings-predicted.nnb');
+    assert.equal(nncc('compile', join(fixtureModelDir, 'tiny-cnn.onnx'), '-o', bundle, '--profile', fixtureProfile('epyc-zen4-2core-node20')).status, 0);
+    const predicted = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8')).predicted as { coldMs: number; stages: Record<string, number> };
+    const ran = nncc('run', bundle, '--input', join(fixtureModelDir, 'tiny-cnn.input.f32'), '--timings');
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.match(ran.stdout, /^stage +ms +predicted$/m);
+    assert.match(ran.stdout, new RegExp(`^alloc +[0-9.]+ +${predicted.stages.alloc.toFixed(2)}$`, 'm'));
+    assert.match(ran.stdout, new RegExp(`^process start → first output +[0-9.]+ +${predicted.coldMs.toFixed(2)}$`, 'm'));
+    const json = JSON.parse(nncc('run', bundle, '--input', join(fixtureModelDir, 'tiny-cnn.input.f32'), '--json').stdout);
+    assert.deepEqual(json.predicted, { coldMs: predicted.coldMs, stages: predicted.stages });
+    // Allocation is timed apart from compiling and instantiating the kernels on the memory.
+    assert.ok(json.timings.allocMs > 0, `alloc ${json.timings.allocMs}`);
   });
 
   it('inspects a model and a bundle with FLOPs and parameter bytes', () => {

@@ -6,6 +6,7 @@
 import { writeOutputFile } from '../../write-failure.js';
 import type * as Runtime from '../../../runtime/index.js';
 import type { StageTimings } from '../../../runtime/execute/timings.js';
+import type { PredictedCold } from '../../../runtime/bundle/manifest.js';
 import type { Tensor } from '../../../runtime/tensor/tensor.js';
 import { CompileError, codes } from '../../diagnostics.js';
 import { parseFileBindings } from '../parse-bindings.js';
@@ -42,17 +43,19 @@ export async function runCommand(args: RunArgs): Promise<void> {
   const outputFiles = parseFileBindings(args.output, session.outputs.map((o) => o.name), '--output');
   for (const [name, file] of outputFiles) writeTensorFile(file, outputs[name]);
   const cold = coldBreakdown(session.loadTimings, session.lastRunTimings, sinceProcessStartMs);
+  const predicted = session.manifest.predicted;
   if (args.trace) writeOutputFile(args.trace, `${JSON.stringify(session.trace())}\n`);
   session.dispose();
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ ok: true, outputs: summarise(outputs), timings: cold })}\n`);
+    const prediction = predicted ? { predicted: { coldMs: predicted.coldMs, stages: predicted.stages } } : {};
+    process.stdout.write(`${JSON.stringify({ ok: true, outputs: summarise(outputs), timings: cold, ...prediction })}\n`);
     return;
   }
   for (const [name, s] of Object.entries(summarise(outputs))) {
     process.stdout.write(`${name}: ${s.dtype}[${s.dims.join(',')}] argmax ${s.argmax} max ${s.max.toPrecision(6)} ` +
       `first [${s.first.map((v) => v.toPrecision(5)).join(', ')}]${outputFiles.has(name) ? ` → ${outputFiles.get(name)}` : ''}\n`);
   }
-  if (args.timings) process.stdout.write(formatBreakdown(cold));
+  if (args.timings) process.stdout.write(formatBreakdown(cold, predicted ?? undefined));
 }
 
 interface ColdBreakdown extends StageTimings {
@@ -73,14 +76,22 @@ function coldBreakdown(load: StageTimings, run: StageTimings, sinceProcessStartM
   };
 }
 
-function formatBreakdown(t: ColdBreakdown): string {
-  const rows: [string, number][] = [
-    ['read', t.readMs], ['alloc', t.allocMs], ['prepare', t.prepareMs], ['transform', t.transformMs],
-    ['execute', t.executeMs], ['wait (for other lanes\' loads)', t.waitMs], ['total cold (load + first run)', t.totalMs],
-    ['process start → first output', t.processStartToOutputMs],
+/**
+ * The measured stages (the executing lane's), beside the compiler's prediction when the bundle
+ * has one (summed over lanes, so a stage other lanes share can predict more than one lane spends).
+ */
+function formatBreakdown(t: ColdBreakdown, predicted?: PredictedCold): string {
+  const p = predicted?.stages;
+  const rows: [string, number, number | undefined][] = [
+    ['start (process start → load)', t.processStartToOutputMs - t.totalMs, p?.start],
+    ['read', t.readMs, p?.read], ['alloc', t.allocMs, p?.alloc], ['prepare', t.prepareMs, p?.prepare], ['transform', t.transformMs, p?.transform],
+    ['execute', t.executeMs, p?.execute], ['wait (for other lanes\' loads)', t.waitMs, p?.wait], ['total cold (load + first run)', t.totalMs, undefined],
+    ['process start → first output', t.processStartToOutputMs, predicted?.coldMs],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
-  return `\nstage${' '.repeat(width - 5)}  ms\n${rows.map(([name, ms]) => `${name.padEnd(width)}  ${ms.toFixed(2).padStart(9)}`).join('\n')}\n`;
+  const cell = (ms: number | undefined): string => (ms === undefined ? '' : ms.toFixed(2)).padStart(10);
+  const header = `stage${' '.repeat(width - 5)}  ${'ms'.padStart(10)}${p ? `  ${'predicted'.padStart(10)}` : ''}`;
+  return `\n${header}\n${rows.map(([name, ms, guess]) => `${name.padEnd(width)}  ${cell(ms)}${p ? `  ${cell(guess)}` : ''}`).join('\n')}\n`;
 }
 
 interface OutputSummary { dtype: string; dims: readonly number[]; argmax: number; max: number; first: number[] }

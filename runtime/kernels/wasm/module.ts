@@ -145,14 +145,24 @@ function withRelaxedSimd<T>(compile: () => T): T | undefined {
 
 /** A shared memory of at least `bytes`, with the kernels (this process's, or `module`: a build of them) instantiated on it. */
 export function instantiateKernels(bytes: number, module = compileKernelModule()): { memory: WebAssembly.Memory; exports: KernelExports } {
+  const memory = sharedMemory(bytes);
+  return { memory, exports: instantiateOn(memory, module) };
+}
+
+/** A shared memory of at least `bytes`, whole pages, fixed size (what the kernels import). */
+export function sharedMemory(bytes: number): WebAssembly.Memory {
   const pages = Math.max(1, Math.ceil(bytes / pageBytes));
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+}
+
+/** The kernels (this process's, or `module`) instantiated on `memory`. */
+export function instantiateOn(memory: WebAssembly.Memory, module = compileKernelModule()): KernelExports {
   const instance = new WebAssembly.Instance(module, kernelImports(memory));
   const exports = instance.exports as unknown as KernelExports;
   if (exports.heapBase() > kernelStaticBytes) {
     throw new KernelError(`kernels.wasm static data (${exports.heapBase()} bytes) exceeds the ${kernelStaticBytes} bytes reserved for it`, 'an nncc kernel bug: report it with the bundle');
   }
-  return { memory, exports };
+  return exports;
 }
 
 /** What the kernel module imports: the shared memory, and `abort` (which the kernels, built with noAssert, call only on a bug). */
