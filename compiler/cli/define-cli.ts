@@ -5,6 +5,7 @@
  * is imported only when that command runs, so `nncc run` loads the runtime and not the compiler.
  */
 import yargs, { type Argv } from 'yargs';
+import { runOptions } from './run-options.js';
 
 /** The `nncc` parser for `argv` (without node and script): every command, its options and examples. */
 export function defineCli(argv: readonly string[]): Argv {
@@ -33,12 +34,7 @@ export function defineCli(argv: readonly string[]): Argv {
     async (args) => (await import('./commands/compile.js')).compileCommand(args))
     .command('run <bundle>', 'load a bundle and run one inference', (y) => y
       .positional('bundle', { type: 'string', demandOption: true, describe: 'the bundle directory (.nnb)' })
-      .option('input', { alias: 'i', type: 'string', array: true, default: [] as string[], describe: 'input file: name=path or, for a single input, path (.f32 raw float32 or .npy)' })
-      .option('output', { alias: 'o', type: 'string', array: true, default: [] as string[], describe: 'write an output: name=path or, for a single output, path (.f32 or .npy)' })
-      .option('timings', { type: 'boolean', default: false, describe: 'print the cold-start stage breakdown' })
-      .option('verify', { type: 'boolean', default: false, describe: 'check the sha256 of every file the manifest lists (the weights read whole) before running' })
-      .option('trace', { type: 'string', describe: 'write a Chrome trace (open in Perfetto) of what every lane did during load and the run' })
-      .option('json', { type: 'boolean', default: false, describe: 'print outputs summary and timings as JSON' })
+      .options(runOptions)
       .example('$0 run model.nnb --input input=image.f32 --timings', 'one cold inference with the stage breakdown')
       .example('$0 run model.nnb -i image.npy -o logits.npy --trace trace.json', 'write the output and a Chrome trace of every lane'),
     async (args) => (await import('./commands/run.js')).runCommand(args))

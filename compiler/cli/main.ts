@@ -1,14 +1,21 @@
 #!/usr/bin/env node
 /**
  * The `nncc` command line: parses flags (`define-cli.ts`) and calls the staged API. Errors print
- * as one coded diagnostic and exit 1 (2 for usage errors).
+ * as one coded diagnostic and exit 1 (2 for usage errors). A plain `nncc run` is parsed without
+ * loading yargs (fast-run.ts), so it starts as fast as an application importing the runtime.
  */
-import { hideBin } from 'yargs/helpers';
-import { defineCli } from './define-cli.js';
 import { reportError } from './report-error.js';
 import { codes } from '../diagnostics.js';
+import { parseRunArgs } from './fast-run.js';
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const run = argv[0] === 'run' ? parseRunArgs(argv.slice(1)) : undefined;
+  if (run) {
+    await (await import('./commands/run.js')).runCommand(run);
+    return;
+  }
+  const [{ defineCli }, { hideBin }] = await Promise.all([import('./define-cli.js'), import('yargs/helpers')]);
   await defineCli(hideBin(process.argv))
     .fail((message, error, y) => {
       if (error) throw error;

@@ -91,7 +91,7 @@ function formatBreakdown(t: ColdBreakdown, predicted?: PredictedCold): string {
   const width = Math.max(...rows.map(([name]) => name.length));
   const cell = (ms: number | undefined): string => (ms === undefined ? '' : ms.toFixed(2)).padStart(10);
   const header = `stage${' '.repeat(width - 5)}  ${'ms'.padStart(10)}${p ? `  ${'predicted'.padStart(10)}` : ''}`;
-  return `\n${header}\n${rows.map(([name, ms, guess]) => `${name.padEnd(width)}  ${cell(ms)}${p ? `  ${cell(guess)}` : ''}`).join('\n')}\n`;
+  return `\n${header}\n${rows.map(([name, ms, guess]) => `${name.padEnd(width)}  ${cell(ms)}${p ? `  ${cell(guess)}` : ''}`.trimEnd()).join('\n')}\n`;
 }
 
 interface OutputSummary { dtype: string; dims: readonly number[]; argmax: number; max: number; first: number[] }
