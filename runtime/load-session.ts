@@ -11,7 +11,8 @@ import { openWeights, readManifest, readPlan, readVerifiedWeights, verifyOtherLi
 import { bundleFileNames, type Manifest } from './bundle/manifest.js';
 import { createMemory, prepareSteps, prepareTransforms, runTransforms, type PlannedMemory, type PreparedStep, type PreparedTransform } from './execute/executor.js';
 import { emptyTimings, timed, type StageTimings } from './execute/timings.js';
-import { compileKernelModule, sharedMemory, type EagerFunctions } from './kernels/wasm/module.js';
+import { compileKernelModule, sharedMemory } from './kernels/wasm/module.js';
+import type { EagerFunctions } from './kernels/wasm/builds.js';
 import { LanePool } from './lanes/lane-pool.js';
 import type { Plan } from './plan/plan.js';
 import { createLoadTrace, now, type TraceSpan } from './trace/trace.js';

@@ -13,9 +13,8 @@ import { variantById } from '../../runtime/kernels/catalogue.js';
 import { noActivation } from '../../runtime/kernels/activation-codes.js';
 import type { ActivationArgs } from '../../runtime/kernels/variant.js';
 import { shapesOf } from '../../runtime/execute/executor.js';
-import {
-  compileKernelBuild, kernelModuleBytes, kernelModuleKinds, kernelStaticBytes, type EagerFunctions,
-} from '../../runtime/kernels/wasm/module.js';
+import { compileKernelBuild, kernelModuleBytes, kernelModuleKinds, kernelStaticBytes } from '../../runtime/kernels/wasm/module.js';
+import type { EagerFunctions } from '../../runtime/kernels/wasm/builds.js';
 import { codeSection, u32Bytes, wasmLayout, WasmReader } from '../../runtime/kernels/wasm/wasm-sections.js';
 import type { Plan, PlanStep } from '../../runtime/plan/plan.js';
 import { placeVariant } from '../probe/place-variant.js';

@@ -9,7 +9,7 @@
 // Run by `npm run build`.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
@@ -39,6 +39,7 @@ if (JSON.stringify(entryExports) !== JSON.stringify(indexExports)) {
 }
 await build({ ...common, entryPoints: ['dist/runtime/lane-worker.js'], outfile: `${out}/lane-worker.js` });
 for (const wasm of ['kernels.wasm', 'kernels-simd.wasm']) copyFileSync(`dist/runtime/kernels/wasm/${wasm}`, `${out}/${wasm}`);
+copyDeclarations('dist/runtime/index.d.ts', `${out}/types`);
 // A fresh process, with no cache of an earlier build, runs cold inferences and writes the cache.
 rmSync(`${out}/runtime.cache`, { force: true });
 execFileSync(process.execPath, ['runtime/build/make-code-cache.mjs'], { stdio: 'inherit' });
@@ -51,7 +52,29 @@ const runtimePackage = {
   license: root.license,
   type: 'module',
   engines: root.engines,
-  exports: { '.': './runtime.js' },
-  files: ['runtime.js', 'runtime.cjs', 'runtime.cache', 'lane-worker.js', 'kernels.wasm', 'kernels-simd.wasm'],
+  exports: { '.': { types: './types/index.d.ts', default: './runtime.js' } },
+  files: ['runtime.js', 'runtime.cjs', 'runtime.cache', 'lane-worker.js', 'kernels.wasm', 'kernels-simd.wasm', 'types'],
 };
 writeFileSync(`${out}/package.json`, `${JSON.stringify(runtimePackage, null, 2)}\n`);
+
+/**
+ * Copies `entry` (tsc's declarations of runtime/index.ts) and every declaration file it imports,
+ * transitively, into `target`, keeping their paths relative to the entry: the public types and
+ * what they name, not the whole runtime's (the package's `types`).
+ */
+function copyDeclarations(entry, target) {
+  const root = dirname(entry);
+  rmSync(target, { recursive: true, force: true });
+  const pending = [entry];
+  const copied = new Set();
+  while (pending.length) {
+    const file = pending.pop();
+    if (copied.has(file)) continue;
+    copied.add(file);
+    const text = readFileSync(file, 'utf8');
+    const to = join(target, relative(root, file));
+    mkdirSync(dirname(to), { recursive: true });
+    writeFileSync(to, text);
+    for (const [, specifier] of text.matchAll(/(?:from|import\()\s*'(\.[^']*)\.js'/g)) pending.push(join(dirname(file), `${specifier}.d.ts`));
+  }
+}

@@ -4,7 +4,7 @@
  * before anything else is read. Described field by field in `schemas/manifest.schema.json`.
  */
 import type { DType } from '../tensor/tensor.js';
-import type { EagerFunctions } from '../kernels/wasm/module.js';
+import type { EagerFunctions } from '../kernels/wasm/builds.js';
 import type { StageTotals } from '../trace/stages.js';
 
 /**

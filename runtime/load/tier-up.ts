@@ -19,7 +19,8 @@
  * runtime ignores fields it does not know.
  */
 import { BundleError, runtimeCodes } from '../errors/errors.js';
-import { kernelModuleKinds, type EagerFunctions } from '../kernels/wasm/module.js';
+import { kernelModuleKinds } from '../kernels/wasm/module.js';
+import type { EagerFunctions } from '../kernels/wasm/builds.js';
 
 /** The most functions a list may name (the kernels have about a hundred). */
 export const maxTierUpFunctions = 1024;

@@ -11,15 +11,15 @@ import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { nodeCrypto } from '../../node-builtins.js';
 import type { KernelExports } from './exports.js';
+import type { EagerFunctions, KernelModuleKind } from './builds.js';
 import { withCompilationHints } from './compilation-hints.js';
 import { KernelError } from '../../errors/errors.js';
 
-const moduleUrls = {
+const moduleUrls: Readonly<Record<KernelModuleKind, URL>> = {
   relaxed: new URL('./kernels.wasm', import.meta.url),
   portable: new URL('./kernels-simd.wasm', import.meta.url),
-} as const;
+};
 
-export type KernelModuleKind = keyof typeof moduleUrls;
 export const kernelModuleKinds = Object.keys(moduleUrls) as KernelModuleKind[];
 const pageBytes = 65536;
 
@@ -40,9 +40,6 @@ export function kernelModuleSha256(): string {
   for (const kind of kernelModuleKinds) hash.update(kernelModuleBytes(kind));
   return hash.digest('hex');
 }
-
-/** Per build, the functions to compile with the optimizing compiler as soon as the module is (load/tier-up.ts). */
-export type EagerFunctions = Partial<Record<KernelModuleKind, readonly number[]>>;
 
 /**
  * Compiles the module this engine runs, once per process (the `prepare` stage's main cost). The

@@ -5,10 +5,12 @@
 import { cpus } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+type Values<T extends Flags> = ReturnType<typeof parseArgs<{ options: T; strict: true }>>['values'];
+
 type Flags = NonNullable<ParseArgsConfig['options']>;
 
 /** Parses process.argv; `flags` must declare `help`. */
-export function parseFlags<const T extends Flags & { help: { type: 'boolean' } }>(flags: T, usage: string) {
+export function parseFlags<const T extends Flags & { help: { type: 'boolean' } }>(flags: T, usage: string): Values<T> {
   try {
     const { values } = parseArgs({ options: flags, args: process.argv.slice(2), strict: true });
     if ((values as { help?: boolean }).help) {
