@@ -19,7 +19,7 @@ import { backgroundReads } from '../../runtime/plan/plan.js';
 import { fixtureModelDir } from '../support/paths.js';
 import { bundleFileNames, fuzzBundleKinds, makeFuzzBundle, type FuzzBundle } from './support/bundles.js';
 import { applyByteMutation, applyByteMutations, byteMutationsArb, flipArb, truncateArb } from './support/mutations.js';
-import { bundleCase, mutatedBundleCase, resignedPlanCase, type CaseResult } from './support/properties.js';
+import { bundleCase, mutatedBundleCase, resignedPlanCase, takeVerdictCounts, type CaseResult } from './support/properties.js';
 
 const runs = { seed: 42, numRuns: 60 };
 
@@ -41,10 +41,14 @@ describe('fuzz: bundles', function () {
   };
 
   before(async () => {
+    takeVerdictCounts();
     root = mkdtempSync(join(tmpdir(), 'nncc-fuzz-bundle-'));
     for (const kind of fuzzBundleKinds) bundles.push(await makeFuzzBundle(root, kind));
   });
-  after(() => rmSync(root, { recursive: true, force: true }));
+  after(() => {
+    rmSync(root, { recursive: true, force: true });
+    process.stdout.write(`      fuzz: bundles (seed ${runs.seed}): ${takeVerdictCounts()}\n`);
+  });
 
   it('covers one lane, a worker lane, a loader lane and background reads with transforms at load, warm kernels and tier-up', () => {
     const [plain, twoLanes, loader, background, warm, tierUp] = bundles;

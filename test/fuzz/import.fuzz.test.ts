@@ -14,7 +14,7 @@ import {
   absurdDimsModel, absurdInitializerModel, applyByteMutations, applyModelEdits, byteMutationsArb, cycleModel, hugeAttributeModel,
   manyAttributesModel, missingInputsArb, missingInputsModel, modelEditsArb, randomGraphArb, randomGraphModel, type HostileModel,
 } from './support/mutations.js';
-import { importCase, type CaseResult } from './support/properties.js';
+import { importCase, takeVerdictCounts, type CaseResult } from './support/properties.js';
 
 const fixtureNames = ['tiny-cnn', 'fire-block', 'legacy-opset9'];
 const runs = { seed: 42, numRuns: 200 };
@@ -26,6 +26,8 @@ function expectHandled(result: CaseResult, label: string): void {
 describe('fuzz: import', function () {
   this.timeout(60_000);
   const fixtures = new Map(fixtureNames.map((name) => [name, new Uint8Array(readFileSync(join(fixtureModelDir, `${name}.onnx`)))]));
+  before(() => takeVerdictCounts());
+  after(() => process.stdout.write(`      fuzz: import (seed ${runs.seed}): ${takeVerdictCounts()}\n`));
 
   it('compiles every unmutated fixture model', () => {
     for (const [name, bytes] of fixtures) assert.equal(importCase(bytes).verdict, 'correct', name);

@@ -28,6 +28,27 @@ export interface CaseResult {
   ms: number;
 }
 
+/**
+ * Every case's verdict, counted (the outermost verdict of a case: a mutated bundle's, not the
+ * loads inside it), so a fuzz suite can say how many cases ended how.
+ */
+export const verdictCounts = new Map<Verdict, number>();
+
+/** "N cases: correct a, clear-error b, …, crash 0, hang 0, wrong 0" since the last call, and starts counting again. */
+export function takeVerdictCounts(): string {
+  const total = [...verdictCounts.values()].reduce((a, b) => a + b, 0);
+  const always: Verdict[] = ['crash', 'hang', 'wrong'];
+  const shown = [...verdictCounts.keys()].filter((v) => !always.includes(v)).sort().concat(always);
+  const line = `${total} cases: ${shown.map((v) => `${v} ${verdictCounts.get(v) ?? 0}`).join(', ')}`;
+  verdictCounts.clear();
+  return line;
+}
+
+function counted(result: CaseResult): CaseResult {
+  verdictCounts.set(result.verdict, (verdictCounts.get(result.verdict) ?? 0) + 1);
+  return result;
+}
+
 /** A case taking longer than this counts as a hang. */
 export const caseTimeLimitMs = 2000;
 /** ArrayBuffer bytes a case may add: far above the fixtures, far below an absurd tensor. */
@@ -54,6 +75,10 @@ function timedVerdict(start: CaseStart, result: Omit<CaseResult, 'ms'>): CaseRes
 
 /** Import + passes on `bytes`: a clean compile, a coded CompileError, or a failure of the property. */
 export function importCase(bytes: Uint8Array): CaseResult {
+  return counted(importVerdict(bytes));
+}
+
+function importVerdict(bytes: Uint8Array): CaseResult {
   const start = startCase();
   try {
     const graph = runPasses(importOnnx(bytes));
@@ -86,6 +111,10 @@ export interface ExpectedOutputs {
  * refusals must name the bundle, both runs' outputs must equal the undamaged bundle's.
  */
 export async function bundleCase(dir: string, feeds: Feeds, expected: ExpectedOutputs, verify: boolean): Promise<CaseResult> {
+  return counted(await bundleVerdict(dir, feeds, expected, verify));
+}
+
+async function bundleVerdict(dir: string, feeds: Feeds, expected: ExpectedOutputs, verify: boolean): Promise<CaseResult> {
   const start = startCase();
   let session: Session | undefined;
   try {
@@ -160,13 +189,13 @@ export async function mutatedBundleCase(goodDir: string, workDir: string, file: 
   feeds: Feeds, expected: ExpectedOutputs, verify: boolean): Promise<CaseResult> {
   writeFileSync(join(workDir, file), bytes);
   try {
-    const result = await bundleCase(workDir, feeds, expected, verify);
-    if (result.verdict !== 'wrong' || verify || file !== 'weights.bin') return result;
-    const verified = await bundleCase(workDir, feeds, expected, true);
+    const result = await bundleVerdict(workDir, feeds, expected, verify);
+    if (result.verdict !== 'wrong' || verify || file !== 'weights.bin') return counted(result);
+    const verified = await bundleVerdict(workDir, feeds, expected, true);
     if (verified.verdict === 'clear-error' && (verified.code === 'NNCC206' || verified.code === 'NNCC205')) {
-      return { ...result, verdict: 'changed-caught', detail: `${result.detail}; verify refuses: ${verified.detail}` };
+      return counted({ ...result, verdict: 'changed-caught', detail: `${result.detail}; verify refuses: ${verified.detail}` });
     }
-    return { ...result, detail: `${result.detail}; and verify does not refuse it: ${verified.verdict} ${verified.detail ?? ''}` };
+    return counted({ ...result, detail: `${result.detail}; and verify does not refuse it: ${verified.verdict} ${verified.detail ?? ''}` });
   } finally {
     copyFileSync(join(goodDir, file), join(workDir, file));
   }
