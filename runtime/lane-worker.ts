@@ -17,6 +17,7 @@ import { failAsInjected } from './lanes/lane-faults.js';
 import { control, health, type LaneMessage, type LaneStartup } from './lanes/messages.js';
 import { causeOf } from './errors/errors.js';
 import { kernelImports } from './kernels/wasm/module.js';
+import { now, recordPart } from './trace/trace.js';
 
 const startup = workerData as LaneStartup;
 const slots = new Int32Array(startup.control);
@@ -86,6 +87,7 @@ function osThreadId(): number {
 const warmQueue = startup.plan.steps.map((s, i) => (s.warm?.preparer === startup.lane ? i : -1)).filter((i) => i >= 0);
 
 // Parts of split steps come first; between them, one warm kernel at a time once told to start.
+const partsTrace = new Float64Array(startup.trace);
 let seen = 0;
 for (;;) {
   const preparing = warmQueue.length > 0 && Atomics.load(slots, control.prepareWarm) === 1;
@@ -106,7 +108,9 @@ for (;;) {
   try {
     const prepared = steps[stepIndex];
     const { variant, args } = Atomics.load(slots, control.warm) === 1 && prepared.warm ? prepared.warm : prepared;
+    const startMs = now();
     variant.parallel!.part(memory, args, startup.lane, lanes);
+    recordPart(partsTrace, startup.plan.lanes, stepIndex, startup.lane, startMs, now());
   } catch (error) {
     report({ kind: 'failed', lane: startup.lane, step: stepIndex, message: causeOf(error) });
     Atomics.store(slots, control.failed, 1);

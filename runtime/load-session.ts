@@ -54,9 +54,9 @@ export function loadSession(bundleDir: string, options: LoadOptions): { manifest
   const weights = options.verify ? undefined : timed(timings, 'readMs', () => openWeights(manifest, bundleDir, plan.weightsBytes));
   const ready = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));
   const warmReady = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));
-  const loadTrace = createLoadTrace(plan.steps.length);
+  const loadTrace = createLoadTrace(plan.steps.length, plan.lanes);
   // Issued before anything else is prepared: Node's I/O threads read while this thread binds the steps.
-  const background = weights ? startBackgroundReads(plan, memory, weights.fd, loadTrace) : undefined;
+  const background = weights ? startBackgroundReads(plan, memory, weights.fd) : undefined;
   let lanes: LanePool | undefined;
   try {
     lanes = plan.lanes > 1

@@ -29,7 +29,7 @@ import { emptyTimings, timed, timedAsync, type StageTimings } from './execute/ti
 import type { Plan } from './plan/plan.js';
 import type { LanePool } from './lanes/lane-pool.js';
 import { debugLevel } from './debug.js';
-import { chromeTrace, loadSpans, now, type TraceSpan } from './trace/trace.js';
+import { chromeTrace, laneSpans, now, type TraceSpan } from './trace/trace.js';
 import { isDataOf, sizeOf, type Tensor } from './tensor/tensor.js';
 
 export interface SessionOptions {
@@ -355,7 +355,8 @@ export class Session {
 
   /** What every lane did during load and the first run, as a Chrome trace object (JSON-serialisable). */
   trace(): object {
-    return chromeTrace([...this.spans, ...loadSpans(this.loadTrace, this.plan.steps.map((s) => s.node))]);
+    const names = this.plan.steps.map((s) => s.node);
+    return chromeTrace([...this.spans, ...(this.loader?.background?.spans ?? []), ...laneSpans(this.loadTrace, names, this.plan.lanes)]);
   }
 
   /**

@@ -14,13 +14,13 @@
 import { closeSync, read } from 'node:fs';
 import type { KernelMemory } from '../kernels/variant.js';
 import { backgroundReads, type Plan } from '../plan/plan.js';
-import { now, recordLoad } from '../trace/trace.js';
+import { backgroundReadTrack, now, type TraceSpan } from '../trace/trace.js';
 import { align64 } from '../kernels/wasm/conv-input.js';
 import { BundleError, runtimeCodes } from '../errors/errors.js';
 
 /** Starts the plan's background reads into `memory`, or returns undefined when it has none. */
-export function startBackgroundReads(plan: Plan, memory: KernelMemory, fd: number, trace: Float64Array): BackgroundReads | undefined {
-  return plan.steps.some((step) => step.loader === backgroundReads) ? new BackgroundReads(plan, memory, fd, trace) : undefined;
+export function startBackgroundReads(plan: Plan, memory: KernelMemory, fd: number): BackgroundReads | undefined {
+  return plan.steps.some((step) => step.loader === backgroundReads) ? new BackgroundReads(plan, memory, fd) : undefined;
 }
 
 /**
@@ -54,7 +54,13 @@ export class BackgroundReads {
   /** Reads issued so far. */
   private issued = 0;
   private closeWhenIdle = false;
-  private lastDeliveryMs: number;
+  /** Per read in flight at once: whether that trace track is taken by a read now. */
+  private readonly tracksBusy = new Array<boolean>(readsInFlight).fill(false);
+  /**
+   * One span per read, from when it was handed to the thread pool to its delivery, named by the
+   * steps it holds, on the track of its place among the reads in flight (two may overlap).
+   */
+  readonly spans: TraceSpan[] = [];
   /** The first read that failed, with its step. */
   failure: { step: number; error: Error } | undefined;
   /** Settles once nothing is in flight any more (the file may then be closed). */
@@ -65,12 +71,10 @@ export class BackgroundReads {
     private readonly plan: Plan,
     private readonly memory: KernelMemory,
     private readonly fd: number,
-    private readonly trace: Float64Array,
   ) {
     this.delivered = new Uint8Array(plan.steps.length);
     this.headBytes = plan.steps.map((step) => step.weightsRange.bytes);
     this.idle = new Promise((resolve) => { this.resolveIdle = resolve; });
-    this.lastDeliveryMs = now();
     plan.steps.forEach((step, index) => {
       if (step.loader !== backgroundReads) return;
       if (step.weightsRange.bytes === 0) this.delivered[index] = 1;
@@ -140,7 +144,11 @@ export class BackgroundReads {
   }
 
   private issueNext(): void {
-    while (this.inFlight < readsInFlight && this.queue.length > 0 && !this.failure) this.readFrom(this.nextGroup(), 0);
+    while (this.inFlight < readsInFlight && this.queue.length > 0 && !this.failure) {
+      const track = this.tracksBusy.indexOf(false);
+      this.tracksBusy[track] = true;
+      this.readFrom(this.nextGroup(), 0, track, now());
+    }
   }
 
   /** The next steps to read in one go: the first step read alone, later runs of contiguous ranges up to `groupBytes`. */
@@ -158,7 +166,7 @@ export class BackgroundReads {
     return group;
   }
 
-  private readFrom(steps: readonly number[], done: number): void {
+  private readFrom(steps: readonly number[], done: number, track: number, startMs: number): void {
     const offset = this.plan.steps[steps[0]].weightsRange.offset;
     const last = this.headRange(steps[steps.length - 1]);
     const bytes = last.offset + last.bytes - offset;
@@ -168,8 +176,9 @@ export class BackgroundReads {
       this.inFlight--;
       if (!error && n === 0) error = new BundleError(runtimeCodes.fileSizeMismatch, 'weights.bin', `weights file ended at byte ${offset + done}`) as NodeJS.ErrnoException;
       if (error) this.fail(steps.find((step) => this.plan.steps[step].weightsRange.offset + this.headBytes[step] > offset + done) ?? steps[0], error);
-      else if (done + n < bytes) this.readFrom(steps, done + n);
-      else for (const step of steps) this.deliver(step);
+      else if (done + n < bytes) this.readFrom(steps, done + n, track, startMs);
+      else this.deliverAll(steps, track, startMs, bytes);
+      if (error || done + n >= bytes) this.tracksBusy[track] = false;
       if (!this.closeWhenIdle) this.issueNext();
       if (this.inFlight === 0) {
         if (this.closeWhenIdle) closeSync(this.fd);
@@ -178,13 +187,14 @@ export class BackgroundReads {
     });
   }
 
-  private deliver(step: number): void {
-    this.delivered[step] = 1;
-    // The thread pool says nothing of when a read began: the trace shows it from the previous delivery.
-    const end = now();
-    recordLoad(this.trace, step, backgroundReads, this.lastDeliveryMs, end, end);
-    this.lastDeliveryMs = end;
-    this.wake(step);
+  private deliverAll(steps: readonly number[], track: number, startMs: number, bytes: number): void {
+    const { node } = this.plan.steps[steps[0]];
+    const name = steps.length === 1 ? node : `${node} … ${this.plan.steps[steps[steps.length - 1]].node} (${steps.length} steps, ${(bytes / 1048576).toFixed(2)} MiB)`;
+    this.spans.push({ lane: backgroundReadTrack(track), name, stage: 'read', startMs, endMs: now() });
+    for (const step of steps) {
+      this.delivered[step] = 1;
+      this.wake(step);
+    }
   }
 
   private fail(step: number, error: Error): void {

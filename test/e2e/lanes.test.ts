@@ -15,6 +15,19 @@ import { Session } from '../../runtime/session.js';
 import type { Plan } from '../../runtime/plan/plan.js';
 import { fixtureModelDir } from '../support/paths.js';
 
+interface TraceEvent { ph: string; name: string; tid: number; cat: string; ts: number; dur: number }
+
+/** The trace shows the worker's part of every split step's first run, inside the executing lane's span of that step. */
+function assertWorkerPartsTraced({ traceEvents }: { traceEvents: TraceEvent[] }, plan: Plan): void {
+  const split = plan.steps.filter((s) => s.lanes === 2);
+  const parts = traceEvents.filter((e) => e.ph === 'X' && e.tid === 1 && e.cat === 'execute');
+  assert.deepEqual(parts.map((e) => e.name).sort(), split.map((s) => `${s.node} (part)`).sort(), 'one worker span per split step');
+  for (const part of parts) {
+    const step = traceEvents.find((e) => e.tid === 0 && e.cat === 'execute' && `${e.name} (part)` === part.name)!;
+    assert.ok(part.ts >= step.ts - 1 && part.ts + part.dur <= step.ts + step.dur + 1, `${part.name} inside its step`);
+  }
+}
+
 describe('lanes', () => {
   let work: string;
   before(() => { work = mkdtempSync(join(tmpdir(), 'nncc-lanes-')); });
@@ -33,6 +46,7 @@ describe('lanes', () => {
         const session = await Session.create(bundle);
         outputs.push(await session.run(fixture.inputs()));
         outputs.push(await session.run(fixture.inputs()));
+        if (lanes === 2) assertWorkerPartsTraced(session.trace() as { traceEvents: TraceEvent[] }, plan);
         session.dispose();
       }
       for (const run of outputs.slice(1)) {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { readRange } from '../../../runtime/load/load-steps.js';
 import { BackgroundReads } from '../../../runtime/load/background-reads.js';
 import { backgroundReads, type Plan, type PlanStep } from '../../../runtime/plan/plan.js';
-import { createLoadTrace } from '../../../runtime/trace/trace.js';
+import { backgroundReadTrack } from '../../../runtime/trace/trace.js';
 
 describe('background reads', () => {
   let work: string;
@@ -39,7 +39,7 @@ describe('background reads', () => {
     const plan = { steps, weightsOffset: 64, weightsBytes: fileBytes } as unknown as Plan;
     const memory = { buffer: new SharedArrayBuffer(64 + fileBytes) };
     const fd = openSync(file, 'r');
-    const reads = new BackgroundReads(plan, memory, fd, createLoadTrace(steps.length));
+    const reads = new BackgroundReads(plan, memory, fd);
     const readHere = (_step: number, range: { offset: number; bytes: number }): void => readRange(fd, plan, memory, range);
     return { plan, memory, bytes, reads, readHere };
   }
@@ -77,6 +77,12 @@ describe('background reads', () => {
     await reads.idle;
     reads.closeFile();
     assert.deepEqual(new Uint8Array(memory.buffer, 64, 1024), bytes);
+    // The trace has one span per read, from its issue to its delivery, each on its own track of the two in flight.
+    assert.deepEqual(reads.spans.map((s) => [s.name, s.lane, s.stage]).sort(), [
+      ['s0', backgroundReadTrack(0), 'read'],
+      ['s1 … s3 (3 steps, 0.00 MiB)', backgroundReadTrack(1), 'read'],
+    ]);
+    assert.ok(reads.spans.every((s) => s.endMs >= s.startMs && s.startMs > 0));
   });
 
   it('a read that finds the file ended fails, naming the first step whose bytes are missing', async () => {
