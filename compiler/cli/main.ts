@@ -4,8 +4,6 @@
  * as one coded diagnostic and exit 1 (2 for usage errors). A plain `nncc run` is parsed without
  * loading yargs (fast-run.ts), so it starts as fast as an application importing the runtime.
  */
-import { reportError } from './report-error.js';
-import { codes } from '../diagnostics.js';
 import { parseRunArgs } from './fast-run.js';
 
 async function main(): Promise<void> {
@@ -13,9 +11,12 @@ async function main(): Promise<void> {
   const run = argv[0] === 'run' ? parseRunArgs(argv.slice(1)) : undefined;
   if (run) {
     await (await import('./commands/run.js')).runCommand(run);
+    // Ends the process once stdout has taken the report, as an application would after its
+    // answer, instead of waiting for the session's lanes and file to wind down (~10 ms).
+    process.stdout.write('', () => process.exit(0));
     return;
   }
-  const [{ defineCli }, { hideBin }] = await Promise.all([import('./define-cli.js'), import('yargs/helpers')]);
+  const [{ defineCli }, { hideBin }, { codes }] = await Promise.all([import('./define-cli.js'), import('yargs/helpers'), import('../diagnostics.js')]);
   await defineCli(hideBin(process.argv))
     .fail((message, error, y) => {
       if (error) throw error;
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
     .parseAsync();
 }
 
-main().catch((error: unknown) => {
-  reportError(error, process.argv.includes('--json'));
+// Loaded only on failure: a run that succeeds loads no more than it needs.
+main().catch(async (error: unknown) => {
+  (await import('./report-error.js')).reportError(error, process.argv.includes('--json'));
   process.exit(1);
 });

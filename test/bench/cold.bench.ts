@@ -4,7 +4,7 @@
  * support/shared-models.ts): the wall time, measured here
  * around `spawnSync`, of a fresh `node` process that imports an engine, loads the model from
  * disk, runs one inference and exits (support/cold-*.ts). Engines: nncc with the search's cold
- * plan for this machine's profile, nncc's conventional (warm-objective) plan, onnxruntime-node
+ * plan for this machine's profile, the same bundle run by `nncc run` (the CLI, wall time only), nncc's conventional (warm-objective) plan, onnxruntime-node
  * with 1 and 2 intra-op threads, onnxruntime-web with 1 thread, and the floor `node -e 0`; all in
  * one run, one process of each engine per round (round-robin) so background load falls on all
  * alike. Two cache conditions: page cache warm, and disk-cold (the model's files evicted before
@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { compileModel } from '../../compiler/compile.js';
 import { evictFile } from '../../compiler/measure/measure-fixed.js';
 import type { StageTimings } from '../../runtime/execute/timings.js';
-import { repoRoot } from '../support/paths.js';
+import { cliPath, repoRoot } from '../support/paths.js';
 import { machineInfo, parseFlags } from './support/options.js';
 import { measureEach, modelsFlagUsage, modelsUsage, selectModels, type ImageModel } from './support/shared-models.js';
 import { median } from './support/stats.js';
@@ -34,7 +34,7 @@ const usage = `Usage: node dist/test/bench/cold.bench.js [options]
 
 End-to-end cold start (ms) of each model: the wall time of a fresh node process that imports
 the engine, loads the model, runs one inference and exits, for nncc cold (profile
-${join('fixtures', 'profiles', 'epyc-zen4-2core-node20.json')}, objective cold), nncc conventional (same
+${join('fixtures', 'profiles', 'epyc-zen4-2core-node20.json')}, objective cold; also run by \`nncc run\`), nncc conventional (same
 profile, objective warm), onnxruntime-node 1 and 2 threads, onnxruntime-web 1 thread and the
 floor \`node -e 0\`; page cache warm and disk-cold (files evicted before every process). Also
 each engine's warm latency and nncc's stage breakdown.
@@ -132,6 +132,10 @@ const scriptFloorName = 'script floor';
 const scriptTargetFactor = 1.2;
 const isFloor = (name: string): boolean => name === floorName || name === scriptFloorName;
 const nnccCold = 'nncc cold';
+/** `nncc run` on the cold bundle: the command a user tries first, against the application path (nncc cold). */
+const nnccCli = 'nncc run (CLI, cold bundle)';
+/** Engines timed by their wall time alone: they print no child line (support/cold-child.ts). */
+const wallOnly = (name: string): boolean => isFloor(name) || name === nnccCli;
 const nnccConventional = 'nncc conventional';
 const ortNodeNames = ['ort-node 1t', 'ort-node 2t'];
 
@@ -181,6 +185,9 @@ function enginesFor({ modelPath, inputPath: input, expectedPath: expected, input
       warmArgs: ['ort-node', modelPath, input, dims, expected, String(threads)],
     })),
     { name: 'ort-web 1t', args: [support('cold-ort-web.js'), modelPath, input, dims, expected], files: [modelPath], warmArgs: ['ort-web', modelPath, input, dims, expected] },
+    ...bundles.filter((b) => b.name === nnccCold).map((b) => ({
+      name: nnccCli, args: [cliPath, 'run', b.dir, '--input', input], files: readdirSync(b.dir).map((f) => join(b.dir, f)),
+    })),
     { name: floorName, args: ['-e', '0'], files: [] },
     { name: scriptFloorName, args: [support('cold-script-floor.js'), input, expected], files: [] },
   ];
@@ -206,7 +213,7 @@ function roundRobin(engines: readonly Engine[], results: EngineResult[], conditi
           continue;
         }
       }
-      const sample = spawnTimed(engine.args, !isFloor(engine.name));
+      const sample = spawnTimed(engine.args, !wallOnly(engine.name));
       if (sample.error) note(`  ${engine.name} (${conditionNames[condition]}, round ${round + 1}) FAILED: ${sample.error}`);
       result.samples[condition].push(sample);
     }
@@ -233,7 +240,7 @@ function measureModel(image: ImageModel, work: string): ModelResult {
 
   note(`${model}: one untimed process per engine (fills the page cache)`);
   for (const engine of engines) {
-    const sample = spawnTimed(engine.args, !isFloor(engine.name));
+    const sample = spawnTimed(engine.args, !wallOnly(engine.name));
     if (sample.error) note(`  ${engine.name} FAILED: ${sample.error}`);
   }
   note(`${model}: page cache warm, ${processes} rounds`);
@@ -282,7 +289,7 @@ function check(r: EngineResult): string {
   const all = conditions.flatMap((c) => r.samples[c]);
   const failed = all.filter((s) => s.error).length;
   const worst = Math.max(0, ...all.flatMap((s) => (s.child ? [s.child.maxRelError] : [])), r.warm && 'maxRelError' in r.warm ? r.warm.maxRelError : 0);
-  if (isFloor(r.name)) return failed ? `${failed} FAILED` : '';
+  if (wallOnly(r.name)) return failed ? `${failed} FAILED` : '';
   if (failed || (r.warm && 'error' in r.warm)) return `${failed + (r.warm && 'error' in r.warm ? 1 : 0)} FAILED`;
   return worst <= 1e-4 ? 'ok' : `WRONG ${worst.toExponential(1)}`;
 }
@@ -320,6 +327,11 @@ function printModel(m: ModelResult): void {
     const error = (measured: number) => `${((100 * (b.predictedColdMs! - measured)) / measured).toFixed(1)}%`;
     note(`${b.name}: predicted ${ms(b.predictedColdMs)} ms; measured (page cache warm, medians) spawn → answer ${ms(median(toAnswer))} ms `
       + `(prediction error ${error(median(toAnswer))}), e2e wall ${ms(median(wall))} ms (${error(median(wall))})`);
+  }
+  const cliCold = wallMedian(byName(nnccCli), 'pageCacheWarm');
+  const appCold = wallMedian(byName(nnccCold), 'pageCacheWarm');
+  if (cliCold !== undefined && appCold !== undefined) {
+    note(`${nnccCli}: ${ms(cliCold)} ms against the application path (${nnccCold}) ${ms(appCold)} ms, page cache warm, medians: ${cliCold >= appCold ? '+' : ''}${ms(cliCold - appCold)} ms`);
   }
   note('');
 
@@ -380,7 +392,7 @@ function printModel(m: ModelResult): void {
   note(`\nnncc in-process stage breakdown, ms (mean over the cold processes; session.loadTimings + session.lastRunTimings)\n`);
   note(formatTable(['bundle', 'cache', 'processes', 'read', 'alloc', 'prepare', 'transform', 'execute', 'wait', 'total'], breakdownRows));
 
-  const inProcessRows = m.engines.filter((r) => !isFloor(r.name)).flatMap((r) => conditions.flatMap((c) => {
+  const inProcessRows = m.engines.filter((r) => !wallOnly(r.name)).flatMap((r) => conditions.flatMap((c) => {
     const children = good(r.samples[c]).flatMap((s) => (s.child ? [{ ...s.child, wallMs: s.wallMs }] : []));
     if (!children.length) return [];
     const avg = (f: (x: (typeof children)[number]) => number) => mean(children.map(f));
