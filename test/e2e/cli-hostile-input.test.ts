@@ -44,6 +44,14 @@ describe('CLI: hostile paths, numbers and names', () => {
     refused(['compile', model, '-o', join(dir, 'e.nnb'), '--dim', 'M=4'], /NNCC150 .*--dim M: the model's inputs have no symbolic dimension 'M'/);
   });
 
+  it('refuses a numeric flag whose value is not a number, naming the value as given (exit 2)', () => {
+    for (const flag of ['--lanes', '--batch', '--max-bundle-bytes', '--max-memory-bytes']) {
+      const result = nncc('compile', model, '-o', join(dir, 'n.nnb'), flag, 'abc');
+      assert.equal(result.status, 2, `${flag} abc: ${result.stderr}`);
+      assert.match(result.stderr, new RegExp(`${flag} needs a number, got 'abc'`), result.stderr);
+    }
+  });
+
   it('answers usage errors with JSON under --json (exit 2)', () => {
     for (const args of [['compile', model, '--bogus', '--json'], ['compile', model, '--kernels', 'nope', '--json'], ['verify', '--json']]) {
       const result = nncc(...args);
