@@ -8,6 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleFileNames, type Manifest } from '../../runtime/bundle/manifest.js';
+import { sha256 } from '../../runtime/bundle/read-bundle.js';
 import { backgroundReads } from '../../runtime/plan/plan.js';
 import { CompileError, codes } from '../diagnostics.js';
 
@@ -65,7 +66,26 @@ export function readReviewInput(path: string): ReviewInput {
   if (!isDirectory) return { path, schedule: readSchedule(path), manifest: null };
   const manifestFile = join(path, bundleFileNames.manifest);
   const manifest = checkManifest(readJson(manifestFile, 'not a bundle: no readable manifest.json'), manifestFile);
-  return { path, schedule: readSchedule(join(path, bundleFileNames.schedule)), manifest };
+  const scheduleFile = join(path, bundleFileNames.schedule);
+  const schedule = readSchedule(scheduleFile);
+  refuseUnlisted(manifest, scheduleFile);
+  return { path, schedule, manifest };
+}
+
+/**
+ * A bundle's schedule.json must be the one its manifest lists (size and sha256): a review of an
+ * edited or damaged schedule would show a plan the bundle does not run.
+ */
+function refuseUnlisted(manifest: ManifestSummary, file: string): void {
+  const entry = manifest.files.find((f) => f.path === bundleFileNames.schedule);
+  const bytes = readFileSync(file);
+  const problem = !entry ? 'the manifest does not list it'
+    : entry.bytes !== bytes.length ? `its size differs from the manifest (${entry.bytes} bytes listed, ${bytes.length} found)`
+      : entry.sha256 !== sha256(bytes) ? 'its content differs from the manifest (sha256)' : undefined;
+  if (problem) {
+    throw new CompileError(codes.badInputFile, `not the schedule this bundle runs: ${problem}`, { file },
+      'nncc verify <bundle> names every damaged file; compile the bundle again');
+  }
 }
 
 function readJson(file: string, unreadable: string): unknown {

@@ -2,10 +2,10 @@
  * End-to-end: `nncc diff` as a reviewer runs it. tiny-cnn compiled for pixel5-cpu and for
  * jetson-tx2-gpu differs (exit 1, Markdown with totals and changed operators, JSON with the same
  * data); a bundle against itself is identical (exit 0); a missing path, a directory that is not a
- * bundle and a damaged schedule.json are errors naming the file (exit 2).
+ * bundle and a damaged or edited schedule.json are errors naming the file (exit 2).
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nncc } from '../support/cli.js';
@@ -95,6 +95,15 @@ describe('nncc diff', () => {
     assert.equal(unreadable.status, 2);
     assert.ok(unreadable.stderr.includes(join(damaged, 'schedule.json')), unreadable.stderr);
     assert.match(unreadable.stderr, /not valid JSON/);
+
+    // A valid schedule that is not the one the manifest lists (edited for review) is refused too.
+    const edited = join(work, 'edited.nnb');
+    cpSync(pixel5, edited, { recursive: true });
+    const schedule = readFileSync(join(edited, 'schedule.json'), 'utf8');
+    writeFileSync(join(edited, 'schedule.json'), schedule.replace(/"kernel": *"wasm\./, (kernel) => kernel.replace('wasm.', 'wasX.')));
+    const tampered = nncc('diff', pixel5, edited);
+    assert.equal(tampered.status, 2, tampered.stdout);
+    assert.match(tampered.stderr, /NNCC140 .*edited\.nnb\/schedule\.json: not the schedule this bundle runs: its content differs from the manifest/);
   });
 
   it('has --help describing every option', () => {
