@@ -7,19 +7,6 @@
 import yargs, { type Argv } from 'yargs';
 import { runOptions } from './run-options.js';
 
-/**
- * A numeric flag's value as a number, or a usage error naming the value as given: yargs' own
- * `number` type turns `--lanes abc` into NaN, so the message could only say 'NaN'.
- */
-function numberOf(flag: string): (value: unknown) => number {
-  return (value) => {
-    const number = Number(value);
-    // yargs reports what a coerce throws as a usage error (main.ts).
-    if (String(value).trim() === '' || !Number.isFinite(number)) throw new Error(`--${flag} needs a number, got '${String(value)}'`);
-    return number;
-  };
-}
-
 /** The `nncc` parser for `argv` (without node and script): every command, its options and examples. */
 export function defineCli(argv: readonly string[]): Argv {
   return yargs([...argv])
@@ -29,14 +16,14 @@ export function defineCli(argv: readonly string[]): Argv {
       .positional('model', { type: 'string', demandOption: true, describe: 'the .onnx model file' })
       .option('output', { alias: 'o', type: 'string', describe: 'bundle directory to write (default: <model>.nnb beside the model)' })
       .option('dim', { type: 'string', array: true, default: [] as string[], describe: 'bind a symbolic dimension: --dim batch_size=1 (repeatable)' })
-      .option('batch', { requiresArg: true, coerce: numberOf('batch'), default: 1, describe: 'size for an unbound symbolic first input dimension' })
+      .option('batch', { requiresArg: true, default: 1, describe: 'size for an unbound symbolic first input dimension' })
       .option('profile', { type: 'string', describe: 'device profile (nncc profile, or fixtures/profiles/*.json): search kernels and weight sources for that device' })
       .option('objective', { choices: ['cold', 'warm'] as const, default: 'cold' as const, describe: 'with --profile: cold = least cold latency; warm = the conventional plan (warm-fastest kernels, nothing stored transformed)' })
       .option('continuous', { type: 'boolean', default: true, describe: 'with --profile: after the first run, prepare the warm-fastest kernels in the background and switch to them (--no-continuous: keep the cold plan)' })
-      .option('max-bundle-bytes', { requiresArg: true, coerce: numberOf('max-bundle-bytes'), describe: 'with --profile: budget for the bundle\'s weights (the search keeps it; refused without a profile)' })
-      .option('max-memory-bytes', { requiresArg: true, coerce: numberOf('max-memory-bytes'), describe: 'with --profile: budget for weights in memory, read plus packed at load (the search keeps it; refused without a profile)' })
+      .option('max-bundle-bytes', { requiresArg: true, describe: 'with --profile: budget for the bundle\'s weights (the search keeps it; refused without a profile)' })
+      .option('max-memory-bytes', { requiresArg: true, describe: 'with --profile: budget for weights in memory, read plus packed at load (the search keeps it; refused without a profile)' })
       .option('kernels', { choices: ['fast', 'reference'] as const, default: 'fast' as const, describe: 'fast: wasm SIMD kernels where they apply; reference: the TypeScript reference kernels only' })
-      .option('lanes', { requiresArg: true, coerce: numberOf('lanes'), describe: 'without --profile: lanes (threads) for every step whose kernel can split its work (default 1); with --profile: the most lanes the search may split one step across (default: the profile\'s executing lanes)' })
+      .option('lanes', { requiresArg: true, describe: 'without --profile: lanes (threads) for every step whose kernel can split its work (default 1); with --profile: the most lanes the search may split one step across (default: the profile\'s executing lanes)' })
       .option('layout', { choices: ['auto', 'nchw'] as const, default: 'auto' as const, describe: 'activation layouts: auto = NC4HW4 (4 channels a vector) where kernels for it exist and it pays (with --profile: predicted faster; without: no conversion needed); nchw = ONNX\'s layout throughout' })
       .option('bypass', { type: 'boolean', default: true, describe: 'store transformed weights in the bundle (--no-bypass: store raw weights and transform at load)' })
       .option('dump-dir', { type: 'string', describe: 'write each stage\'s output here (01.import.txt, 02.passes.txt, 03.search.txt with --profile, 04.plan.txt)' })

@@ -19,9 +19,8 @@ async function main(): Promise<void> {
   const [{ defineCli }, { hideBin }, { codes }] = await Promise.all([import('./define-cli.js'), import('yargs/helpers'), import('../diagnostics.js')]);
   await defineCli(hideBin(process.argv))
     .fail((message, error, y) => {
-      // yargs' own errors (YError: a coerce refused a value) are usage errors; any other is the command's.
-      if (error && error.name !== 'YError') throw error;
-      // A usage error (unknown flag, bad choice or value, missing positional): NNCC150, as JSON for a script that asked for it.
+      if (error) throw error;
+      // A usage error (unknown flag, bad choice, missing positional): NNCC150, as JSON for a script that asked for it.
       if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ ok: false, error: { code: codes.badOption, message } })}\n`);
       else process.stderr.write(`${y.help()}\n\n${message}\n`);
       process.exit(2);

@@ -11,41 +11,46 @@ export interface CompileArgs {
   model: string;
   output?: string;
   dim: string[];
-  batch: number;
+  /**
+   * The numeric flags as yargs gives them (no type, so a value that is not a number stays the text
+   * the user wrote, for the error to name): checked here, `batch` by compileModel.
+   */
+  batch: unknown;
   kernels: 'fast' | 'reference';
   layout: 'auto' | 'nchw';
   bypass: boolean;
-  lanes?: number;
+  lanes?: unknown;
   profile?: string;
   objective: 'cold' | 'warm';
   continuous: boolean;
-  maxBundleBytes?: number;
-  maxMemoryBytes?: number;
+  maxBundleBytes?: unknown;
+  maxMemoryBytes?: unknown;
   dumpDir?: string;
   json: boolean;
 }
 
 export function compileCommand(args: CompileArgs): void {
-  if (args.lanes !== undefined && (!Number.isInteger(args.lanes) || args.lanes < 1 || args.lanes > 64)) {
-    throw new CompileError(codes.badOption, `--lanes ${args.lanes} must be a whole number from 1 to 64`, {}, 'use the number of cores the device gives the model');
+  const lanes = args.lanes;
+  if (lanes !== undefined && !(typeof lanes === 'number' && Number.isInteger(lanes) && lanes >= 1 && lanes <= 64)) {
+    throw new CompileError(codes.badOption, `--lanes ${String(lanes)} must be a whole number from 1 to 64`, {}, 'use the number of cores the device gives the model');
   }
-  for (const [flag, value] of [['--max-bundle-bytes', args.maxBundleBytes], ['--max-memory-bytes', args.maxMemoryBytes]] as const) {
-    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
-      throw new CompileError(codes.badOption, `${flag} needs a number of bytes, got '${value}'`, {}, `e.g. ${flag} 50000000`);
-    }
-  }
+  const bytes = (flag: string, value: unknown): number | undefined => {
+    if (value === undefined || (typeof value === 'number' && Number.isFinite(value) && value >= 0)) return value;
+    throw new CompileError(codes.badOption, `${flag} needs a number of bytes, got '${String(value)}'`, {}, `e.g. ${flag} 50000000`);
+  };
+  const budgets = { maxBundleBytes: bytes('--max-bundle-bytes', args.maxBundleBytes), maxMemoryBytes: bytes('--max-memory-bytes', args.maxMemoryBytes) };
   const outDir = args.output ?? args.model.replace(/\.onnx$/i, '') + '.nnb';
   const result = compileModel(args.model, outDir, {
     dims: parseDimBindings(args.dim),
-    batch: args.batch,
+    batch: args.batch as number,
     kernels: args.kernels,
     layout: args.layout,
     bypass: args.bypass,
-    lanes: args.lanes,
+    lanes,
     profile: args.profile,
     objective: args.objective,
     continuous: args.continuous,
-    budgets: { maxBundleBytes: args.maxBundleBytes, maxMemoryBytes: args.maxMemoryBytes },
+    budgets,
     dumpDir: args.dumpDir,
     onStage: args.json ? undefined : (stage) => process.stderr.write(`nncc: ${stage}…\n`),
   });
