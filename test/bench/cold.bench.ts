@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileModel } from '../../compiler/compile.js';
 import { evictFile } from '../../compiler/measure/measure-fixed.js';
@@ -25,7 +25,8 @@ import { measureEach, modelsFlagUsage, modelsUsage, selectModels, type ImageMode
 import { median } from './support/stats.js';
 import { fixed, formatTable, ms, ratio } from './support/table.js';
 
-const profilePath = join(repoRoot, 'fixtures', 'profiles', 'epyc-zen4-2core-node20.json');
+/** This machine as `nncc profile` measured it last (fixtures/profiles/README.md); `--profile` picks another. */
+const defaultProfile = join('fixtures', 'profiles', 'epyc-zen5-2core-node20.json');
 const supportDir = join(dirname(fileURLToPath(import.meta.url)), 'support');
 /** The target: nncc's end-to-end cold within this factor of (floor + nncc warm). */
 const targetFactor = 1.15;
@@ -33,14 +34,16 @@ const targetFactor = 1.15;
 const usage = `Usage: node dist/test/bench/cold.bench.js [options]
 
 End-to-end cold start (ms) of each model: the wall time of a fresh node process that imports
-the engine, loads the model, runs one inference and exits, for nncc cold (profile
-${join('fixtures', 'profiles', 'epyc-zen4-2core-node20.json')}, objective cold; also run by \`nncc run\`), nncc conventional (same
+the engine, loads the model, runs one inference and exits, for nncc cold (the profile,
+objective cold; also run by \`nncc run\`), nncc conventional (same
 profile, objective warm), onnxruntime-node 1 and 2 threads, onnxruntime-web 1 thread and the
 floor \`node -e 0\`; page cache warm and disk-cold (files evicted before every process). Also
 each engine's warm latency and nncc's stage breakdown.
 
 ${modelsUsage()}
 
+  --profile F   the device profile nncc's bundles are compiled for (default ${defaultProfile},
+                this machine as last measured)
   --runs N      fresh processes per engine and cache condition (default 7; 3 with --quick)
 ${modelsFlagUsage}
   --quick       fewer processes and warm runs
@@ -48,7 +51,8 @@ ${modelsFlagUsage}
   --help        this text
 `;
 
-const flags = parseFlags({ runs: { type: 'string' }, models: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'string' }, help: { type: 'boolean' } }, usage);
+const flags = parseFlags({ profile: { type: 'string' }, runs: { type: 'string' }, models: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'string' }, help: { type: 'boolean' } }, usage);
+const profilePath = resolve(repoRoot, flags.profile ?? defaultProfile);
 const processes = Number(flags.runs ?? (flags.quick ? 3 : 7));
 if (!(Number.isInteger(processes) && processes >= 1)) {
   process.stderr.write(`--runs needs a positive integer, got '${flags.runs}'\n\n${usage}`);
