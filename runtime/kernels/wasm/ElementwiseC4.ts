@@ -15,6 +15,7 @@ import { activationArgs } from '../activation-codes.js';
 import type { ActivationArgs, KernelMemory, KernelVariant, StepArgs, StepShapes } from '../variant.js';
 import { layoutElements } from '../../tensor/layout.js';
 import { sizeOf, type ValueInfo } from '../../tensor/tensor.js';
+import { binaryOpCodes } from './binary.js';
 import { band } from './conv-input.js';
 
 const laneUnit = 16;
@@ -27,12 +28,23 @@ function laneRange(args: StepArgs, lane: number, lanes: number): [number, number
   return [start * 4, Math.max(0, end - start)];
 }
 
-function addPart(memory: KernelMemory, args: StepArgs, lane: number, lanes: number): void {
+/** Two float32 4-D operands and one such output. */
+const isBinaryFloat4d = ({ inputs, outputs }: StepShapes): boolean =>
+  inputs.length === 2 && outputs.length === 1 && isFloat4d(inputs[0]) && isFloat4d(inputs[1]) && isFloat4d(outputs[0]);
+
+/** Both operands have the output's shape (no broadcast). */
+const sameShapes = ({ inputs, outputs }: StepShapes): boolean =>
+  inputs[0]!.dims.every((d, i) => d === inputs[1]!.dims[i] && d === outputs[0].dims[i]);
+
+/** The lane's part of a same-shape binary op, the fused activation applied. */
+function sameShapePart(op: 'Add' | 'Mul', memory: KernelMemory, args: StepArgs, lane: number, lanes: number): void {
   const [offset, count] = laneRange(args, lane, lanes);
   if (count === 0) return;
   const { code, p0, p1 } = args.activation;
-  memory.wasm!.binarySame(0, args.inputs[0] + offset, args.inputs[1] + offset, args.outputs[0] + offset, count, code, p0, p1);
+  memory.wasm!.binarySame(binaryOpCodes[op], args.inputs[0] + offset, args.inputs[1] + offset, args.outputs[0] + offset, count, code, p0, p1);
 }
+
+const addPart = (memory: KernelMemory, args: StepArgs, lane: number, lanes: number): void => sameShapePart('Add', memory, args, lane, lanes);
 
 export const addSimdC4: KernelVariant = {
   id: 'wasm.Add.simd-c4',
@@ -41,11 +53,7 @@ export const addSimdC4: KernelVariant = {
   layout: { input: 'NC4HW4', output: 'NC4HW4' },
   fusesActivation: true,
   usesWasm: true,
-  appliesTo: (shapes) => {
-    const [a, b] = shapes.inputs;
-    return shapes.inputs.length === 2 && shapes.outputs.length === 1 && isFloat4d(a) && isFloat4d(b) && isFloat4d(shapes.outputs[0])
-      && a.dims.every((d, i) => d === b.dims[i] && d === shapes.outputs[0].dims[i]);
-  },
+  appliesTo: (shapes) => isBinaryFloat4d(shapes) && sameShapes(shapes),
   scratchBytes: () => 0,
   run: (memory, args) => addPart(memory, args, 0, 1),
   parallel: { prelude: () => {}, part: addPart },
@@ -62,13 +70,12 @@ function gateOperand(shapes: StepShapes): 0 | 1 | undefined {
 }
 
 function mulPart(memory: KernelMemory, args: StepArgs, lane: number, lanes: number): void {
-  const { code, p0, p1 } = args.activation;
   const gate = gateOperand(args.shapes);
   if (gate === undefined) {
-    const [offset, count] = laneRange(args, lane, lanes);
-    if (count > 0) memory.wasm!.binarySame(2, args.inputs[0] + offset, args.inputs[1] + offset, args.outputs[0] + offset, count, code, p0, p1);
+    sameShapePart('Mul', memory, args, lane, lanes);
     return;
   }
+  const { code, p0, p1 } = args.activation;
   const [N, C, H, W] = args.shapes.outputs[0].dims;
   const blocks = Math.ceil(C / 4);
   const imageBytes = blocks * H * W * 16;
@@ -89,12 +96,7 @@ export const mulSimdC4: KernelVariant = {
   layout: { input: 'NC4HW4', output: 'NC4HW4' },
   fusesActivation: true,
   usesWasm: true,
-  appliesTo: (shapes) => {
-    const [a, b] = shapes.inputs;
-    const out = shapes.outputs[0];
-    if (shapes.inputs.length !== 2 || shapes.outputs.length !== 1 || !isFloat4d(a) || !isFloat4d(b) || !isFloat4d(out)) return false;
-    return a.dims.every((d, i) => d === b.dims[i] && d === out.dims[i]) || gateOperand(shapes) !== undefined;
-  },
+  appliesTo: (shapes) => isBinaryFloat4d(shapes) && (sameShapes(shapes) || gateOperand(shapes) !== undefined),
   scratchBytes: () => 0,
   run: (memory, args) => mulPart(memory, args, 0, 1),
   parallel: { prelude: () => {}, part: mulPart },
