@@ -13,7 +13,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(repoRoot, 'dist', 'compiler', 'cli', 'main.js');
 const model = join(repoRoot, 'fixtures', 'models', 'tiny-cnn.onnx');
 const input = join(repoRoot, 'fixtures', 'models', 'tiny-cnn.input.f32');
-const profile = join(repoRoot, 'fixtures', 'profiles', 'epyc-zen4-2core-node20.json');
+const profile = join(repoRoot, 'fixtures', 'profiles', 'epyc-zen5-2core-node20.json');
 const bundle = join(mkdtempSync(join(tmpdir(), 'nncc-quickstart-')), 'tiny-cnn.nnb');
 
 function nncc(...args: string[]): void {
