@@ -1,11 +1,13 @@
 /**
- * Tensor files for `nncc run`: raw little-endian float32 (`.f32`, shape taken from the model) and
- * NumPy `.npy` (version 1–3, C order, little-endian float32/float64/int32/int64/uint8). Reads
+ * Tensor files for `nncc run`: raw little-endian data whose extension names the dtype (`.f32`,
+ * `.f64`, `.i32`, `.i64`, `.u8`, `.bool`; any other extension is read as float32), shape taken
+ * from the model, and NumPy `.npy` (version 1–3, C order, little-endian
+ * float32/float64/int32/int64/int8/uint8/bool). Reads
  * check the element count against the expected shape and name the file on any mismatch.
  */
 import { readFileSync } from 'node:fs';
 import { writeOutputFile } from '../write-failure.js';
-import { sizeOf, type DType, type Tensor, type TypedArray } from '../../runtime/tensor/tensor.js';
+import { bytesPerElement, sizeOf, type DType, type Tensor, type TypedArray } from '../../runtime/tensor/tensor.js';
 import { CompileError, codes } from '../diagnostics.js';
 
 const npyDescr: Partial<Record<DType, string>> = {
@@ -27,16 +29,31 @@ export function readTensorFile(path: string, expected: { dtype: DType; dims: rea
   return { dtype: tensor.dtype, dims: [...expected.dims], data: tensor.data };
 }
 
+/** The dtype a raw file's extension names. */
+const rawExtensions: Readonly<Record<string, DType>> = {
+  '.f32': 'float32', '.f64': 'float64', '.i32': 'int32', '.i64': 'int64', '.u8': 'uint8', '.bool': 'bool',
+};
+
+function rawDType(path: string): { dtype: DType; named: boolean } {
+  const extension = /\.[^./]+$/.exec(path)?.[0].toLowerCase() ?? '';
+  const dtype = rawExtensions[extension];
+  return dtype ? { dtype, named: true } : { dtype: 'float32', named: false };
+}
+
 function rawTensor(bytes: Buffer, path: string, expected: { dtype: DType; dims: readonly number[] }): Tensor {
-  if (expected.dtype !== 'float32') {
-    throw new CompileError(codes.badInputFile, `raw files are float32, the model expects ${expected.dtype}`, { file: path }, 'use a .npy file');
+  const { dtype, named } = rawDType(path);
+  if (dtype !== expected.dtype) {
+    const hint = `save it as raw ${Object.entries(rawExtensions).find(([, d]) => d === expected.dtype)?.[0] ?? '.npy'} or as .npy`;
+    throw new CompileError(codes.badInputFile,
+      `${named ? `its extension says ${dtype}` : `raw files without a dtype extension are float32`}, the model expects ${expected.dtype}`, { file: path }, hint);
   }
-  if (bytes.length !== sizeOf(expected.dims) * 4) {
-    throw new CompileError(codes.badInputFile, `holds ${bytes.length} bytes, expected ${sizeOf(expected.dims) * 4} for float32[${expected.dims.join(',')}]`, { file: path });
+  const elementBytes = bytesPerElement(dtype);
+  if (bytes.length !== sizeOf(expected.dims) * elementBytes) {
+    throw new CompileError(codes.badInputFile, `holds ${bytes.length} bytes, expected ${sizeOf(expected.dims) * elementBytes} for ${dtype}[${expected.dims.join(',')}]`, { file: path });
   }
-  const data = new Float32Array(bytes.length / 4);
-  new Uint8Array(data.buffer).set(bytes);
-  return { dtype: 'float32', dims: [...expected.dims], data };
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return { dtype, dims: [...expected.dims], data: typedView(dtype, copy.buffer) };
 }
 
 function parseNpy(bytes: Buffer, path: string): Tensor {
@@ -55,7 +72,7 @@ function parseNpy(bytes: Buffer, path: string): Tensor {
   if (!dtype) return fail(`dtype ${descr} is not supported`);
   const dims = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
   const dataStart = headerStart + headerLength;
-  const elementBytes = dtype === 'float64' || dtype === 'int64' ? 8 : dtype === 'float32' || dtype === 'int32' ? 4 : 1;
+  const elementBytes = bytesPerElement(dtype);
   if (bytes.length - dataStart !== sizeOf(dims) * elementBytes) fail('data length does not match its shape');
   const copy = new Uint8Array(bytes.length - dataStart);
   copy.set(bytes.subarray(dataStart));

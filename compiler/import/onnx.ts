@@ -19,7 +19,7 @@ import { decodeTensor, dtypeOf, toNumber, type TensorSource } from './tensor-pro
 
 const { onnx } = onnxProto;
 
-export const supportedOpsets = { min: 1, max: 17 } as const;
+export const supportedOpsets = { min: 1, max: 20 } as const;
 
 export interface ImportOptions {
   /** Values for symbolic dimensions, by dim_param name (e.g. { batch_size: 1 }). */
@@ -166,16 +166,17 @@ function importNodes(graph: Graph, protos: readonly onnxProto.onnx.INodeProto[],
       throw new CompileError(codes.unsupportedOperator, `operator domain '${proto.domain}' is not supported`, where,
         'nncc implements the default ONNX domain only');
     }
+    // Operators the passes make (Silu) have kernels but are no ONNX operator a model may name.
+    // Checked before the attributes, so that control flow (Loop, If) is refused by name.
+    if (!referenceKernel(op) || implementedSince[op] === undefined) {
+      throw new CompileError(codes.unsupportedOperator, `operator '${op}' is not supported`, where,
+        'see the README for the supported operators, or replace it when exporting');
+    }
     const attrs = decodeAttributes(proto.attribute ?? [], where, source);
     const outputs = [...(proto.output ?? [])];
     if (op === 'Constant') {
       graph.constants.set(outputs[0], constantValue(attrs, where));
       return;
-    }
-    // Operators the passes make (Silu) have kernels but are no ONNX operator a model may name.
-    if (!referenceKernel(op) || implementedSince[op] === undefined) {
-      throw new CompileError(codes.unsupportedOperator, `operator '${op}' is not supported`, where,
-        'see the README for the supported operators, or replace it when exporting');
     }
     if (graph.opset < implementedSince[op]) {
       throw new CompileError(codes.unsupportedOpset, `nncc implements ${op} from opset ${implementedSince[op]}; the model uses opset ${graph.opset}`,

@@ -7,6 +7,7 @@ import { existsSync, openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { allocData, bytesPerElement, sizeOf, type DType, type Tensor, type TypedArray } from '../../runtime/tensor/tensor.js';
+import { dtypeByOnnxType, unsupportedOnnxTypeNames } from '../../runtime/tensor/onnx-dtypes.js';
 import { CompileError, codes } from '../diagnostics.js';
 import { maxTensorElements } from '../ir/infer-shapes.js';
 
@@ -14,13 +15,6 @@ const { onnx } = onnxProto;
 type TensorProto = onnxProto.onnx.ITensorProto;
 type LongLike = number | { toNumber(): number; toString(): string };
 
-const dtypeByOnnxType: Record<number, DType | undefined> = {
-  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64',
-  9: 'bool', 11: 'float64', 12: 'uint32', 13: 'uint64',
-};
-const onnxTypeNames: Record<number, string> = {
-  0: 'UNDEFINED', 8: 'STRING', 10: 'FLOAT16', 14: 'COMPLEX64', 15: 'COMPLEX128', 16: 'BFLOAT16',
-};
 
 export function toNumber(v: LongLike): number {
   return typeof v === 'number' ? v : v.toNumber();
@@ -31,7 +25,7 @@ export function dtypeOf(onnxType: number, where: string): DType {
   const dtype = dtypeByOnnxType[onnxType];
   if (!dtype) {
     throw new CompileError(codes.unsupportedDType,
-      `${where} has element type ${onnxTypeNames[onnxType] ?? onnxType}, which nncc does not support`,
+      `${where} has element type ${unsupportedOnnxTypeNames[onnxType] ?? onnxType}, which nncc does not support`,
       {}, 'supported element types: float32, float64, (u)int8/16/32/64 and bool');
   }
   return dtype;

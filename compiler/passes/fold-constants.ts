@@ -1,6 +1,6 @@
 /**
  * Constant folding: a node whose inputs are all constants is computed now, with its reference
- * kernel, and its outputs become constants. Shape is folded whenever its input's shape is known
+ * kernel, and its outputs become constants. Shape and Size are folded whenever its input's shape is known
  * (always, shapes being static), which collapses the Shape → Gather → Unsqueeze → Concat →
  * Reshape chains that PyTorch exports.
  */
@@ -30,7 +30,7 @@ export function foldConstants(graph: Graph): void {
 function evaluate(graph: Graph, node: Node): Tensor[] | undefined {
   if (node.fused || graph.outputs.some((o) => node.outputs.includes(o))) return undefined;
   const kernel = referenceKernel(node.op)!;
-  if (node.op === 'Shape') {
+  if (node.op === 'Shape' || node.op === 'Size') {
     const info = graph.values.get(node.inputs[0])!;
     return kernel.run([{ dtype: info.dtype, dims: info.dims, data: new Float32Array(0) }], node.attrs);
   }

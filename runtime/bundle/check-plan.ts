@@ -122,7 +122,10 @@ export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
  * before the weights are read, and are skipped when their shapes need it.
  */
 /** Ops whose output shape can depend on an input's value, which a plan does not carry. */
-const valueDependentOps = new Set(['Constant', 'ConstantOfShape', 'Dropout', 'Pad', 'ReduceMean', 'Reshape', 'Slice', 'Split', 'Squeeze', 'Unsqueeze']);
+const valueDependentOps = new Set([
+  'Constant', 'ConstantOfShape', 'Dropout', 'Expand', 'Pad', 'Range', 'ReduceMax', 'ReduceMean', 'ReduceSum', 'Reshape', 'Slice', 'Split',
+  'Squeeze', 'Unsqueeze',
+]);
 
 function checkStepShapes(plan: Plan, step: Plan['steps'][number], fail: Fail): void {
   if (isLayoutConversion(step.op)) return checkConversion(plan, step, fail);

@@ -102,9 +102,10 @@ function loadTensors(dir: string, prefix: string): Map<string, Tensor> & { order
 }
 
 /**
- * Integer inputs of a case (Reshape's shape, Slice's starts, Pad's pads…) decide output shapes,
- * which nncc plans at compile time: they are frozen to the test's values, as a user would with
- * `constantInputs`. The first data set's values serve every data set of the case.
+ * Integer inputs of a case (Reshape's shape, Slice's starts, Pad's pads…) and scalar inputs
+ * (Range's start, limit and delta) decide output shapes, which nncc plans at compile time: they
+ * are frozen to the test's values, as a user would with `constantInputs`. The first data set's
+ * values serve every data set of the case.
  */
 function shapeInputs(dir: string, dataDirs: readonly string[]): Record<string, Tensor> {
   if (dataDirs.length === 0) return {};
@@ -114,7 +115,7 @@ function shapeInputs(dir: string, dataDirs: readonly string[]): Record<string, T
   } catch {
     return {}; // not tensors (sequences, optionals): the importer refuses the model with its own diagnostic
   }
-  return Object.fromEntries([...inputs].filter(([, t]) => t.dtype === 'int64'));
+  return Object.fromEntries([...inputs].filter(([, t]) => t.dtype === 'int64' || t.dims.length === 0));
 }
 
 function indexOf(file: string): number {

@@ -2,7 +2,8 @@
  * Index mapping shared by the reference kernels: numpy multidirectional broadcasting and strided
  * copies. Takes operand dims (and tensors); gives broadcast output dims, `broadcastBinary`, which
  * walks a broadcast output in long contiguous runs and hands each run to an operator's loops
- * (Add, Sub, Mul, Div, Sum), and `copyStrided`, the gather loop behind Transpose and Slice.
+ * (Add, Sub, Mul, Div, Sum, the comparisons), `expandTo`, which broadcasts one tensor to given dims
+ * (Expand, Where), and `copyStrided`, the gather loop behind Transpose and Slice.
  */
 import { KernelError } from '../../errors/errors.js';
 import type { InputInfo } from '../kernel.js';
@@ -55,11 +56,11 @@ export function inferArithmetic(inputs: readonly (InputInfo | undefined)[]): Val
  * shapes take one `same` call; otherwise the output is walked in runs along its innermost
  * (collapsed) dimension, so a per-channel bias over H*W costs one call per channel.
  */
-export function broadcastBinary<A extends TypedArray>(a: Tensor, b: Tensor, loops: BinaryLoops<A>): Tensor {
+export function broadcastBinary<A extends TypedArray>(a: Tensor, b: Tensor, loops: BinaryLoops<A>, outDType: DType = a.dtype): Tensor {
   if (a.dtype !== b.dtype) throw new KernelError(`inputs have different dtypes: ${a.dtype} and ${b.dtype}`);
   const dims = broadcastDims(a.dims, b.dims);
-  const out = allocData(a.dtype, sizeOf(dims)) as A;
-  const result: Tensor = { dtype: a.dtype, dims, data: out };
+  const out = allocData(outDType, sizeOf(dims)) as A;
+  const result: Tensor = { dtype: outDType, dims, data: out };
   if (out.length === 0) return result;
   if (a.data.length === out.length && b.data.length === out.length) {
     loops.same(out, a.data as A, b.data as A, out.length);
@@ -75,6 +76,13 @@ interface RunPlan {
   readonly dims: number[];
   readonly aStrides: number[];
   readonly bStrides: number[];
+}
+
+/** `t` broadcast to `dims` (which `broadcastDims(t.dims, dims)` must equal), as a new tensor. */
+export function expandTo(t: Tensor, dims: readonly number[]): Tensor {
+  const out = allocData(t.dtype, sizeOf(dims));
+  copyStrided(t.data, 0, alignedStrides(t.dims, dims), dims, out);
+  return { dtype: t.dtype, dims: [...dims], data: out };
 }
 
 /** Row-major strides of `dims` placed under `outDims`, 0 where the operand is broadcast. */
