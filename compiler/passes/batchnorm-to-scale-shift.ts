@@ -9,6 +9,7 @@
 import { attrFloat } from '../../runtime/kernels/kernel.js';
 import type { Tensor } from '../../runtime/tensor/tensor.js';
 import type { Graph, Node } from '../ir/graph.js';
+import { freshValueName } from './patterns.js';
 
 export function batchNormToScaleShift(graph: Graph): void {
   const nodeNames = new Set(graph.nodes.map((n) => n.name));
@@ -28,13 +29,13 @@ export function batchNormToScaleShift(graph: Graph): void {
       t[c] = (beta.data[c] as number) - (mean.data[c] as number) * s[c];
     }
     const dims = [channels, ...new Array<number>(x.dims.length - 2).fill(1)];
-    const scaleName = freshName(graph, `${bn.name}/scale`);
+    const scaleName = freshValueName(graph, `${bn.name}/scale`);
     graph.constants.set(scaleName, { dtype: 'float32', dims, data: s });
     graph.values.set(scaleName, { dtype: 'float32', dims });
-    const shiftName = freshName(graph, `${bn.name}/shift`);
+    const shiftName = freshValueName(graph, `${bn.name}/shift`);
     graph.constants.set(shiftName, { dtype: 'float32', dims, data: t });
     graph.values.set(shiftName, { dtype: 'float32', dims });
-    const scaled = freshName(graph, `${bn.name}/scaled`);
+    const scaled = freshValueName(graph, `${bn.name}/scaled`);
     graph.values.set(scaled, { dtype: 'float32', dims: [...x.dims] });
     let mulName = `${bn.name}/Mul`;
     for (let i = 1; nodeNames.has(mulName); i++) mulName = `${bn.name}/Mul_${i}`;
@@ -44,11 +45,4 @@ export function batchNormToScaleShift(graph: Graph): void {
       { name: bn.name, op: 'Add', inputs: [scaled, shiftName], outputs: [bn.outputs[0]], attrs: {} },
     ];
   });
-}
-
-/** `base`, or `base` with a numeric suffix, so that no value of the graph has that name yet. */
-function freshName(graph: Graph, base: string): string {
-  let name = base;
-  for (let i = 1; graph.values.has(name) || graph.constants.has(name); i++) name = `${base}_${i}`;
-  return name;
 }

@@ -7,7 +7,7 @@
 import { consumersOf, type Graph, type Node } from '../ir/graph.js';
 
 export const fusableActivations: ReadonlySet<string> = new Set([
-  'Relu', 'LeakyRelu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Silu',
+  'Relu', 'LeakyRelu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Silu', 'Gelu',
 ]);
 export const fusingProducers: ReadonlySet<string> = new Set(['Conv', 'Gemm', 'MatMul', 'Add']);
 

@@ -10,6 +10,8 @@ import { foldBatchNorm } from './fold-batchnorm.js';
 import { foldConstants } from './fold-constants.js';
 import { fuseActivations } from './fuse-activations.js';
 import { fuseGatedActivations } from './fuse-gated-activations.js';
+import { fuseGelu } from './fuse-gelu.js';
+import { fuseLayerNorm } from './fuse-layer-norm.js';
 import { removeIdentities } from './remove-identities.js';
 
 export interface Pass {
@@ -23,6 +25,8 @@ export const passes: readonly Pass[] = [
   { name: 'fold-constants', run: foldConstants },
   { name: 'fold-batchnorm', run: foldBatchNorm },
   { name: 'batchnorm-to-scale-shift', run: batchNormToScaleShift },
+  { name: 'fuse-layer-norm', run: fuseLayerNorm },
+  { name: 'fuse-gelu', run: fuseGelu },
   { name: 'fuse-gated-activations', run: fuseGatedActivations },
   { name: 'fuse-activations', run: fuseActivations },
   { name: 'eliminate-dead-code', run: eliminateDeadCode },

@@ -24,6 +24,7 @@ export function activationArgs(op: string | undefined, attrs: Attributes, clipBo
     case 'Sigmoid': return { code: 6, p0: 0, p1: 0 };
     case 'Tanh': return { code: 7, p0: 0, p1: 0 };
     case 'Silu': return { code: 8, p0: 0, p1: 0 };
+    case 'Gelu': return { code: attrs.approximate === 'tanh' ? 10 : 9, p0: 0, p1: 0 };
     default: throw new UnsupportedError(`no epilogue code for activation '${op}'`, 'fuse only the activations activation-codes.ts lists');
   }
 }

@@ -47,6 +47,7 @@ export function referenceOutputs(op: string, attrs: Attributes, inputs: readonly
 export const fusedActivations: (FusedSpec | undefined)[] = [
   undefined, { op: 'Relu' }, { op: 'Clip', min: 0, max: 6 }, { op: 'LeakyRelu', attrs: { alpha: 0.1 } },
   { op: 'HardSwish' }, { op: 'HardSigmoid', attrs: { alpha: 0.3, beta: 0.4 } }, { op: 'Sigmoid' }, { op: 'Tanh' }, { op: 'Silu' },
+  { op: 'Gelu' }, { op: 'Gelu', attrs: { approximate: 'tanh' } },
 ];
 
 /**

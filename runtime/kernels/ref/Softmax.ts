@@ -12,13 +12,13 @@ import { attrInt, expectDType, normaliseAxis, required, type Attributes, type Re
 type FloatArray = Float32Array | Float64Array;
 
 /** The input seen as [outer, length, stride] with normalisation along the middle axis. */
-interface SoftmaxLayout {
+export interface SoftmaxLayout {
   outer: number;
   length: number;
   stride: number;
 }
 
-function layout(x: ValueInfo, attrs: Attributes): SoftmaxLayout {
+export function softmaxLayout(x: ValueInfo, attrs: Attributes): SoftmaxLayout {
   expectDType(x.dtype, ['float32', 'float64'], 'Softmax input');
   const rank = x.dims.length;
   if (rank === 0) throw new KernelError('Softmax input must have rank >= 1');
@@ -37,13 +37,13 @@ export const Softmax: ReferenceKernel = {
 
   infer(inputs, attrs) {
     const x = required(inputs, 0, 'input');
-    layout(x, attrs);
+    softmaxLayout(x, attrs);
     return [{ dtype: x.dtype, dims: [...x.dims] }];
   },
 
   run(inputs, attrs) {
     const x = required(inputs, 0, 'input');
-    const { outer, length, stride } = layout(x, attrs);
+    const { outer, length, stride } = softmaxLayout(x, attrs);
     const data = x.data as FloatArray;
     const y = allocData(x.dtype, data.length) as FloatArray;
     for (let o = 0; o < outer; o++) {

@@ -1,6 +1,6 @@
 /**
  * The standalone activations in WebAssembly SIMD (Relu, Clip, LeakyRelu, Sigmoid, HardSigmoid,
- * HardSwish, Tanh, Silu) over float32 tensors of any shape: one pass of the same epilogue code the
+ * HardSwish, Tanh, Silu, Gelu) over float32 tensors of any shape: one pass of the same epilogue code the
  * conv and gemm kernels fuse (assembly/activation.ts). Clip reads its optional min and max
  * inputs from memory at run time; the others take their attributes.
  */
@@ -50,6 +50,7 @@ export const hardSigmoidSimd = activationVariant('HardSigmoid', fromAttributes('
 export const hardSwishSimd = activationVariant('HardSwish', fromAttributes('HardSwish'));
 export const tanhSimd = activationVariant('Tanh', fromAttributes('Tanh'));
 export const siluSimd = activationVariant('Silu', fromAttributes('Silu'));
+export const geluSimd = activationVariant('Gelu', fromAttributes('Gelu'));
 // Unlike a fused Clip (whose missing bounds become ±float32 max), a missing bound clips nothing.
 export const clipSimd = activationVariant('Clip', (memory, args) => ({
   code: activationArgs('Clip', {}).code,

@@ -60,7 +60,7 @@ function gemmProduct(shapes: StepShapes): MatrixProduct | undefined {
 }
 
 /** Bytes of B packed into panels (the transform's output). */
-export function packedBytes(p: MatrixProduct): number {
+export function packedBytes(p: Pick<MatrixProduct, 'K' | 'N'>): number {
   return Math.ceil(p.N / panelN) * panelN * p.K * 4;
 }
 

@@ -18,10 +18,12 @@ import { subSimd } from './Sub.js';
 import { mulSimd } from './Mul.js';
 import { divSimd } from './Div.js';
 import { sumSimd } from './Sum.js';
-import { reluSimd, leakyReluSimd, sigmoidSimd, hardSigmoidSimd, hardSwishSimd, tanhSimd, siluSimd, clipSimd } from './Activations.js';
+import { reluSimd, leakyReluSimd, sigmoidSimd, hardSigmoidSimd, hardSwishSimd, tanhSimd, siluSimd, geluSimd, clipSimd } from './Activations.js';
 import { concatCopy } from './Concat.js';
 import { gemmNaive, gemmPacked } from './Gemm.js';
 import { matMulNaive, matMulPacked } from './MatMul.js';
+import { matMulBatched } from './MatMulBatched.js';
+import { layerNormSimdRows, softmaxSimdRows } from './Normalization.js';
 import { convPointwiseC4 } from './ConvPointwiseC4.js';
 import { toNC4HW4Simd } from './ToNC4HW4.js';
 import { toNCHWSimd } from './ToNCHW.js';
@@ -50,6 +52,7 @@ export const wasmVariants: KernelVariant[] = [
   gemmNaive,
   matMulPacked,
   matMulNaive,
+  matMulBatched,
   maxPoolSimd,
   averagePoolSimd,
   globalMaxPoolSimd,
@@ -70,8 +73,11 @@ export const wasmVariants: KernelVariant[] = [
   hardSwishSimd,
   tanhSimd,
   siluSimd,
+  geluSimd,
   clipSimd,
   clipSimdC4,
+  softmaxSimdRows,
+  layerNormSimdRows,
   concatCopy,
   toNC4HW4Simd,
   toNCHWSimd,

@@ -4,8 +4,8 @@
 // once per run or block; the work runs as calls of small functions, which V8 tiers up from
 // Liftoff while a long first call still runs. A fused activation runs over each block just
 // written, while it is still in L1. Sigmoid and Tanh use a vector exp (measured within 2 ulp).
-import { activate4, activateScalar, ACT_NONE, ACT_RELU, ACT_SIGMOID, ACT_SILU, ACT_TANH } from './activation';
-import { sigmoid4, silu4, tanh4 } from './vector-math';
+import { activate4, activateScalar, ACT_GELU, ACT_GELU_TANH, ACT_NONE, ACT_RELU, ACT_SIGMOID, ACT_SILU, ACT_TANH } from './activation';
+import { gelu4, geluTanh4, sigmoid4, silu4, tanh4 } from './vector-math';
 import { storePartial } from './tile';
 
 const OP_ADD: i32 = 0;
@@ -133,12 +133,13 @@ export function binaryBroadcast(op: i32, full: usize, part: usize, out: usize, o
   }
 }
 
-/** Sigmoid, SiLU or Tanh of n floats from x into out, the tail as a partial vector (reads ≤ 12 bytes past x). */
+/** Sigmoid, SiLU, Tanh or a GELU of n floats from x into out, the tail as a partial vector (reads ≤ 12 bytes past x). */
 @inline function mapVector(kind: i32, x: usize, out: usize, n: i32): void {
   const bytes = <usize>n << 2;
   for (let i: usize = 0; i < bytes; i += 16) {
     const v = v128.load(x + i);
-    const y = kind == ACT_SIGMOID ? sigmoid4(v) : kind == ACT_SILU ? silu4(v) : tanh4(v);
+    const y = kind == ACT_SIGMOID ? sigmoid4(v) : kind == ACT_SILU ? silu4(v) : kind == ACT_GELU ? gelu4(v)
+      : kind == ACT_GELU_TANH ? geluTanh4(v) : tanh4(v);
     if (i + 16 <= bytes) v128.store(out + i, y);
     else storePartial(out + i, y, <i32>((bytes - i) >> 2));
   }
@@ -149,6 +150,8 @@ type ActivationBlock = (x: usize, out: usize, n: i32, act: i32, p0: f32, p1: f32
 function sigmoidBlock(x: usize, out: usize, n: i32, act: i32, p0: f32, p1: f32): void { mapVector(ACT_SIGMOID, x, out, n); }
 function siluBlock(x: usize, out: usize, n: i32, act: i32, p0: f32, p1: f32): void { mapVector(ACT_SILU, x, out, n); }
 function tanhBlock(x: usize, out: usize, n: i32, act: i32, p0: f32, p1: f32): void { mapVector(ACT_TANH, x, out, n); }
+function geluBlock(x: usize, out: usize, n: i32, act: i32, p0: f32, p1: f32): void { mapVector(ACT_GELU, x, out, n); }
+function geluTanhBlock(x: usize, out: usize, n: i32, act: i32, p0: f32, p1: f32): void { mapVector(ACT_GELU_TANH, x, out, n); }
 
 /** Relu as `pmax(x, 0)` = x < 0 ? 0 : x: the reference's rule (NaN and -0 pass), one instruction on x64. */
 function reluBlock(x: usize, out: usize, n: i32, act: i32, p0: f32, p1: f32): void {
@@ -176,6 +179,8 @@ function epilogueBlock(x: usize, out: usize, n: i32, act: i32, p0: f32, p1: f32)
  */
 @inline function activationBlock(act: i32): ActivationBlock {
   if (act == ACT_RELU) return reluBlock;
+  if (act == ACT_GELU) return geluBlock;
+  if (act == ACT_GELU_TANH) return geluTanhBlock;
   return act == ACT_SIGMOID ? sigmoidBlock : act == ACT_SILU ? siluBlock : act == ACT_TANH ? tanhBlock : epilogueBlock;
 }
 

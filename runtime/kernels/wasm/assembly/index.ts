@@ -14,6 +14,7 @@ export * from './pool';
 export * from './pool-c4';
 export * from './elementwise';
 export * from './gemm';
+export * from './normalization';
 
 /** End of the module's static data; the runtime's planned memory starts above it. */
 export function heapBase(): usize {

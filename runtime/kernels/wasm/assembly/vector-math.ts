@@ -79,3 +79,27 @@ const EXP_SCALE_BIAS: usize = memory.data<i32>([-1262485377, -1262485377, -12624
 @inline export function silu4(x: v128): v128 {
   return f32x4.div(x, f32x4.add(f32x4.splat(1), exp4(f32x4.neg(x))));
 }
+
+/**
+ * GELU x·Φ(x) = x/2·(1 + erf(x/√2)) per lane, with erfc(z) = t·P(t)·e^(−z²), t = 1/(1 + 0.3275911·z)
+ * (Abramowitz–Stegun 7.1.26, |error| ≤ 1.5e-7 in erf). For x < 0, x/2·erfc(|x|/√2) is used directly,
+ * so the negative tail keeps its relative accuracy instead of cancelling 1 + erf.
+ */
+@inline export function gelu4(x: v128): v128 {
+  const z = f32x4.mul(f32x4.abs(x), f32x4.splat(0.70710678));
+  const t = f32x4.div(f32x4.splat(1), madd4(z, f32x4.splat(0.3275911), f32x4.splat(1)));
+  let p = madd4(t, f32x4.splat(1.061405429), f32x4.splat(-1.453152027));
+  p = madd4(p, t, f32x4.splat(1.421413741));
+  p = madd4(p, t, f32x4.splat(-0.284496736));
+  p = madd4(p, t, f32x4.splat(0.254829592));
+  const erfc = f32x4.mul(f32x4.mul(p, t), exp4(f32x4.neg(f32x4.mul(z, z))));
+  const half = f32x4.mul(f32x4.mul(x, f32x4.splat(0.5)), erfc);
+  return v128.bitselect(f32x4.sub(x, half), half, f32x4.ge(x, f32x4.splat(0)));
+}
+
+/** GELU's tanh form x/2·(1 + tanh(u)), u = √(2/π)(x + 0.044715x³), as x / (1 + e^(−2u)). */
+@inline export function geluTanh4(x: v128): v128 {
+  const cube = f32x4.mul(f32x4.mul(x, x), x);
+  const twoU = f32x4.mul(madd4(cube, f32x4.splat(0.044715), x), f32x4.splat(1.5957691216));
+  return f32x4.div(x, f32x4.add(f32x4.splat(1), exp4(f32x4.neg(twoU))));
+}
