@@ -70,12 +70,14 @@ export function defineCli(argv: readonly string[]): Argv {
       .positional('models', { type: 'string', array: true, default: [] as string[], describe: '.onnx models whose operators to measure' })
       .option('output', { alias: 'o', type: 'string', default: 'device.json', describe: 'profile file to write (or to --resume / --report)' })
       .option('name', { type: 'string', describe: 'device name recorded in the profile (default: the host name)' })
+      .option('dim', { type: 'string', array: true, default: [] as string[], describe: 'bind a symbolic dimension of the models, as compile does: --dim sequence=128 (repeatable; every model named must use it)' })
       .option('resume', { type: 'boolean', default: false, describe: 'keep the measurements of an existing --output profile and add what is missing' })
       .option('report', { type: 'boolean', default: false, describe: 'print the cost model\'s fit error per kernel family' })
       .option('quick', { type: 'boolean', default: false, describe: 'fewer repetitions (faster, noisier)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
       .example('$0 profile model.onnx -o device.json --report', 'measure this machine for the operators of model.onnx')
-      .example('$0 profile other.onnx -o device.json --resume', 'add the operators of another model to the same profile'),
+      .example('$0 profile other.onnx -o device.json --resume', 'add the operators of another model to the same profile')
+      .example('$0 profile encoder.onnx --dim sequence=128 -o device.json --resume', 'measure a model with a dynamic axis at the size it will be compiled for'),
     async (args) => (await import('./commands/profile.js')).profileCommand(args as never))
     .demandCommand(1, 'name a command: compile, run, inspect, verify, profile, diff or explain')
     .strict()

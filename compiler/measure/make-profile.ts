@@ -19,13 +19,15 @@ export interface ProfileOptions {
   quick?: boolean;
   /** A profile to extend: its measurements are kept, only missing pairs are measured. */
   resume?: DeviceProfile;
+  /** Bindings of the models' symbolic dimensions (compile's --dim). */
+  dims?: Record<string, number>;
   onProgress?: (message: string) => void;
 }
 
 export function profileMachine(modelPaths: readonly string[], options: ProfileOptions): DeviceProfile {
   const say = options.onProgress ?? (() => undefined);
   const repetitions = options.quick ? 3 : 7;
-  const graphs = modelPaths.map((path) => runPasses(importOnnxFile(path)));
+  const graphs = modelPaths.map((path) => runPasses(importOnnxFile(path, { dims: options.dims })));
   const resume = options.resume;
   say('fixed costs');
   // A resumed profile keeps its fixed costs; one from before the splitting costs or the bundle-open

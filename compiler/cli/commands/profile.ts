@@ -7,12 +7,14 @@ import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { CompileError, codes } from '../../diagnostics.js';
 import { loadProfile } from '../../profile/load-profile.js';
+import { parseDimBindings } from '../parse-bindings.js';
 import { formatReport, profileMachine } from '../../measure/make-profile.js';
 
 export interface ProfileArgs {
   models: string[];
   output: string;
   name?: string;
+  dim: string[];
   resume: boolean;
   report: boolean;
   quick: boolean;
@@ -30,6 +32,7 @@ export function profileCommand(args: ProfileArgs): void {
   const start = performance.now();
   const profile = profileMachine(args.models, {
     name: args.name ?? resume?.device.name ?? hostname(),
+    dims: parseDimBindings(args.dim),
     quick: args.quick,
     resume,
     onProgress: (message) => process.stderr.write(`nncc profile: ${message}\n`),

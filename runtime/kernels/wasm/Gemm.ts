@@ -5,12 +5,14 @@
  * - `wasm.Gemm.naive`: raw B, no transform. With transB (the usual classifier layout, B [N, K])
  *   each output is a SIMD dot product over a contiguous row of B; without, SIMD over 16 columns.
  * - `wasm.Gemm.packed`: B packed into 16-column panels interleaved over K (the transform), so a
- *   matrix-vector product reads B as one stream; with M > 1 the 6×8 tile runs over the panels.
+ *   matrix-vector product reads B as one stream; with M > 1 the 6×8 tile runs over the panels,
+ *   and lanes split the rows in bands of 6.
  *
  * `MatrixProduct` and `runProduct` are shared with MatMul.ts.
  */
 import { attrFloat, attrInt } from '../kernel.js';
-import type { KernelMemory, KernelVariant, StepArgs, StepShapes, WeightTransform } from '../variant.js';
+import type { KernelMemory, KernelVariant, ParallelRun, StepArgs, StepShapes, WeightTransform } from '../variant.js';
+import { band } from './conv-input.js';
 import type { ValueInfo } from '../../tensor/tensor.js';
 
 const panelN = 16;
@@ -81,16 +83,57 @@ export function productScratchBytes(p: MatrixProduct, packed: boolean): number {
   return p.M > 1 ? Math.ceil(p.M / tileM) * tileM * p.K * 4 : 0;
 }
 
+/**
+ * Rows [m0, m1) of the packed product (m0 a multiple of the tile's 6 rows): each lane packs its
+ * own rows of A into its part of the scratch, runs the tiles over all of B, then the epilogue on
+ * its rows. A one-row product (gemv) runs whole in the lane given row 0.
+ */
+function packedRows(memory: KernelMemory, args: StepArgs, p: MatrixProduct, a: number, b: number, c: number, m0: number, m1: number): void {
+  if (m0 >= m1) return;
+  const wasm = memory.wasm!;
+  const rows = m1 - m0;
+  const out = args.outputs[0] + m0 * p.N * 4;
+  const rowsA = a + m0 * p.aRowStride;
+  if (p.M > 1) {
+    const panel = args.scratch + m0 * p.K * 4;
+    wasm.gemmPackA(rowsA, p.aRowStride, p.aColStride, rows, p.K, panel);
+    wasm.gemmTiles(panel, b, p.K, rows, p.N, out);
+  } else {
+    wasm.gemvPacked(rowsA, p.aRowStride, p.aColStride, rows, b, p.K, p.N, out);
+  }
+  epilogue(memory, args, p, out, rows, c < 0 || !p.c ? -1 : c + m0 * p.c.rowStride * 4);
+}
+
+function epilogue(memory: KernelMemory, args: StepArgs, p: MatrixProduct, out: number, rows: number, c: number): void {
+  const { code, p0, p1 } = args.activation;
+  const withC = p.c !== undefined && c >= 0;
+  if (p.alpha !== 1 || withC || code !== 0) {
+    memory.wasm!.gemmEpilogue(out, rows, p.N, p.alpha, withC ? c : 0, p.c?.rowStride ?? 0, p.c?.colStride ?? 0, p.beta, code, p0, p1);
+  }
+}
+
+/** The packed product split across lanes by bands of 6-row tiles. */
+export function packedParallel(productOf: (shapes: StepShapes) => MatrixProduct, inputsOf: (args: StepArgs) => [number, number, number]): ParallelRun {
+  return {
+    prelude: () => {},
+    part(memory, args, lane, lanes) {
+      const p = productOf(args.shapes);
+      const [a, b, c] = inputsOf(args);
+      const [m0, m1] = band(p.M, lane, lanes, tileM);
+      packedRows(memory, args, p, a, b, c, m0, m1);
+    },
+  };
+}
+
 /** Runs the product on A at `a`, B (raw or packed) at `b`, C at `c` (-1: none), into `out`. */
 export function runProduct(memory: KernelMemory, args: StepArgs, p: MatrixProduct, packed: boolean, a: number, b: number, c: number): void {
+  if (packed) {
+    packedRows(memory, args, p, a, b, c, 0, p.M);
+    return;
+  }
   const wasm = memory.wasm!;
   const out = args.outputs[0];
-  if (packed && p.M > 1) {
-    wasm.gemmPackA(a, p.aRowStride, p.aColStride, p.M, p.K, args.scratch);
-    wasm.gemmTiles(args.scratch, b, p.K, p.M, p.N, out);
-  } else if (packed) {
-    wasm.gemvPacked(a, p.aRowStride, p.aColStride, p.M, b, p.K, p.N, out);
-  } else if (p.transB) {
+  if (p.transB) {
     // The dot products want A's rows contiguous; a transposed A with one row already is.
     const rowsContiguous = p.aColStride === 4 || p.M === 1;
     if (!rowsContiguous) wasm.transposeMatrix(a, p.K, p.M, args.scratch);
@@ -98,11 +141,7 @@ export function runProduct(memory: KernelMemory, args: StepArgs, p: MatrixProduc
   } else {
     wasm.gemvColumns(a, p.aRowStride, p.aColStride, p.M, b, p.K, p.N, out);
   }
-  const { code, p0, p1 } = args.activation;
-  const withC = p.c !== undefined && c >= 0;
-  if (p.alpha !== 1 || withC || code !== 0) {
-    wasm.gemmEpilogue(out, p.M, p.N, p.alpha, withC ? c : 0, p.c?.rowStride ?? 0, p.c?.colStride ?? 0, p.beta, code, p0, p1);
-  }
+  epilogue(memory, args, p, out, p.M, c);
 }
 
 function gemmVariant(packed: boolean): KernelVariant {
@@ -119,6 +158,7 @@ function gemmVariant(packed: boolean): KernelVariant {
     run(memory, args) {
       runProduct(memory, args, gemmProduct(args.shapes)!, packed, args.inputs[0], args.inputs[1], args.inputs[2] ?? -1);
     },
+    ...(packed ? { parallel: packedParallel((shapes) => gemmProduct(shapes)!, (args) => [args.inputs[0], args.inputs[1], args.inputs[2] ?? -1]) } : {}),
   };
 }
 

@@ -2,12 +2,12 @@
  * MatMul in WebAssembly SIMD for float32 when B is one matrix (rank 2, or leading dims of 1):
  * A's leading dims fold into rows (A [..., M, K] · B [K, N] is one [M', K] · [K, N] product),
  * with a fused activation in the epilogue. `wasm.MatMul.packed` packs a constant B into panels
- * (the compiler picks it only then); `wasm.MatMul.naive` reads B as it is. Batched B (a distinct
+ * (the compiler picks it only then; lanes split its rows); `wasm.MatMul.naive` reads B as it is. Batched B (a distinct
  * matrix per batch) is left to the reference. The product kernels are Gemm's (Gemm.ts).
  */
 import type { KernelVariant, StepShapes } from '../variant.js';
 import { sizeOf } from '../../tensor/tensor.js';
-import { packTransform, productScratchBytes, runProduct, type MatrixProduct } from './Gemm.js';
+import { packTransform, packedParallel, productScratchBytes, runProduct, type MatrixProduct } from './Gemm.js';
 
 function matMulProduct(shapes: StepShapes): MatrixProduct | undefined {
   const [a, b] = shapes.inputs;
@@ -34,6 +34,7 @@ function matMulVariant(packed: boolean): KernelVariant {
     run(memory, args) {
       runProduct(memory, args, matMulProduct(args.shapes)!, packed, args.inputs[0], args.inputs[1], -1);
     },
+    ...(packed ? { parallel: packedParallel((shapes) => matMulProduct(shapes)!, (args) => [args.inputs[0], args.inputs[1], -1]) } : {}),
   };
 }
 
