@@ -8,7 +8,7 @@ import { attrInts, required } from '../kernel.js';
 import { allocData, formatDims, stridesOf } from '../../tensor/tensor.js';
 import { copyStrided } from './broadcast.js';
 
-function permutation(rank: number, attrs: Attributes): number[] {
+export function permutation(rank: number, attrs: Attributes): number[] {
   const reversed = Array.from({ length: rank }, (_, i) => rank - 1 - i);
   const perm = [...attrInts(attrs, 'perm', reversed)];
   const seen = new Set(perm);

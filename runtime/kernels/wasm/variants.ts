@@ -24,6 +24,7 @@ import { gemmNaive, gemmPacked } from './Gemm.js';
 import { matMulNaive, matMulPacked } from './MatMul.js';
 import { matMulBatched } from './MatMulBatched.js';
 import { layerNormSimdRows, softmaxSimdRows } from './Normalization.js';
+import { transposePermute } from './Transpose.js';
 import { convPointwiseC4 } from './ConvPointwiseC4.js';
 import { toNC4HW4Simd } from './ToNC4HW4.js';
 import { toNCHWSimd } from './ToNCHW.js';
@@ -79,6 +80,7 @@ export const wasmVariants: KernelVariant[] = [
   softmaxSimdRows,
   layerNormSimdRows,
   concatCopy,
+  transposePermute,
   toNC4HW4Simd,
   toNCHWSimd,
 ];

@@ -39,6 +39,9 @@ const binary: VariantSample[] = [
   { inputs: [[1, 6, 5, 7], [1, 6, 5, 7]] },
   { inputs: [[1, 6, 5, 7], [1, 6, 1, 1]] },
   { inputs: [[2, 3, 4, 5], []] },
+  // Attention's mask over its scores, and the same with the operand first and broadcast over a leading axis.
+  { inputs: [[3, 5, 7], [3, 1, 7]] },
+  { inputs: [[1, 4, 1, 6], [2, 4, 5, 6]] },
 ];
 const c4Binary: VariantSample[] = [{ inputs: [[1, 6, 5, 7], [1, 6, 5, 7]] }, { inputs: [[1, 9, 3, 2], [1, 9, 3, 2]] }];
 
@@ -101,6 +104,9 @@ export const variantSamples: Readonly<Record<string, readonly VariantSample[]>> 
     { attrs: { axis: 1 }, inputs: [[3, 2, 5], [2, 5], undefined], firstOutputOnly: true }],
   'wasm.Clip.simd': [{ inputs: [[1, 7, 5, 3], bound(-0.25), bound(0.5)] }],
   'wasm.Clip.simd-c4': [{ inputs: [[1, 6, 5, 7], bound(0), bound(0.5)] }],
+  // Attention's head split and K transpose, a move of size-1 axes only, and a full reversal.
+  'wasm.Transpose.permute': [{ attrs: { perm: [1, 0, 2] }, inputs: [[7, 3, 5]] }, { attrs: { perm: [1, 2, 0] }, inputs: [[7, 3, 5]] },
+    { attrs: { perm: [1, 0, 2] }, inputs: [[1, 6, 5]] }, { inputs: [[2, 3, 4, 5]] }, { attrs: { perm: [0, 2, 1, 3] }, inputs: [[2, 3, 1, 4]] }],
   'wasm.Concat.copy': [{ attrs: { axis: 1 }, inputs: [[1, 3, 4, 5], [1, 6, 4, 5]] }, { attrs: { axis: 3 }, inputs: [[1, 2, 3, 4], [1, 2, 3, 7]] }],
   'wasm.ToNC4HW4.simd': [{ inputs: [[1, 6, 5, 7]] }, { inputs: [[2, 3, 2, 2]] }],
   'wasm.ToNCHW.simd': [{ inputs: [[1, 6, 5, 7]] }, { inputs: [[2, 3, 2, 2]] }],

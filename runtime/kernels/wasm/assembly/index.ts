@@ -15,6 +15,7 @@ export * from './pool-c4';
 export * from './elementwise';
 export * from './gemm';
 export * from './normalization';
+export * from './permute';
 
 /** End of the module's static data; the runtime's planned memory starts above it. */
 export function heapBase(): usize {

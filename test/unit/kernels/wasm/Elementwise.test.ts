@@ -48,6 +48,7 @@ function operandPair(random: Random): [number[], number[]] {
   const full = [N, C, H, W];
   const part = pick(random, [
     [N, C, H, W], [C, H, W], [1, C, 1, 1], [C, 1, 1], [], [1], [1, 1, 1, 1], [W], [1, 1, H, W], [N, C, 1, 1], [H, 1], [1, C, H, 1],
+    [C, 1, W], [N, 1, H, 1], [1, C, 1, W],
   ]);
   return [full, part];
 }
@@ -72,7 +73,6 @@ describe('wasm elementwise variants against the reference', () => {
 
   it('binary variants refuse the broadcasts they do not serve', () => {
     const refused: [number[], number[], DType][] = [
-      [[1, 4, 5, 6], [1, 4, 1, 6], 'float32'], // varies along two separated runs
       [[4, 1], [1, 6], 'float32'], // both operands broadcast
       [[1, 4, 1, 1], [1, 1, 5, 6], 'float32'],
       [[2, 3], [2, 3], 'int32'],
