@@ -34,6 +34,11 @@ const rawExtensions: Readonly<Record<string, DType>> = {
   '.f32': 'float32', '.f64': 'float64', '.i32': 'int32', '.i64': 'int64', '.u8': 'uint8', '.bool': 'bool',
 };
 
+/** The raw-file extension that names `dtype` (`.i64` for int64), if one does. */
+export function rawExtension(dtype: DType): string | undefined {
+  return Object.entries(rawExtensions).find(([, d]) => d === dtype)?.[0];
+}
+
 function rawDType(path: string): { dtype: DType; named: boolean } {
   const extension = /\.[^./]+$/.exec(path)?.[0].toLowerCase() ?? '';
   const dtype = rawExtensions[extension];
@@ -43,7 +48,7 @@ function rawDType(path: string): { dtype: DType; named: boolean } {
 function rawTensor(bytes: Buffer, path: string, expected: { dtype: DType; dims: readonly number[] }): Tensor {
   const { dtype, named } = rawDType(path);
   if (dtype !== expected.dtype) {
-    const hint = `save it as raw ${Object.entries(rawExtensions).find(([, d]) => d === expected.dtype)?.[0] ?? '.npy'} or as .npy`;
+    const hint = `save it as raw ${rawExtension(expected.dtype) ?? '.npy'} or as .npy`;
     throw new CompileError(codes.badInputFile,
       `${named ? `its extension says ${dtype}` : `raw files without a dtype extension are float32`}, the model expects ${expected.dtype}`, { file: path }, hint);
   }

@@ -1,7 +1,9 @@
 /**
- * Conformance of whole models: every fixture model, compiled to a bundle and run by `Session`,
- * matches onnxruntime on the fixture's seeded inputs. Also pins the committed fixture files to
- * what `fixtures/generate.ts` writes now, so they cannot drift from their definitions.
+ * Conformance of whole models: every fixture model, compiled to a bundle with the fast kernels
+ * and to one with the reference kernels and run by `Session`, matches onnxruntime on the
+ * fixture's seeded inputs (float32, int64 ids, masks), and the two bundles match each other.
+ * Also pins the committed fixture files to what `fixtures/generate.ts` writes now, so they
+ * cannot drift from their definitions.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -12,52 +14,63 @@ import { compileModel } from '../../compiler/compile.js';
 import { fixtureFiles, fixtureModelDir } from '../../fixtures/generate.js';
 import { fixtureModels } from '../../fixtures/models/definitions.js';
 import { Session } from '../../runtime/session.js';
-import type { Tensor } from '../../runtime/tensor/tensor.js';
+import type { DType, Tensor, TypedArray } from '../../runtime/tensor/tensor.js';
 import { compareTensors } from '../support/compare.js';
 
 const rtol = 1e-4;
 const atol = 1e-5;
 
+/** onnxruntime names its tensor types as nncc names dtypes (float32, int64, bool…). */
 async function runOnnxruntime(modelPath: string, feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
   const session = await ort.InferenceSession.create(modelPath);
   try {
     const ortFeeds = Object.fromEntries(Object.entries(feeds).map(([name, t]) =>
-      [name, new ort.Tensor('float32', t.data as Float32Array, [...t.dims])]));
+      [name, new ort.Tensor(t.dtype, t.data as ort.Tensor.DataType, [...t.dims])]));
     const results = await session.run(ortFeeds);
     return Object.fromEntries(session.outputNames.map((name) => {
       const out = results[name];
-      assert.equal(out.type, 'float32', `onnxruntime output '${name}'`);
-      return [name, { dtype: 'float32', dims: [...out.dims], data: out.data as Float32Array }];
+      return [name, { dtype: out.type as DType, dims: [...out.dims], data: out.data as TypedArray }];
     }));
   } finally {
     await session.release();
   }
 }
 
-describe('fixture models: nncc bundle vs onnxruntime', () => {
+async function runBundle(bundleDir: string, feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+  const session = await Session.create(bundleDir, { verify: true });
+  try {
+    return await session.run(feeds);
+  } finally {
+    session.dispose();
+  }
+}
+
+function assertMatches(actual: Record<string, Tensor>, expected: Record<string, Tensor>, context: string): void {
+  assert.deepEqual(Object.keys(actual), Object.keys(expected), `${context}: output names`);
+  for (const [name, tensor] of Object.entries(expected)) {
+    const mismatch = compareTensors(actual[name], tensor, rtol, atol);
+    assert.equal(mismatch, undefined, `${context}: output '${name}': ${mismatch?.reason} (max abs error ${mismatch?.maxAbsError})`);
+  }
+}
+
+describe('fixture models: nncc bundles vs onnxruntime', () => {
   let root: string;
   before(() => { root = mkdtempSync(join(tmpdir(), 'nncc-fixtures-ort-')); });
   after(() => rmSync(root, { recursive: true, force: true }));
 
   for (const fixture of fixtureModels) {
-    it(`${fixture.name} matches within rtol ${rtol}, atol ${atol}`, async () => {
+    it(`${fixture.name}: fast and reference-kernel bundles match onnxruntime and each other within rtol ${rtol}, atol ${atol}`, async () => {
       const modelPath = join(fixtureModelDir, `${fixture.name}.onnx`);
-      const bundleDir = join(root, `${fixture.name}.nnb`);
-      compileModel(modelPath, bundleDir);
       const feeds = fixture.inputs();
-      const session = await Session.create(bundleDir, { verify: true });
-      let actual: Record<string, Tensor>;
-      try {
-        actual = await session.run(feeds);
-      } finally {
-        session.dispose();
-      }
       const expected = await runOnnxruntime(modelPath, feeds);
-      assert.deepEqual(Object.keys(actual), Object.keys(expected), 'output names');
-      for (const [name, tensor] of Object.entries(expected)) {
-        const mismatch = compareTensors(actual[name], tensor, rtol, atol);
-        assert.equal(mismatch, undefined, `output '${name}': ${mismatch?.reason} (max abs error ${mismatch?.maxAbsError})`);
+      const outputs: Record<string, Record<string, Tensor>> = {};
+      for (const kernels of ['fast', 'reference'] as const) {
+        const bundleDir = join(root, `${fixture.name}-${kernels}.nnb`);
+        compileModel(modelPath, bundleDir, { kernels });
+        outputs[kernels] = await runBundle(bundleDir, feeds);
+        assertMatches(outputs[kernels], expected, `${kernels} kernels vs onnxruntime`);
       }
+      assertMatches(outputs.fast, outputs.reference, 'fast vs reference kernels');
     });
   }
 });
@@ -74,7 +87,7 @@ describe('fixture files', () => {
   });
 
   it('has no committed model or input that the definitions no longer make', () => {
-    const committed = readdirSync(fixtureModelDir).filter((f) => f.endsWith('.onnx') || f.endsWith('.f32'));
+    const committed = readdirSync(fixtureModelDir).filter((f) => !f.endsWith('.ts'));
     assert.deepEqual(committed.sort(), [...generated.keys()].sort());
   });
 });

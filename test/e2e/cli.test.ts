@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { importOnnxFile } from '../../compiler/import/onnx.js';
 import { executeGraph } from '../../compiler/lower/execute-graph.js';
 import { OnnxModelBuilder } from '../../fixtures/builder/onnx-builder.js';
+import { inputFileName } from '../../fixtures/generate.js';
 import { fixtureModels } from '../../fixtures/models/definitions.js';
 import { nncc } from '../support/cli.js';
 import { maxRelativeError } from '../support/compare.js';
@@ -28,17 +29,18 @@ describe('nncc CLI', () => {
       const compiled = nncc('compile', model, '-o', bundle, '--json');
       assert.equal(compiled.status, 0, compiled.stderr);
       assert.equal(JSON.parse(compiled.stdout).ok, true);
-      const [inputName, input] = Object.entries(fixture.inputs())[0];
-      const inputFile = join(fixtureModelDir, `${fixture.name}.${inputName}.f32`);
+      const feeds = fixture.inputs();
+      const inputArgs = Object.entries(feeds).flatMap(([name, tensor]) =>
+        ['--input', `${name}=${join(fixtureModelDir, inputFileName(fixture.name, name, tensor))}`]);
       const outputFile = join(work, `${fixture.name}.out.npy`);
-      const ran = nncc('run', bundle, '--input', `${inputName}=${inputFile}`, '--output', outputFile, '--timings', '--json');
+      const ran = nncc('run', bundle, ...inputArgs, '--output', outputFile, '--timings', '--json');
       assert.equal(ran.status, 0, ran.stderr);
       const report = JSON.parse(ran.stdout);
       for (const stage of ['readMs', 'allocMs', 'prepareMs', 'transformMs', 'executeMs', 'totalMs']) {
         assert.equal(typeof report.timings[stage], 'number', stage);
       }
       const graph = importOnnxFile(model);
-      const expected = Object.values(executeGraph(graph, { [inputName]: input }))[0];
+      const expected = Object.values(executeGraph(graph, feeds))[0];
       const npy = readFileSync(outputFile);
       const headerLength = npy.readUInt16LE(8);
       const actual = new Float32Array(npy.buffer.slice(npy.byteOffset + 10 + headerLength, npy.byteOffset + npy.length));

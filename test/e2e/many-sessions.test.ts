@@ -1,11 +1,11 @@
 /**
- * Load: 50 sessions held at once in one process (a child run with --expose-gc, so memory can be
- * measured after a full collection: test/support/many-sessions-child.ts), over the fixture models
- * compiled nine ways, lanes and loader lanes included. Every output of two rounds (different
- * seeded inputs per session and round, the second on warm kernels) equals the reference
- * executor's — no cross-talk between sessions; after all are disposed, the worker threads and
- * open file descriptors are back to the baseline (none left on a bundle file) and resident
- * memory is near it.
+ * Load: 50 or more sessions held at once in one process (a child run with --expose-gc, so memory
+ * can be measured after a full collection: test/support/many-sessions-child.ts), over the fixture
+ * models compiled nine ways, lanes and loader lanes included, each way of each model at least
+ * once. Every output of two rounds (different seeded inputs per session and round, the second on
+ * warm kernels) equals the reference executor's — no cross-talk between sessions; after all are
+ * disposed, the worker threads and open file descriptors are back to the baseline (none left on
+ * a bundle file) and resident memory is near it.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -29,7 +29,7 @@ interface Report {
 }
 
 describe('many sessions in one process', () => {
-  it('50 concurrent sessions give the reference outputs and leave no threads, fds or memory behind', () => {
+  it('50+ concurrent sessions, every fixture model and variant among them, give the reference outputs and leave no threads, fds or memory behind', () => {
     const start = performance.now();
     const ran = spawnSync(process.execPath, ['--expose-gc', child], { encoding: 'utf8', timeout: 120_000 });
     assert.equal(ran.status, 0, ran.stderr);
@@ -40,9 +40,9 @@ describe('many sessions in one process', () => {
     console.log(`      RSS ${r.before.rssMiB} → peak ${r.peakRssMiB} → after ${r.after.rssMiB} MiB; external ${r.before.externalMiB} → ${r.after.externalMiB} MiB; `
       + `threads ${r.before.threads} → ${r.during.threads} → ${r.after.threads}; fds ${r.before.fds} → ${r.during.fds} → ${r.after.fds} `
       + `(on bundle files ${r.before.bundleFds} → ${r.during.bundleFds} → ${r.after.bundleFds})`);
-    assert.equal(r.sessions, 50);
+    assert.ok(r.sessions >= 50 && r.sessions >= r.bundles, `${r.sessions} sessions for ${r.bundles} bundles`);
     assert.ok(r.lanes > 0, 'some sessions have worker lanes');
-    assert.equal(r.checked, 100, 'two rounds of one output each');
+    assert.equal(r.checked, 2 * r.sessions, 'two rounds of one output each');
     assert.deepEqual(r.mismatches, []);
     assert.ok(r.during.threads > r.before.threads, 'the lanes were running while the sessions were held');
     assert.ok(r.after.threads <= r.before.threads, `every worker thread ended (${r.before.threads} before, ${r.after.threads} after)`);

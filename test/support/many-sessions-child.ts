@@ -1,12 +1,13 @@
 /**
  * The load test's child process (run with --expose-gc by test/e2e/many-sessions.test.ts): compiles
  * the fixture models with nine sets of options (default, reference kernels, two lanes, transform
- * at load, three device profiles, the conventional plan, a loader lane with two lanes) into 50
- * bundle directories, then holds 50 sessions at once: creates them together, runs each on its own
- * seeded inputs, lets continuous inference switch them to warm kernels, runs each again on other
- * inputs, checks every output against the reference executor on the unoptimised graph, disposes
- * them all and collects. Prints one JSON line: the counts and the process's threads, file
- * descriptors (all, and those open on bundle files) and memory before, at the peak and after.
+ * at load, three device profiles, the conventional plan, a loader lane with two lanes), then holds
+ * at least 50 sessions at once, one or more per model and variant: creates them together, runs
+ * each on its own seeded inputs, lets continuous inference switch them to warm kernels, runs each
+ * again on other inputs, checks every output against the reference executor on the unoptimised
+ * graph, disposes them all and collects. Prints one JSON line: the counts and the process's
+ * threads, file descriptors (all, and those open on bundle files) and memory before, at the peak
+ * and after.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,8 @@ import { openFdCount, threadCount } from './process-resources.js';
 import { fixtureProfile } from './profiles.js';
 import { selectKernels } from '../../compiler/select/select-kernels.js';
 
-const sessionCount = 50;
+/** Sessions held at once, at least: every model and variant gets one, some more. */
+const minSessions = 50;
 const tolerance = 1e-4;
 const profile = fixtureProfile;
 
@@ -54,10 +56,10 @@ function compileVariant(model: string, dir: string, variant: Variant): void {
   writeBundle(dir, lowerGraph(graph, selectKernels(graph, 'fast', false), { loaders, lanes: 2 }), { modelName: graph.name, modelSha256: '0'.repeat(64), opset: graph.opset });
 }
 
-/** Feeds shaped like the fixture's, seeded by `seed`, so every session and round gets its own. */
+/** Feeds shaped like the fixture's, seeded by `seed`, so every session and round gets its own (ids and masks stay the fixture's). */
 function feedsFor(fixture: FixtureModel, seed: number): Feeds {
   const random = seededRandom(seed);
-  return Object.fromEntries(Object.entries(fixture.inputs()).map(([name, t]) => [name, randomTensor(random, t.dims)]));
+  return Object.fromEntries(Object.entries(fixture.inputs()).map(([name, t]) => [name, t.dtype === 'float32' ? randomTensor(random, t.dims) : t]));
 }
 
 const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
@@ -83,7 +85,7 @@ try {
     compileVariant(join(fixtureModelDir, `${fixture.name}.onnx`), dir, variant);
     return dir;
   });
-  const cases = Array.from({ length: sessionCount }, (_, i) => {
+  const cases = Array.from({ length: Math.max(minSessions, combos.length) }, (_, i) => {
     const { fixture, variant } = combos[i % combos.length];
     const dir = join(work, `session-${i}.nnb`);
     cpSync(compiled[i % combos.length], dir, { recursive: true });
