@@ -19,6 +19,7 @@ import { createLoadTrace, now, type TraceSpan } from './trace/trace.js';
 import { startBackgroundReads } from './load/background-reads.js';
 import { loaded } from './load/load-steps.js';
 import { StreamingLoader } from './load/streaming-loader.js';
+import { TableRowReader } from './load/table-rows.js';
 
 export interface LoadOptions {
   /** Read and hash the whole weights file before the first run. */
@@ -31,6 +32,7 @@ export interface LoadedSession {
   readonly memory: PlannedMemory;
   readonly lanes: LanePool | undefined;
   readonly loader: StreamingLoader | undefined;
+  readonly tableRows: TableRowReader | undefined;
   readonly loadTimings: StageTimings;
   /** The executing lane's spans of load and the first run (the trace). */
   readonly spans: TraceSpan[];
@@ -52,6 +54,10 @@ export function loadSession(bundleDir: string, options: LoadOptions): { manifest
   const allocated = timed(timings, 'allocMs', () => sharedMemory(plan.memoryBytes));
   const memory = timed(timings, 'prepareMs', () => createMemory(plan, allocated));
   const weights = options.verify ? undefined : timed(timings, 'readMs', () => openWeights(manifest, bundleDir, plan.weightsBytes));
+  // Verified weights are all in memory; otherwise tables read by rows keep a file of their own open.
+  const tableRows = weights && plan.steps.some((s) => s.tableRows)
+    ? timed(timings, 'readMs', () => { const file = openWeights(manifest, bundleDir, plan.weightsBytes); return new TableRowReader(plan, memory, file.fd, file.file); })
+    : undefined;
   const ready = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));
   const warmReady = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));
   const loadTrace = createLoadTrace(plan.steps.length, plan.lanes);
@@ -85,11 +91,12 @@ export function loadSession(bundleDir: string, options: LoadOptions): { manifest
       ready.fill(loaded);
     }
     timings.totalMs = performance.now() - start;
-    return { manifest, plan, session: { steps, memory, lanes, loader, loadTimings: timings, spans, loadTrace, warmTransforms, warmReady } };
+    return { manifest, plan, session: { steps, memory, lanes, loader, tableRows, loadTimings: timings, spans, loadTrace, warmTransforms, warmReady } };
   } catch (error) {
     // Nothing half-started survives a failed load: no lanes, no open file.
     if (background) background.closeFile();
     else if (weights) closeSync(weights.fd);
+    tableRows?.close();
     return { error, lanesClosed: lanes?.close() ?? Promise.resolve() };
   }
 }

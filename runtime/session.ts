@@ -24,6 +24,7 @@ import {
 import { loaded, readRange, type LoadTimes } from './load/load-steps.js';
 import { loadSession, type LoadedSession } from './load-session.js';
 import type { StreamingLoader } from './load/streaming-loader.js';
+import type { TableRowReader } from './load/table-rows.js';
 import type { BackgroundReads } from './load/background-reads.js';
 import { emptyTimings, timed, timedAsync, type StageTimings } from './execute/timings.js';
 import type { Plan } from './plan/plan.js';
@@ -83,6 +84,7 @@ export class Session {
   private readonly memory: PlannedMemory;
   private readonly lanes: LanePool | undefined;
   private readonly loader: StreamingLoader | undefined;
+  private readonly tableRows: TableRowReader | undefined;
   private readonly spans: TraceSpan[];
   private readonly loadTrace: Float64Array;
   private readonly warmTransforms: readonly PreparedTransform[];
@@ -94,7 +96,7 @@ export class Session {
     readonly plan: Plan,
     loaded: LoadedSession,
   ) {
-    ({ steps: this.steps, memory: this.memory, lanes: this.lanes, loader: this.loader, loadTimings: this.loadTimings, spans: this.spans,
+    ({ steps: this.steps, memory: this.memory, lanes: this.lanes, loader: this.loader, tableRows: this.tableRows, loadTimings: this.loadTimings, spans: this.spans,
       loadTrace: this.loadTrace, warmTransforms: this.warmTransforms, warmReady: this.warmReady } = loaded);
   }
 
@@ -325,7 +327,10 @@ export class Session {
 
   /** Runs steps `from` … `to` − 1 of the current run. */
   private runStretch(from: number, to: number, run: RunState): void {
-    runSteps({ plan: this.plan, memory: this.memory, steps: this.steps, lanes: this.lanes, clock: run.clock, loader: run.loader, warmReady: this.warmReady }, from, to);
+    runSteps({
+      plan: this.plan, memory: this.memory, steps: this.steps, lanes: this.lanes, clock: run.clock, loader: run.loader,
+      tableRows: this.tableRows, warmReady: this.warmReady,
+    }, from, to);
   }
 
   /** Rethrows a run's failure; a failed lane ends all lanes (no worker outlives a session that cannot run). */
@@ -368,6 +373,7 @@ export class Session {
   dispose(): Promise<void> {
     this.disposed = true;
     this.loader?.close();
+    this.tableRows?.close();
     // The weights file closes once the background reads in flight are delivered.
     return Promise.all([this.lanes?.close(), this.loader?.background?.idle]).then(() => undefined);
   }

@@ -59,7 +59,7 @@ function renderStep(step: PlanStep, index: number, plan: Plan, nameOf: (v: numbe
     ['fused', step.fused?.op ?? null],
     ['lanes', step.lanes],
     ['loader', step.loader],
-    ['weights', transformedAtLoad ? 'transform-at-load' : packedStored ? 'stored-transformed' : weights.length ? 'raw' : 'none'],
+    ['weights', step.tableRows ? 'rows' : transformedAtLoad ? 'transform-at-load' : packedStored ? 'stored-transformed' : weights.length ? 'raw' : 'none'],
     ['weightBytes', weightBytes],
     ['predictedMs', predictedMs === undefined ? null : round(predictedMs)],
     ['inputs', step.inputs.map(nameOf)],

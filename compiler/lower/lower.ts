@@ -18,6 +18,7 @@ import { bytesPerElement, numberAt, sizeOf } from '../../runtime/tensor/tensor.j
 import type { Graph, Node } from '../ir/graph.js';
 import { stepShapes, type KernelChoice } from '../select/select-kernels.js';
 import { align64, planActivationMemory } from './memory-plan.js';
+import { tableRowsBytes } from './table-rows.js';
 import { PlanDraft, type DraftTransform, type DraftValue, type DraftWarm } from './plan-draft.js';
 
 export interface LowerOptions {
@@ -63,7 +64,7 @@ export function lowerGraph(graph: Graph, choices: ReadonlyMap<Node, KernelChoice
     const ownTransforms = draft.transforms.slice(firstTransform).map((_, i) => firstTransform + i);
     const warm = options.warmChoices?.get(node);
     return {
-      node, variant, inputs, outputs, fused, weightsRange, ownTransforms,
+      node, variant, inputs, outputs, fused, weightsRange, ownTransforms, tableRows: tableRowsBytes(graph, node) !== undefined,
       scratchBytes: align64(variant.scratchBytes(stepShapes(graph, node))),
       warm: warm ? draft.lowerWarm(node, warm, stepIndex) : undefined,
     };
@@ -84,8 +85,10 @@ export function lowerGraph(graph: Graph, choices: ReadonlyMap<Node, KernelChoice
     scratchOffset: d.scratchBytes > 0 ? scratchOffset : 0,
     scratchBytes: d.scratchBytes,
     lanes: d.variant.parallel ? (options.stepLanes?.get(d.node) ?? lanes) : 1,
-    loader: options.loaders?.get(d.node) ?? 0,
+    // Rows are read by the executing lane just before the step: only then are the indices known.
+    loader: d.tableRows ? 0 : options.loaders?.get(d.node) ?? 0,
     weightsRange: d.weightsRange,
+    ...(d.tableRows ? { tableRows: true } : {}),
     transforms: d.ownTransforms,
     ...(d.warm ? { warm: { ...d.warm, scratchOffset: d.warm.scratchBytes > 0 ? scratchOffset : 0 } } : {}),
   }));

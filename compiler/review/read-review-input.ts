@@ -23,7 +23,8 @@ export interface ScheduleStep {
   fused: string | null;
   lanes: number;
   loader: number;
-  weights: 'none' | 'raw' | 'stored-transformed' | 'transform-at-load';
+  /** rows: a table read by rows before each run (compiler/lower/table-rows.ts). */
+  weights: 'none' | 'raw' | 'rows' | 'stored-transformed' | 'transform-at-load';
   weightBytes: number;
   predictedMs: number | null;
   inputs: string[];

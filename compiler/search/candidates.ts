@@ -20,6 +20,7 @@ import { featuresOf, signatureOf } from '../profile/signature.js';
 import { fittingVariants, stepShapes, type KernelStrategy } from '../select/select-kernels.js';
 import { backgroundLaneSpec, type Problem, type ProblemStep, type StepOption } from './problem.js';
 import type { StepWarmMs } from '../layout/assign-layouts.js';
+import { tableRowsBytes } from '../lower/table-rows.js';
 
 export interface CandidateStep extends ProblemStep {
   readonly node: Node;
@@ -54,7 +55,9 @@ export function buildProblem(graph: Graph, profile: DeviceProfile, maxLanes = pr
   const uncosted: UncostedVariant[] = [];
   const steps = graph.nodes.map((node) => candidateStep(graph, node, profile, uncosted, limits));
   const f = profile.fixedCosts;
-  const largestActivations = [...graph.values.values()].map((v) => sizeOf(v.dims) * bytesPerElement(v.dtype)).sort((a, b) => b - a);
+  // Activations only: a constant's bytes are the weights file's image, paid by its read.
+  const largestActivations = [...graph.values].filter(([name]) => !graph.constants.has(name))
+    .map(([, v]) => sizeOf(v.dims) * bytesPerElement(v.dtype)).sort((a, b) => b - a);
   const activationMB = ((largestActivations[0] ?? 0) + (largestActivations[1] ?? 0)) / 1e6;
   return {
     steps,
@@ -84,6 +87,7 @@ function candidateStep(graph: Graph, node: Node, profile: DeviceProfile, uncoste
   const features = featuresOf(node.op, shapes);
   // Sizes as the weights file stores them (each segment 64-byte aligned), so byte budgets hold for the file.
   const constantBytes = node.inputs.reduce((sum, name) => sum + segmentBytes(graph.constants.get(name)?.data.byteLength ?? 0), 0);
+  const rowsBytes = tableRowsBytes(graph, node);
   const fitting = fittingVariants(graph, node, variantsFor(node.op).filter((v) => limits.kernels !== 'reference' || !v.usesWasm));
   const defaultVariant = fitting[0] ?? variantsFor(node.op).at(-1)!;
   const defaultCost = predict(profile, defaultVariant.id, signature, features) ?? standIn(profile, node.op, features);
@@ -104,7 +108,9 @@ function candidateStep(graph: Graph, node: Node, profile: DeviceProfile, uncoste
       ...(cost.warmUncertainty > 0 ? { warmUncertainty: cost.warmUncertainty } : {}),
     };
     if (!variant.transform || transformed === undefined) {
-      options.push({ ...base, source: 'raw', readBytes: constantBytes, storedBytes: constantBytes, loadTimeBytes: 0, transformMs: 0 });
+      // A table read by rows (lower/table-rows.ts) costs the read of its rows only.
+      const readBytes = rowsBytes === undefined ? constantBytes : segmentBytes(rowsBytes);
+      options.push({ ...base, source: 'raw', readBytes, storedBytes: constantBytes, loadTimeBytes: 0, transformMs: 0 });
       variants.push(variant);
       continue;
     }

@@ -32,7 +32,7 @@ const maxLanes = 256;
 const planKeys = {
   plan: ['format', 'values', 'inputs', 'outputs', 'steps', 'transforms', 'warmTransforms', 'segments', 'weightsBytes', 'weightsOffset', 'memoryBytes', 'usesWasm', 'lanes'],
   value: ['name', 'dtype', 'dims', 'kind', 'offset', 'bytes', 'layout', 'segment', 'packedFor'],
-  step: ['node', 'op', 'kernel', 'inputs', 'outputs', 'attrs', 'fused', 'scratchOffset', 'scratchBytes', 'lanes', 'loader', 'weightsRange', 'transforms', 'warm'],
+  step: ['node', 'op', 'kernel', 'inputs', 'outputs', 'attrs', 'fused', 'scratchOffset', 'scratchBytes', 'lanes', 'loader', 'weightsRange', 'transforms', 'tableRows', 'warm'],
   fused: ['op', 'kernel', 'attrs', 'inputs', 'code', 'p0', 'p1'],
   warm: ['kernel', 'inputs', 'scratchOffset', 'scratchBytes', 'transforms', 'weightsRange', 'preparer'],
   transform: ['kernel', 'step', 'from', 'to', 'rawStep'],
@@ -96,6 +96,7 @@ export function checkPlan(plan: Plan, manifest: Manifest, file: string): void {
     }
     if (!Array.isArray(step.transforms) || step.transforms.some((t) => !Number.isInteger(t) || !plan.transforms[t])) fail(`step '${step.node}' names a transform that does not exist`);
     if (step.warm) checkWarm(plan, step, isIndex, fail);
+    if (step.tableRows !== undefined) checkTableRows(plan, step, fail);
     checkStepShapes(plan, step, fail);
     if (!Number.isSafeInteger(step.scratchOffset) || !Number.isSafeInteger(step.scratchBytes) || step.scratchBytes < 0
       || (step.scratchBytes > 0 && (step.scratchOffset < plan.weightsOffset || step.scratchOffset + step.scratchBytes > plan.memoryBytes))) {
@@ -126,6 +127,29 @@ const valueDependentOps = new Set([
   'Constant', 'ConstantOfShape', 'Dropout', 'Expand', 'Pad', 'Range', 'ReduceMax', 'ReduceMean', 'ReduceSum', 'Reshape', 'Slice', 'Split',
   'Squeeze', 'Unsqueeze',
 ]);
+
+/**
+ * A table read by rows (`tableRows`) is the row reader's alone: a Gather over axis 0 whose
+ * table is a constant filling exactly the step's weights range (the range no load reads whole),
+ * read by no other step nor returned, indexed by an int32/int64 value that is not a constant,
+ * the step loaded by the executing lane and transforming nothing.
+ */
+function checkTableRows(plan: Plan, step: Plan['steps'][number], fail: Fail): void {
+  const why = (detail: string): never => fail(`step '${step.node}' reads its table by rows, but ${detail}`);
+  if (step.tableRows !== true) why("'tableRows' is not true");
+  if (step.op !== 'Gather' || (step.attrs.axis ?? 0) !== 0) why('it is not a Gather over axis 0');
+  const [tableIndex, indicesIndex] = step.inputs;
+  const table = plan.values[tableIndex];
+  const indices = plan.values[indicesIndex];
+  if (!table || table.kind !== 'constant' || table.segment === undefined || !table.dims.length || table.dims[0] < 1) why('its table is not a constant');
+  const segment = plan.segments[table.segment!];
+  if (!segment || segment.offset !== step.weightsRange.offset || segment.bytes !== step.weightsRange.bytes) why('its weights range is not its table');
+  if (table.bytes % table.dims[0] !== 0) why('its table does not split into rows');
+  if (!indices || indices.kind === 'constant' || (indices.dtype !== 'int64' && indices.dtype !== 'int32')) why('its indices are not an int32/int64 value');
+  if (step.loader !== 0 || step.transforms.length > 0 || step.warm) why('it is not loaded by the executing lane alone');
+  const readElsewhere = plan.steps.some((other) => other !== step && [...other.inputs, ...(other.warm?.inputs ?? [])].includes(tableIndex));
+  if (readElsewhere || plan.outputs.includes(tableIndex)) why('another step or the outputs read the table');
+}
 
 function checkStepShapes(plan: Plan, step: Plan['steps'][number], fail: Fail): void {
   if (isLayoutConversion(step.op)) return checkConversion(plan, step, fail);

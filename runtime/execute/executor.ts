@@ -173,13 +173,15 @@ export interface StepRun {
   readonly clock?: StepClock;
   /** Makes a step's weights present before it runs (the first run). */
   readonly loader?: { before(step: number): void };
+  /** Reads the rows of tables read by rows before their step, every run (load/table-rows.ts); absent when the weights were read whole (verify). */
+  readonly tableRows?: { before(step: number): void };
   /** Per step: 1 once its warm kernel is prepared (continuous inference). */
   readonly warmReady?: Int32Array;
 }
 
 /** Runs steps `from` … `to` − 1 in plan order (a run that awaits weights between steps runs them in stretches). */
 export function runSteps(run: StepRun, from: number, to: number): void {
-  const { memory, steps, lanes, clock, loader, warmReady } = run;
+  const { memory, steps, lanes, clock, loader, tableRows, warmReady } = run;
   for (let index = from; index < to; index++) {
     const prepared = steps[index];
     // A warm kernel is used once its flag says its weights are ready (they may be made on a lane).
@@ -188,6 +190,7 @@ export function runSteps(run: StepRun, from: number, to: number): void {
     const { step } = prepared;
     const { variant, args, after } = chosen;
     loader?.before(index);
+    if (step.tableRows) tableRows?.before(index);
     const start = clock ? performance.now() : 0;
     if (clock) clock.starts[index] = performance.timeOrigin + start;
     if (step.lanes > 1 && variant.parallel && lanes) {

@@ -39,7 +39,8 @@ export function loadStep(loading: StepLoading, fd: number, trace: Float64Array, 
   const { weightsRange } = plan.steps[step];
   const traceStart = now();
   const start = performance.now();
-  readRange(fd, plan, memory, weightsRange);
+  // A table read by rows is read before each run of its step instead (table-rows.ts).
+  if (!plan.steps[step].tableRows) readRange(fd, plan, memory, weightsRange);
   times.readMs += performance.now() - start;
   const readEnd = now();
   transformStep(loading, step, check);

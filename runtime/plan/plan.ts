@@ -14,7 +14,7 @@ import type { ActivationLayout } from '../tensor/layout.js';
 import type { DType } from '../tensor/tensor.js';
 
 /** A runtime reads only its own plan format (rule: README, "Bundle format"; checked in bundle/check-plan.ts). */
-export const planFormatVersion = 6;
+export const planFormatVersion = 7;
 
 /**
  * input: fed by the caller; constant: bytes from the weights file; packed: written at load time
@@ -85,6 +85,12 @@ export interface PlanStep {
   readonly weightsRange: { readonly offset: number; readonly bytes: number };
   /** Load-time transforms of this step's weights (indices into `Plan.transforms`), run after the read. */
   readonly transforms: readonly number[];
+  /**
+   * A Gather whose table (input 0, a constant: this step's weights range) is read by rows: the
+   * range is never read whole; before every run of the step the executing lane reads the rows
+   * its indices (input 1) name into the table's image (runtime/load/table-rows.ts).
+   */
+  readonly tableRows?: true;
   /**
    * Continuous inference: the warm-fastest kernel, prepared in the background after the first
    * run (its transforms, indices into `Plan.warmTransforms`); later runs switch to it.
