@@ -1,7 +1,7 @@
 /**
- * End-to-end cold start on the real models in ../shared/models (every NAME.onnx there, or those
- * `--models` names; a model that is not an image model or that nncc cannot compile is skipped,
- * support/shared-models.ts): the wall time, measured here
+ * End-to-end cold start on the real models in ../shared/models (every NAME.onnx there with its
+ * input files, or those `--models` names; a model whose files are missing or do not fit, or that
+ * nncc cannot compile, is skipped, support/shared-models.ts): the wall time, measured here
  * around `spawnSync`, of a fresh `node` process that imports an engine, loads the model from
  * disk, runs one inference and exits (support/cold-*.ts). Engines: nncc with the search's cold
  * plan for this machine's profile, the same bundle run by `nncc run` (the CLI, wall time only), nncc's conventional (warm-objective) plan, onnxruntime-node
@@ -10,6 +10,8 @@
  * alike. Two cache conditions: page cache warm, and disk-cold (the model's files evicted before
  * every process). Beside them each engine's warm latency, measured in one long-lived process,
  * and nncc's own in-process stage breakdown (read, alloc, prepare, transform, execute, wait).
+ * The children get the model's feeds as a file, `NAME.feeds.json` in the work folder
+ * (support/feeds.ts): each input's file, dtype and dims.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +23,8 @@ import { evictFile } from '../../compiler/measure/measure-fixed.js';
 import type { StageTimings } from '../../runtime/execute/timings.js';
 import { cliPath, repoRoot } from '../support/paths.js';
 import { machineInfo, parseFlags } from './support/options.js';
-import { measureEach, modelsFlagUsage, modelsUsage, selectModels, type ImageModel } from './support/shared-models.js';
+import { writeFeedsFile } from './support/feeds.js';
+import { measureEach, modelsFlagUsage, modelsUsage, selectModels, type SharedModel } from './support/shared-models.js';
 import { median } from './support/stats.js';
 import { fixed, formatTable, ms, ratio } from './support/table.js';
 
@@ -130,7 +133,7 @@ interface ModelResult {
 }
 
 const floorName = 'node -e 0 (floor)';
-/** A module that reads the input and writes an output of the same size (support/cold-script-floor.ts). */
+/** A module that reads the input files and writes an output of the model's output size (support/cold-script-floor.ts). */
 const scriptFloorName = 'script floor';
 /** The target against the script floor: nncc's end-to-end cold within this factor of (script floor + nncc warm). */
 const scriptTargetFactor = 1.2;
@@ -168,32 +171,33 @@ function support(script: string): string {
   return join(supportDir, script);
 }
 
-function compileBundle(name: string, modelPath: string, dir: string, objective: 'cold' | 'warm'): BundleInfo {
+function compileBundle(name: string, { modelPath, dims }: SharedModel, dir: string, objective: 'cold' | 'warm'): BundleInfo {
   const start = performance.now();
-  const { manifest } = compileModel(modelPath, dir, { profile: profilePath, objective });
+  const { manifest } = compileModel(modelPath, dir, { profile: profilePath, objective, dims });
   return {
     name, dir, files: readdirSync(dir).sort().map((path) => ({ path, bytes: manifest.files.find((f) => f.path === path)?.bytes ?? 0 })),
     predictedColdMs: manifest.predicted?.coldMs, predictedWarmMs: manifest.predicted?.warmMs, compileMs: performance.now() - start,
   };
 }
 
-function enginesFor({ modelPath, inputPath: input, expectedPath: expected, inputDims }: ImageModel, bundles: readonly BundleInfo[]): Engine[] {
-  const dims = inputDims.join(',');
+/** The engines' children for the model, each given `feedsPath` (support/feeds.ts) but `nncc run`, which takes `--input name=path` per input. */
+function enginesFor({ modelPath, feeds, expectedPath: expected }: SharedModel, feedsPath: string, bundles: readonly BundleInfo[]): Engine[] {
   return [
     ...bundles.map((b) => ({
-      name: b.name, args: [support('cold-nncc.js'), b.dir, input, expected], files: readdirSync(b.dir).map((f) => join(b.dir, f)),
-      warmArgs: ['nncc', b.dir, input, dims, expected],
+      name: b.name, args: [support('cold-nncc.js'), b.dir, feedsPath, expected], files: readdirSync(b.dir).map((f) => join(b.dir, f)),
+      warmArgs: ['nncc', b.dir, feedsPath, expected],
     })),
     ...[1, 2].map((threads) => ({
-      name: `ort-node ${threads}t`, args: [support('cold-ort-node.js'), modelPath, String(threads), input, dims, expected], files: [modelPath],
-      warmArgs: ['ort-node', modelPath, input, dims, expected, String(threads)],
+      name: `ort-node ${threads}t`, args: [support('cold-ort-node.js'), modelPath, String(threads), feedsPath, expected], files: [modelPath],
+      warmArgs: ['ort-node', modelPath, feedsPath, expected, String(threads)],
     })),
-    { name: 'ort-web 1t', args: [support('cold-ort-web.js'), modelPath, input, dims, expected], files: [modelPath], warmArgs: ['ort-web', modelPath, input, dims, expected] },
+    { name: 'ort-web 1t', args: [support('cold-ort-web.js'), modelPath, feedsPath, expected], files: [modelPath], warmArgs: ['ort-web', modelPath, feedsPath, expected] },
     ...bundles.filter((b) => b.name === nnccCold).map((b) => ({
-      name: nnccCli, args: [cliPath, 'run', b.dir, '--input', input], files: readdirSync(b.dir).map((f) => join(b.dir, f)),
+      name: nnccCli, args: [cliPath, 'run', b.dir, ...feeds.flatMap((f) => ['--input', `${f.name}=${f.path}`])],
+      files: readdirSync(b.dir).map((f) => join(b.dir, f)),
     })),
     { name: floorName, args: ['-e', '0'], files: [] },
-    { name: scriptFloorName, args: [support('cold-script-floor.js'), input, expected], files: [] },
+    { name: scriptFloorName, args: [support('cold-script-floor.js'), feedsPath, expected], files: [] },
   ];
 }
 
@@ -232,14 +236,17 @@ function measureWarm(engine: Engine): EngineResult['warm'] {
   return { warmMs: line.warmMs, samples: line.samples, maxRelError: line.maxRelError, maxRssKB: line.maxRssKB };
 }
 
-function measureModel(image: ImageModel, work: string): ModelResult {
-  const { name: model, modelPath } = image;
-  note(`${model}: compiling the bundles (profile ${profilePath})`);
+function measureModel(shared: SharedModel, work: string): ModelResult {
+  const { name: model, modelPath, dims } = shared;
+  const bound = Object.entries(dims).map(([name, size]) => `${name}=${size}`).join(', ');
+  note(`${model}: compiling the bundles (profile ${profilePath}${bound ? `; dims ${bound}` : ''})`);
   const bundles = [
-    compileBundle(nnccCold, modelPath, join(work, `${model}-cold.nnb`), 'cold'),
-    compileBundle(nnccConventional, modelPath, join(work, `${model}-conventional.nnb`), 'warm'),
+    compileBundle(nnccCold, shared, join(work, `${model}-cold.nnb`), 'cold'),
+    compileBundle(nnccConventional, shared, join(work, `${model}-conventional.nnb`), 'warm'),
   ];
-  const engines = enginesFor(image, bundles);
+  const feedsPath = join(work, `${model}.feeds.json`);
+  writeFeedsFile(feedsPath, shared.feeds);
+  const engines = enginesFor(shared, feedsPath, bundles);
   const results: EngineResult[] = engines.map((e) => ({ name: e.name, samples: { pageCacheWarm: [], diskCold: [] } }));
 
   note(`${model}: one untimed process per engine (fills the page cache)`);
@@ -433,7 +440,7 @@ function printSummary(results: readonly ModelResult[]): void {
   note('\n## every model, page cache warm (medians)\n');
   note(formatTable(['model', 'floor', 'nncc cold', 'best ort-node', 'nncc/ort e2e', 'nncc/ort above floor', 'cold/(floor+warm)', 'script floor',
     `cold/(script floor+warm) (target ≤ ${scriptTargetFactor})`, 'prediction error', 'compile ms'], rows));
-  note('(floor: node -e 0; script floor: a module that reads the input and writes an output of the same size; warm: nncc\'s best warm, in-process)');
+  note('(floor: node -e 0; script floor: a module that reads the input files and writes an output of the model\'s output size; warm: nncc\'s best warm, in-process)');
 }
 
 async function main(): Promise<void> {

@@ -118,10 +118,12 @@ function measureKernel(layer: ConvLayer, variant: KernelVariant, work: string, r
 }
 
 async function measurePeer(name: string, session: PeerSession, layer: ConvLayer): Promise<PeerResult & { output: Float32Array }> {
-  const input = convInputs(layer)[0].data as Float32Array;
+  const [x] = convInputs(layer);
+  // The one-node model's input is 'X' (layers.ts convModelBytes).
+  const feeds = { X: { dtype: 'float32' as const, dims: x.dims, data: x.data as Float32Array } };
   try {
-    const executeWarmMs = await medianMsAsync(() => session.run(input), repetitions);
-    return { name, executeWarmMs, gflops: gflops(convFlops(layer), executeWarmMs), output: await session.run(input) };
+    const executeWarmMs = await medianMsAsync(() => session.run(feeds), repetitions);
+    return { name, executeWarmMs, gflops: gflops(convFlops(layer), executeWarmMs), output: await session.run(feeds) };
   } finally {
     await session.release();
   }
@@ -144,8 +146,8 @@ async function measureLayer(layer: ConvLayer, work: string): Promise<LayerResult
   });
   const model = convModelBytes(layer);
   const peers = [
-    await measurePeer('onnxruntime-node 1t', await ortNodeSession(model, x.dims, 1), layer),
-    await measurePeer('onnxruntime-web 1t', await ortWebSession(model, x.dims), layer),
+    await measurePeer('onnxruntime-node 1t', await ortNodeSession(model, 1), layer),
+    await measurePeer('onnxruntime-web 1t', await ortWebSession(model), layer),
   ];
   const reference = measured.find((k) => k.id === referenceVariantId('Conv'))?.output;
   for (const row of [...measured, ...peers]) if (reference) row.maxRelError = maxRelativeError(row.output, reference);

@@ -1,7 +1,8 @@
 /**
  * Shared by the child scripts of cold.bench (`cold-nncc`, `cold-ort-node`, `cold-ort-web`,
- * `cold-warm`): their arguments, reading the `.f32` files, the output check and the one JSON line
- * each child prints. Imports nothing from an engine, so a child's cold cost is its engine's own.
+ * `cold-warm`): their arguments, reading the expected `.f32` output, the output check and the one
+ * JSON line each child prints (the feeds are feeds.ts). Imports nothing from an engine, so a
+ * child's cold cost is its engine's own.
  */
 import { readFileSync } from 'node:fs';
 import { maxRelativeError } from '../../support/compare.js';
@@ -22,11 +23,6 @@ export function childArgs(usage: string, count: number): string[] {
 export function readF32(path: string): Float32Array {
   const bytes = readFileSync(path);
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-}
-
-/** "1,3,224,224" → [1, 3, 224, 224]. */
-export function parseDims(text: string): number[] {
-  return text.split(',').map(Number);
 }
 
 /**

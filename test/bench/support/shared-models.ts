@@ -1,30 +1,26 @@
 /**
  * The real models the whole-model benches (models.bench, cold.bench) run: every `NAME.onnx` in
  * ../shared/models (`sharedModelsDir`; `NNCC_SHARED` points elsewhere), sorted by name, or the
- * subset `--models a,b,c` names. Those benches assume an image model: one float32 input of
- * static dims, fed from `NAME.input.f32`, and PyTorch's output in `NAME.output.f32`. A model
- * that does not fit, or that nncc cannot compile, is skipped with one printed line saying why,
- * and listed as skipped in the bench's JSON.
+ * subset `--models a,b,c` names. Each is run with its input files, one per graph input
+ * (`NAME.<input>.<ext>`, or `NAME.input.f32` for one float32 input), its symbolic dimensions
+ * solved from their sizes, and checked against PyTorch's output in `NAME.output.f32`
+ * (../../support/model-files.ts). A model whose files are missing or do not fit, or that nncc
+ * cannot compile, is skipped with one printed line saying why, and listed as skipped in the
+ * bench's JSON.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { importOnnxFile } from '../../../compiler/compile.js';
 import { CompileError } from '../../../compiler/diagnostics.js';
 import { UncostedStepError } from '../../../compiler/search/candidates.js';
 import type { ValueInfo } from '../../../runtime/tensor/tensor.js';
+import { probeModelFiles, type ModelFiles } from '../../support/model-files.js';
 import { sharedModelsDir } from '../../support/paths.js';
 
-/** An image model the benches can run, with its files. */
-export interface ImageModel {
-  name: string;
-  modelPath: string;
-  /** `NAME.input.f32`: the one input, raw little-endian float32. */
-  inputPath: string;
-  /** `NAME.output.f32`: PyTorch's (first) output for it. */
-  expectedPath: string;
-  /** The input's dims as the model declares them (a symbolic batch dimension bound to 1). */
-  inputDims: number[];
-}
+/**
+ * A model the benches can run, with its files: `feeds` (one per input, dims bound), `dims` (the
+ * symbolic dimensions solved from the files, for import and compile) and `expectedPath`.
+ */
+export type SharedModel = ModelFiles;
 
 export interface SkippedModel {
   model: string;
@@ -44,8 +40,10 @@ export function sharedModelNames(): string[] {
 export function modelsUsage(): string {
   const names = sharedModelNames();
   const text = `Models: every NAME.onnx in ${sharedModelsDir} (NNCC_SHARED points elsewhere), by name, or those `
-    + `--models names; there now: ${names.length ? names.join(', ') : 'none'}. A model that is not an image model (one float32 `
-    + 'input from NAME.input.f32, PyTorch\'s output in NAME.output.f32) or that nncc cannot compile is skipped with the reason.';
+    + `--models names; there now: ${names.length ? names.join(', ') : 'none'}. Every model runs with its input files (one per `
+    + 'input, NAME.<input>.<ext> by dtype, or NAME.input.f32 for one float32 input; symbolic dims solved from their sizes) and is '
+    + 'checked against PyTorch\'s output in NAME.output.f32; one whose files are missing or do not fit, or that nncc cannot compile, '
+    + 'is skipped with the reason.';
   const lines = [''];
   for (const word of text.split(' ')) {
     const last = lines.length - 1;
@@ -74,40 +72,39 @@ export function selectModels(flag: string | undefined): string[] {
 
 const oneLine = (text: string) => text.replace(/\s*\n\s*/g, '; ');
 const describe = (name: string, info: ValueInfo | undefined) => `'${name}' ${info ? `${info.dtype} [${info.dims.join(',')}]` : '(no type)'}`;
-const bytesOf = (info: ValueInfo) => 4 * info.dims.reduce((n, d) => n * d, 1);
+const sameDims = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
-/** The model as an image model, or why it is not one (missing files, inputs or outputs that do not fit, an import error). */
-export function probeImageModel(name: string): { model: ImageModel } | { skipped: SkippedModel } {
+/**
+ * The model with its files, or why it cannot run: missing or inconsistent files
+ * (`probeModelFiles`), an import error with the solved dims, or an output that does not fit
+ * `NAME.output.f32`.
+ */
+export function probeModel(name: string): { model: SharedModel } | { skipped: SkippedModel } {
   const skip = (reason: string) => ({ skipped: { model: name, reason } });
-  const file = (suffix: string) => join(sharedModelsDir, `${name}${suffix}`);
-  const modelPath = file('.onnx');
-  const inputPath = file('.input.f32');
-  const expectedPath = file('.output.f32');
-  for (const path of [inputPath, expectedPath]) {
-    if (existsSync(path)) continue;
-    const others = readdirSync(sharedModelsDir).filter((f) => f.startsWith(`${name}.`) && f !== `${name}.onnx`).sort();
-    return skip(`no ${path} (the bench feeds one float32 input from NAME.input.f32 and checks against NAME.output.f32; `
-      + `${others.length ? `found ${others.join(', ')}` : 'no data files found'})`);
-  }
+  const probe = probeModelFiles(sharedModelsDir, name);
+  if ('reason' in probe) return skip(probe.reason);
+  const { files } = probe;
   let graph;
   try {
-    graph = importOnnxFile(modelPath);
+    graph = importOnnxFile(files.modelPath, { dims: files.dims });
   } catch (error) {
     const reason = compileFailure(error);
     if (reason === undefined) throw error;
     return skip(reason);
   }
-  const inputs = graph.inputs.map((i) => describe(i.name, i));
-  const [input] = graph.inputs;
-  if (graph.inputs.length !== 1 || input.dtype !== 'float32') return skip(`inputs ${inputs.join(', ')}: the bench feeds one float32 input`);
-  const inputBytes = statSync(inputPath).size;
-  if (inputBytes !== bytesOf(input)) return skip(`${inputPath} has ${inputBytes} bytes; input ${describe(input.name, input)} needs ${bytesOf(input)}`);
-  const output = graph.values.get(graph.outputs[0]);
-  const outputBytes = statSync(expectedPath).size;
-  if (!output || output.dtype !== 'float32' || outputBytes !== bytesOf(output)) {
-    return skip(`${expectedPath} has ${outputBytes} bytes; first output ${describe(graph.outputs[0], output)} needs float32 of ${output ? bytesOf(output) : '?'}`);
+  for (const feed of files.feeds) {
+    const input = graph.inputs.find((i) => i.name === feed.name);
+    if (!input || input.dtype !== feed.dtype || !sameDims(input.dims, feed.dims)) {
+      return skip(`input ${describe(feed.name, input)} as imported is not ${feed.dtype} [${feed.dims.join(',')}] as ${feed.path} is fed`);
+    }
   }
-  return { model: { name, modelPath, inputPath, expectedPath, inputDims: [...input.dims] } };
+  const output = graph.values.get(graph.outputs[0]);
+  const outputBytes = statSync(files.expectedPath).size;
+  const bytes = output ? 4 * output.dims.reduce((n, d) => n * d, 1) : undefined;
+  if (!output || output.dtype !== 'float32' || outputBytes !== bytes) {
+    return skip(`${files.expectedPath} has ${outputBytes} bytes; first output ${describe(graph.outputs[0], output)} needs float32 of ${bytes ?? '?'}`);
+  }
+  return { model: files };
 }
 
 /** Why nncc cannot compile a model, as one line, when `error` says it cannot (a CompileError, or a step the profile has no cost for); else undefined. */
@@ -116,18 +113,17 @@ export function compileFailure(error: unknown): string | undefined {
 }
 
 /**
- * Measures each named model that is an image model, in order (a line says so when there are
- * none). A model that is not one, or whose
- * `measure` fails to compile it (see `compileFailure`), is skipped with one line through `note`;
- * any other error propagates.
+ * Measures each named model with its input files, in order (a line says so when there are no
+ * models). A model whose files are missing or do not fit, or whose `measure` fails to compile it
+ * (see `compileFailure`), is skipped with one line through `note`; any other error propagates.
  */
-export async function measureEach<R>(names: readonly string[], measure: (model: ImageModel) => R | Promise<R>, note: (line: string) => void)
+export async function measureEach<R>(names: readonly string[], measure: (model: SharedModel) => R | Promise<R>, note: (line: string) => void)
   : Promise<{ results: R[]; skipped: SkippedModel[] }> {
   const results: R[] = [];
   const skipped: SkippedModel[] = [];
   if (!names.length) note(`no models: no NAME.onnx in ${sharedModelsDir} (NNCC_SHARED points elsewhere)`);
   for (const name of names) {
-    const probe = probeImageModel(name);
+    const probe = probeModel(name);
     let skip = 'skipped' in probe ? probe.skipped : undefined;
     if ('model' in probe) {
       try {
