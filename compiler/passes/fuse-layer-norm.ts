@@ -6,7 +6,8 @@
  *   y = Div(d, Sqrt(Add(v, ε)))  [· γ]  [+ β]
  *
  * with both ReduceMeans over the same trailing axes (keepdims), ε a scalar constant, and γ, β
- * constants that broadcast to the normalised dims. The last node of the chain becomes the
+ * constants that broadcast to the normalised dims (either may be absent: remove-identities drops
+ * a γ of ones, PyTorch's initial value). The last node of the chain becomes the
  * LayerNormalization (keeping its name and output; γ = ones when the chain has no Mul), and the
  * intermediates no other node reads are dropped (eliminate-dead-code).
  */
@@ -95,8 +96,8 @@ export function fuseLayerNorm(graph: Graph): void {
     const mul = soleConsumer(div.outputs[0]);
     const scale = affineOperand(graph, mul, 'Mul', div.outputs[0], normalised);
     if (scale) last = mul!;
-    const add = scale ? soleConsumer(last.outputs[0]) : undefined;
-    const bias = scale ? affineOperand(graph, add, 'Add', last.outputs[0], normalised) : undefined;
+    const add = soleConsumer(last.outputs[0]);
+    const bias = affineOperand(graph, add, 'Add', last.outputs[0], normalised);
     if (bias) last = add!;
     const dtype = info.dtype as 'float32' | 'float64';
     const scaleName = scale ?? onesConstant(graph, `${div.name}/scale`, dtype, normalised);

@@ -10,6 +10,7 @@ import { foldBatchNorm } from './fold-batchnorm.js';
 import { foldConstants } from './fold-constants.js';
 import { fuseActivations } from './fuse-activations.js';
 import { fuseGatedActivations } from './fuse-gated-activations.js';
+import { fuseAttention } from './fuse-attention.js';
 import { fuseGelu } from './fuse-gelu.js';
 import { fuseLayerNorm } from './fuse-layer-norm.js';
 import { removeIdentities } from './remove-identities.js';
@@ -27,6 +28,7 @@ export const passes: readonly Pass[] = [
   { name: 'batchnorm-to-scale-shift', run: batchNormToScaleShift },
   { name: 'fuse-layer-norm', run: fuseLayerNorm },
   { name: 'fuse-gelu', run: fuseGelu },
+  { name: 'fuse-attention', run: fuseAttention },
   { name: 'fuse-gated-activations', run: fuseGatedActivations },
   { name: 'fuse-activations', run: fuseActivations },
   { name: 'eliminate-dead-code', run: eliminateDeadCode },

@@ -46,6 +46,7 @@ import { ReduceMean } from './ReduceMean.js';
 import { ReduceSum } from './ReduceSum.js';
 import { Relu } from './Relu.js';
 import { Reshape } from './Reshape.js';
+import { ScaledDotProductAttention } from './ScaledDotProductAttention.js';
 import { Shape } from './Shape.js';
 import { Sigmoid } from './Sigmoid.js';
 import { Size } from './Size.js';
@@ -107,6 +108,7 @@ const kernels: ReferenceKernel[] = [
   ReduceSum,
   Relu,
   Reshape,
+  ScaledDotProductAttention,
   Shape,
   Sigmoid,
   Silu,

@@ -32,7 +32,7 @@ export const softmaxSimdRows: KernelVariant = {
   scratchBytes: () => 0,
   run(memory, args) {
     const { rows, cols } = softmaxRows(args.shapes)!;
-    memory.wasm!.softmaxRows(args.inputs[0], rows, cols, args.outputs[0]);
+    memory.wasm!.softmaxRows(args.inputs[0], rows, cols, 1, 0, 0, args.outputs[0]);
   },
 };
 

@@ -25,6 +25,7 @@ import { matMulNaive, matMulPacked } from './MatMul.js';
 import { matMulBatched } from './MatMulBatched.js';
 import { layerNormSimdRows, softmaxSimdRows } from './Normalization.js';
 import { transposePermute } from './Transpose.js';
+import { attentionTiles } from './Attention.js';
 import { convPointwiseC4 } from './ConvPointwiseC4.js';
 import { toNC4HW4Simd } from './ToNC4HW4.js';
 import { toNCHWSimd } from './ToNCHW.js';
@@ -78,6 +79,7 @@ export const wasmVariants: KernelVariant[] = [
   clipSimd,
   clipSimdC4,
   softmaxSimdRows,
+  attentionTiles,
   layerNormSimdRows,
   concatCopy,
   transposePermute,

@@ -100,6 +100,11 @@ export const variantSamples: Readonly<Record<string, readonly VariantSample[]>> 
   'wasm.Silu.simd': unary,
   'wasm.Gelu.simd': [...unary, { attrs: { approximate: 'tanh' }, inputs: [[2, 3, 1, 37]] }],
   'wasm.Softmax.rows': [{ inputs: [[3, 5, 37]] }, { attrs: { axis: 1, coerce_2d: 1 }, inputs: [[2, 3, 4]] }],
+  // Self-attention with a key-padding mask [H, 1, S], a full [Sq, Skv] mask broadcast over batches, none.
+  'wasm.ScaledDotProductAttention.tiles': [
+    { attrs: { scale: 0.35 }, inputs: [[3, 13, 8], [3, 8, 13], [3, 13, 8], [3, 1, 13]] },
+    { attrs: { scale: 1 }, inputs: [[2, 2, 7, 5], [2, 2, 5, 9], [2, 2, 9, 6], [7, 9]] },
+    { inputs: [[1, 5, 4], [1, 4, 17], [1, 17, 3]] }],
   'wasm.LayerNormalization.rows': [{ attrs: { epsilon: 1e-5 }, inputs: [[2, 7, 38], [38], [38]], firstOutputOnly: true },
     { attrs: { axis: 1 }, inputs: [[3, 2, 5], [2, 5], undefined], firstOutputOnly: true }],
   'wasm.Clip.simd': [{ inputs: [[1, 7, 5, 3], bound(-0.25), bound(0.5)] }],

@@ -34,6 +34,8 @@ interface LayerNormForm {
   axes?: number[];
   /** Axes of the variance's ReduceMean when they differ from the mean's. */
   varianceAxes?: number[];
+  /** γ all ones (PyTorch's initial LayerNorm weight). */
+  onesScale?: boolean;
 }
 
 /** x [2, 3, 8] → the decomposed layer normalisation over `axes` → y. */
@@ -53,7 +55,9 @@ function layerNormModel(form: LayerNormForm = {}): Graph {
   let y = b.op('Div', [d, std], {}, affine ? 'div' : 'y');
   if (affine) {
     const normalised = [2, 3, 8].slice(axes.length === 1 ? 2 : 1);
-    y = b.op('Mul', [y, b.initializer('gamma', uniformTensor(random, normalised, 0.5, 1.5))], {}, 'scale');
+    const gamma = form.onesScale ? fromNumbers('float32', normalised, new Array(normalised.reduce((n, d) => n * d, 1)).fill(1))
+      : uniformTensor(random, normalised, 0.5, 1.5);
+    y = b.op('Mul', [y, b.initializer('gamma', gamma)], {}, 'scale');
     y = b.op('Add', [y, b.initializer('beta', randomTensor(random, normalised, 0.3))], {}, 'y');
   }
   b.output(y);
@@ -87,9 +91,13 @@ describe('fuse-layer-norm', () => {
     assert.equal(opsOf(leading).includes('LayerNormalization'), false);
   });
 
-  it('runs as one wasm step after the whole pipeline', () => {
-    const graph = runPasses(layerNormModel());
+  it('is one step after the whole pipeline, also when remove-identities dropped a scale of ones before it', () => {
+    assert.deepEqual(opsOf(runPasses(layerNormModel())), ['LayerNormalization']);
+    const imported = layerNormModel({ onesScale: true });
+    const graph = runPasses(imported);
     assert.deepEqual(opsOf(graph), ['LayerNormalization']);
+    assert.equal(graph.nodes[0].inputs.length, 3, 'the bias is fused too');
+    assertSameOutputs(graph, imported, feeds);
   });
 });
 

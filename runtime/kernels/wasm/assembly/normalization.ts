@@ -71,30 +71,44 @@ export function layerNorm(x: usize, rows: i32, cols: i32, scale: usize, bias: us
 }
 
 /**
- * out[r, :] = softmax(x[r, :]) for r < rows: e^(x − max) / Σ e^(x − max). A row of −∞ gives NaN,
- * as the reference does. `out` may be `x`.
+ * out[r, :] = softmax(scale · x[r, :] + mask[r, :]) for r < rows: e^(v − max) / Σ e^(v − max).
+ * `mask` (0: none) is additive, its rows `maskRowBytes` apart (0: one row for all). A row of −∞
+ * gives NaN, as the reference does. `out` may be `x`.
  */
-export function softmaxRows(x: usize, rows: i32, cols: i32, out: usize): void {
+export function softmaxRows(x: usize, rows: i32, cols: i32, scale: f32, mask: usize, maskRowBytes: usize, out: usize): void {
   const bytes = <usize>cols << 2;
   const vectorEnd = bytes & ~<usize>15;
+  const scaleVector = f32x4.splat(scale);
   for (let r = 0; r < rows; r++) {
     const row = x + <usize>r * bytes;
     const outRow = out + <usize>r * bytes;
-    let maxVector = f32x4.splat(-Infinity);
+    const maskRow = mask + <usize>r * maskRowBytes;
     let i: usize = 0;
-    for (; i < vectorEnd; i += 16) maxVector = f32x4.max(maxVector, v128.load(row + i));
+    // v = scale · x + mask into out, with the row's max.
+    let maxVector = f32x4.splat(-Infinity);
+    for (; i < vectorEnd; i += 16) {
+      let v = f32x4.mul(v128.load(row + i), scaleVector);
+      if (mask != 0) v = f32x4.add(v, v128.load(maskRow + i));
+      v128.store(outRow + i, v);
+      maxVector = f32x4.max(maxVector, v);
+    }
     let rowMax = horizontalMax(maxVector);
-    for (; i < bytes; i += 4) rowMax = max(rowMax, load<f32>(row + i));
+    for (; i < bytes; i += 4) {
+      let v = load<f32>(row + i) * scale;
+      if (mask != 0) v += load<f32>(maskRow + i);
+      store<f32>(outRow + i, v);
+      rowMax = max(rowMax, v);
+    }
     const m = f32x4.splat(rowMax);
     let acc = f32x4.splat(0);
     for (i = 0; i < vectorEnd; i += 16) {
-      const e = exp4(f32x4.sub(v128.load(row + i), m));
+      const e = exp4(f32x4.sub(v128.load(outRow + i), m));
       v128.store(outRow + i, e);
       acc = f32x4.add(acc, e);
     }
     let sum = horizontalSum(acc);
     for (; i < bytes; i += 4) {
-      const e = <f32>Math.exp(<f64>(load<f32>(row + i) - rowMax));
+      const e = <f32>Math.exp(<f64>(load<f32>(outRow + i) - rowMax));
       store<f32>(outRow + i, e);
       sum += e;
     }
