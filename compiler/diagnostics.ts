@@ -14,6 +14,7 @@ export const codes = {
   unsupportedDType: 'NNCC112',
   unsupportedFeature: 'NNCC113',
   dynamicDimension: 'NNCC120',
+  paddingNotMasked: 'NNCC121',
   graphStructure: 'NNCC130',
   badInputFile: 'NNCC140',
   badOption: 'NNCC150',

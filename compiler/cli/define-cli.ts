@@ -17,6 +17,8 @@ export function defineCli(argv: readonly string[]): Argv {
       .option('output', { alias: 'o', type: 'string', describe: 'bundle directory to write (default: <model>.nnb beside the model)' })
       .option('dim', { type: 'string', array: true, default: [] as string[], describe: 'bind a symbolic dimension: --dim batch_size=1 (repeatable)' })
       .option('batch', { requiresArg: true, default: 1, describe: 'size for an unbound symbolic first input dimension' })
+      .option('buckets', { type: 'string', describe: 'compile a bucket set: one bundle per size of a dynamic dimension, --buckets sequence=32,64,128; the runtime pads feeds to the smallest that fits (checked at compile time to leave outputs unchanged)' })
+      .option('pad', { type: 'string', array: true, default: [] as string[], describe: 'with --buckets: the value an input is padded with (default 0), --pad input_ids=0 (repeatable)' })
       .option('profile', { type: 'string', describe: 'device profile (nncc profile, or fixtures/profiles/*.json): search kernels and weight sources for that device' })
       .option('objective', { choices: ['cold', 'warm'] as const, default: 'cold' as const, describe: 'with --profile: cold = least cold latency; warm = the conventional plan (warm-fastest kernels, nothing stored transformed)' })
       .option('continuous', { type: 'boolean', default: true, describe: 'with --profile: after the first run, prepare the warm-fastest kernels in the background and switch to them (--no-continuous: keep the cold plan)' })
@@ -30,7 +32,8 @@ export function defineCli(argv: readonly string[]): Argv {
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
       .example('$0 compile model.onnx --profile device.json', 'search the plan with the least cold latency on that device; writes model.nnb')
       .example('$0 compile model.onnx --profile device.json --objective warm -o conventional.nnb', 'the conventional plan, to compare against')
-      .example('$0 compile model.onnx --profile device.json --max-bundle-bytes 50000000', 'the best plan whose weights file fits in 50 MB'),
+      .example('$0 compile model.onnx --profile device.json --max-bundle-bytes 50000000', 'the best plan whose weights file fits in 50 MB')
+      .example('$0 compile encoder.onnx --buckets sequence=32,64,128,256 --profile device.json', 'a text encoder for any length up to 256'),
     async (args) => (await import('./commands/compile.js')).compileCommand(args))
     .command('run <bundle>', 'load a bundle and run one inference', (y) => y
       .positional('bundle', { type: 'string', demandOption: true, describe: 'the bundle directory (.nnb)' })

@@ -29,6 +29,26 @@ export function readTensorFile(path: string, expected: { dtype: DType; dims: rea
   return { dtype: tensor.dtype, dims: [...expected.dims], data: tensor.data };
 }
 
+/**
+ * The size along `axis` of the tensor a file holds, the other dims being `expected`'s (a bucket
+ * set's input of any length): from a .npy's shape, or a raw file's byte count.
+ */
+export function lengthInTensorFile(path: string, expected: { dtype: DType; dims: readonly number[] }, axis: number): number {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new CompileError(codes.badInputFile, `cannot read (${(error as Error).message})`, { file: path });
+  }
+  const others = sizeOf(expected.dims.filter((_, i) => i !== axis));
+  const elements = path.endsWith('.npy') ? sizeOf(parseNpy(bytes, path).dims) : bytes.length / bytesPerElement(expected.dtype);
+  const length = elements / others;
+  if (!Number.isSafeInteger(length) || length < 1) {
+    throw new CompileError(codes.badInputFile, `holds ${elements} elements, not a whole number of [${expected.dims.map((d, i) => (i === axis ? '?' : d)).join(',')}] ${expected.dtype}`, { file: path });
+  }
+  return length;
+}
+
 /** The dtype a raw file's extension names. */
 const rawExtensions: Readonly<Record<string, DType>> = {
   '.f32': 'float32', '.f64': 'float64', '.i32': 'int32', '.i64': 'int64', '.u8': 'uint8', '.bool': 'bool',

@@ -21,7 +21,7 @@ const module = { exports: {} };
 // runtime.cjs requires Node's built-in modules only.
 script.runInThisContext()(module.exports, (name) => process.getBuiltinModule(name), module, file, dirname(file));
 
-export const { Session, BundleError, FeedError } = module.exports;
+export const { Session, BucketedSession, BundleError, FeedError } = module.exports;
 
 /** Whether V8 used runtime.cache: 'accepted', 'rejected' (another V8 version or flags) or 'absent'. */
 export const runtimeCodeCache = cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted';

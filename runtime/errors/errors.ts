@@ -18,6 +18,7 @@ export const runtimeCodes = {
   disposed: 'NNCC211',
   laneFailed: 'NNCC212',
   runUnderWay: 'NNCC213',
+  bucketSetInvalid: 'NNCC214',
 } as const;
 
 export type RuntimeCode = (typeof runtimeCodes)[keyof typeof runtimeCodes];

@@ -3,14 +3,17 @@
  * stderr and a summary (or JSON) on stdout.
  */
 import { resolve } from 'node:path';
-import { compileModel } from '../../compile.js';
+import { compileBuckets } from '../../buckets.js';
+import { compileModel, type CompileOptions } from '../../compile.js';
 import { CompileError, codes } from '../../diagnostics.js';
-import { parseDimBindings } from '../parse-bindings.js';
+import { parseBuckets, parseDimBindings, parsePads } from '../parse-bindings.js';
 
 export interface CompileArgs {
   model: string;
   output?: string;
   dim: string[];
+  buckets?: string;
+  pad: string[];
   /**
    * The numeric flags as yargs gives them (no type, so a value that is not a number stays the text
    * the user wrote, for the error to name): checked here, `batch` by compileModel.
@@ -40,7 +43,8 @@ export function compileCommand(args: CompileArgs): void {
   };
   const budgets = { maxBundleBytes: bytes('--max-bundle-bytes', args.maxBundleBytes), maxMemoryBytes: bytes('--max-memory-bytes', args.maxMemoryBytes) };
   const outDir = args.output ?? args.model.replace(/\.onnx$/i, '') + '.nnb';
-  const result = compileModel(args.model, outDir, {
+  if (args.pad.length && !args.buckets) throw new CompileError(codes.badOption, '--pad applies to --buckets only', {}, 'add --buckets dim=<sizes>, or drop --pad');
+  const options: CompileOptions = {
     dims: parseDimBindings(args.dim),
     batch: args.batch as number,
     kernels: args.kernels,
@@ -53,7 +57,12 @@ export function compileCommand(args: CompileArgs): void {
     budgets,
     dumpDir: args.dumpDir,
     onStage: args.json ? undefined : (stage) => process.stderr.write(`nncc: ${stage}…\n`),
-  });
+  };
+  if (args.buckets) {
+    writeBucketSet(args, outDir, options);
+    return;
+  }
+  const result = compileModel(args.model, outDir, options);
   const summary = {
     ok: true, bundle: resolve(outDir), ...result.stats, inputs: result.manifest.inputs, outputs: result.manifest.outputs,
     ...(result.search ? { search: { ...result.search, steps: undefined } } : {}),
@@ -69,5 +78,23 @@ export function compileCommand(args: CompileArgs): void {
   if (search) {
     process.stdout.write(`predicted cold on ${search.profile} (${search.objective}): ${search.predictedMs.toFixed(1)} ms ` +
       `(lower bound ${search.lowerBoundMs.toFixed(1)} ms, gap ${search.gapPct.toFixed(1)}%)\n`);
+  }
+}
+
+function writeBucketSet(args: CompileArgs, outDir: string, options: CompileOptions): void {
+  const { set, buckets, elapsedMs } = compileBuckets(args.model, outDir, { ...parseBuckets(args.buckets!), pads: parsePads(args.pad) }, options);
+  const rows = buckets.map(({ size, result }) => ({
+    size, bundle: set.buckets.find((b) => b.size === size)!.bundle, ...result.stats,
+    ...(result.search ? { predictedColdMs: result.search.predictedMs } : {}),
+  }));
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({ ok: true, bucketSet: resolve(outDir), dim: set.dim, inputs: set.inputs, outputs: set.outputs, buckets: rows, elapsedMs })}\n`);
+    return;
+  }
+  process.stdout.write(`wrote ${resolve(outDir)}: ${set.dim} buckets ${set.buckets.map((b) => b.size).join(', ')} `
+    + `(pads ${set.inputs.map((i) => `${i.name}=${i.pad}`).join(', ')}; cut ${set.outputs.map((o) => o.name).join(', ') || 'none'}), ${elapsedMs.toFixed(0)} ms\n`);
+  for (const row of rows) {
+    process.stdout.write(`  ${row.bundle}: ${row.plannedSteps} steps, ${(row.weightsBytes / 1e6).toFixed(2)} MB weights`
+      + `${row.predictedColdMs !== undefined ? `, predicted cold ${row.predictedColdMs.toFixed(1)} ms` : ''}\n`);
   }
 }

@@ -3,6 +3,8 @@
  * inference on the given input files, writes or summarises the outputs, with --timings prints
  * the cold-start stage breakdown, and with --trace writes what every lane did as a Chrome trace.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeOutputFile } from '../../write-failure.js';
 import type * as Runtime from '../../../runtime/index.js';
 import type { StageTimings } from '../../../runtime/execute/timings.js';
@@ -10,7 +12,7 @@ import type { PredictedCold } from '../../../runtime/bundle/manifest.js';
 import type { Tensor } from '../../../runtime/tensor/tensor.js';
 import { CompileError, codes } from '../../diagnostics.js';
 import { parseFileBindings } from '../parse-bindings.js';
-import { readTensorFile, writeTensorFile } from '../tensor-files.js';
+import { lengthInTensorFile, readTensorFile, writeTensorFile } from '../tensor-files.js';
 
 export interface RunArgs {
   bundle: string;
@@ -26,7 +28,12 @@ export interface RunArgs {
 const runtimeBundle = new URL('../../../bundle/runtime.js', import.meta.url).href;
 
 export async function runCommand(args: RunArgs): Promise<void> {
-  const { Session } = (await import(runtimeBundle)) as typeof Runtime;
+  const runtime = (await import(runtimeBundle)) as typeof Runtime;
+  if (existsSync(join(args.bundle, 'buckets.json'))) {
+    await runBucketSet(runtime, args);
+    return;
+  }
+  const { Session } = runtime;
   const session = await Session.create(args.bundle, { verify: args.verify });
   const inputFiles = parseFileBindings(args.input, session.inputs.map((i) => i.name), '--input');
   const feeds: Record<string, Tensor> = {};
@@ -51,11 +58,51 @@ export async function runCommand(args: RunArgs): Promise<void> {
     process.stdout.write(`${JSON.stringify({ ok: true, outputs: summarise(outputs), timings: cold, ...prediction })}\n`);
     return;
   }
+  printOutputs(outputs, outputFiles);
+  if (args.timings) process.stdout.write(formatBreakdown(cold, predicted ?? undefined));
+}
+
+/**
+ * A bucket set: the fed length comes from the first padded input's file; the runtime picks the
+ * bucket. --timings and --trace describe one bundle's load and are refused here.
+ */
+async function runBucketSet(runtime: typeof Runtime, args: RunArgs): Promise<void> {
+  if (args.timings || args.trace) {
+    throw new CompileError(codes.badOption, `${args.timings ? '--timings' : '--trace'} describes one bundle; ${args.bundle} is a bucket set`, {},
+      'run one of its buckets (its .nnb inside) for the stage breakdown');
+  }
+  const session = runtime.BucketedSession.create(args.bundle, { verify: args.verify });
+  const first = session.set.inputs[0];
+  const templates = session.inputsFor(1);
+  const names = templates.map((t) => t.name);
+  const inputFiles = parseFileBindings(args.input, names, '--input');
+  const firstFile = inputFiles.get(first.name);
+  if (!firstFile) throw new CompileError(codes.badOption, `no file for input '${first.name}'`, {}, `pass --input ${first.name}=<file>`);
+  const length = lengthInTensorFile(firstFile, templates.find((t) => t.name === first.name)!, first.axis);
+  const feeds: Record<string, Tensor> = {};
+  for (const spec of session.inputsFor(length)) {
+    const file = inputFiles.get(spec.name);
+    if (!file) throw new CompileError(codes.badOption, `no file for input '${spec.name}' (${spec.dtype}[${spec.dims.join(',')}])`, {}, `pass --input ${spec.name}=<file>`);
+    feeds[spec.name] = readTensorFile(file, spec);
+  }
+  const outputs = await session.run(feeds);
+  const outputFiles = parseFileBindings(args.output, Object.keys(outputs), '--output');
+  for (const [name, file] of outputFiles) writeTensorFile(file, outputs[name]);
+  await session.dispose();
+  const bucket = session.sizes.find((size) => size >= length);
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({ ok: true, [session.set.dim]: length, bucket, outputs: summarise(outputs) })}\n`);
+    return;
+  }
+  process.stdout.write(`${session.set.dim} ${length} → bucket ${bucket}\n`);
+  printOutputs(outputs, outputFiles);
+}
+
+function printOutputs(outputs: Record<string, Tensor>, outputFiles: Map<string, string>): void {
   for (const [name, s] of Object.entries(summarise(outputs))) {
     process.stdout.write(`${name}: ${s.dtype}[${s.dims.join(',')}] argmax ${s.argmax} max ${s.max.toPrecision(6)} ` +
       `first [${s.first.map((v) => v.toPrecision(5)).join(', ')}]${outputFiles.has(name) ? ` → ${outputFiles.get(name)}` : ''}\n`);
   }
-  if (args.timings) process.stdout.write(formatBreakdown(cold, predicted ?? undefined));
 }
 
 interface ColdBreakdown extends StageTimings {
