@@ -8,8 +8,9 @@
  */
 import { attrFloat } from '../kernel.js';
 import type { KernelMemory, KernelVariant, StepArgs, StepShapes } from '../variant.js';
-import { sizeOf, stridesOf } from '../../tensor/tensor.js';
+import { sizeOf } from '../../tensor/tensor.js';
 import { packedBytes } from './Gemm.js';
+import { batchOffsets } from './MatMulBatched.js';
 
 const tileM = 6;
 
@@ -18,15 +19,6 @@ interface AttentionShape {
   /** Per batch, the mask's element offset, and the bytes between its rows (0: one row for all). */
   maskOffsets?: number[];
   maskRowBytes: number;
-}
-
-/** Element offsets of each batch of `outBatch` in a mask whose leading dims are `maskBatch` (broadcast where 1). */
-function maskBatchOffsets(maskBatch: readonly number[], outBatch: readonly number[], matrixElements: number): number[] {
-  const padded = [...new Array<number>(outBatch.length - maskBatch.length).fill(1), ...maskBatch];
-  const strides = stridesOf(padded).map((s, i) => (padded[i] === 1 ? 0 : s * matrixElements));
-  const outStrides = stridesOf(outBatch);
-  return Array.from({ length: sizeOf(outBatch) }, (_, batch) =>
-    outBatch.reduce((offset, _d, axis) => offset + (Math.floor(batch / outStrides[axis]) % outBatch[axis]) * strides[axis], 0));
 }
 
 function attentionShape(shapes: StepShapes): AttentionShape | undefined {
@@ -45,7 +37,7 @@ function attentionShape(shapes: StepShapes): AttentionShape | undefined {
   const [rows, cols] = aligned.slice(-2);
   const maskBatch = aligned.slice(0, -2);
   if (cols !== Skv || (rows !== 1 && rows !== Sq) || maskBatch.some((d, i) => d !== 1 && d !== batch[i])) return undefined;
-  return { ...shape, maskOffsets: maskBatchOffsets(maskBatch, batch, rows * cols), maskRowBytes: rows === 1 ? 0 : cols * 4 };
+  return { ...shape, maskOffsets: batchOffsets(maskBatch, batch, rows * cols), maskRowBytes: rows === 1 ? 0 : cols * 4 };
 }
 
 function layout(s: AttentionShape): { packedB: number; packedA: number; scores: number; total: number } {

@@ -21,8 +21,8 @@ interface BatchedProduct {
   bShared: boolean;
 }
 
-/** Element offsets, in a tensor of batch dims `dims`, of each batch of the broadcast `outDims`. */
-function batchOffsets(dims: readonly number[], outDims: readonly number[], matrixElements: number): number[] {
+/** Element offsets, in a tensor of batch dims `dims`, of each batch of the broadcast `outDims` (also Attention.ts's masks). */
+export function batchOffsets(dims: readonly number[], outDims: readonly number[], matrixElements: number): number[] {
   const padded = [...new Array<number>(outDims.length - dims.length).fill(1), ...dims];
   const strides = stridesOf(padded).map((s, i) => (padded[i] === 1 ? 0 : s * matrixElements));
   const outStrides = stridesOf(outDims);
