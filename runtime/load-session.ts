@@ -54,17 +54,19 @@ export function loadSession(bundleDir: string, options: LoadOptions): { manifest
   const allocated = timed(timings, 'allocMs', () => sharedMemory(plan.memoryBytes));
   const memory = timed(timings, 'prepareMs', () => createMemory(plan, allocated));
   const weights = options.verify ? undefined : timed(timings, 'readMs', () => openWeights(manifest, bundleDir, plan.weightsBytes));
-  // Verified weights are all in memory; otherwise tables read by rows keep a file of their own open.
-  const tableRows = weights && plan.steps.some((s) => s.tableRows)
-    ? timed(timings, 'readMs', () => { const file = openWeights(manifest, bundleDir, plan.weightsBytes); return new TableRowReader(plan, memory, file.fd, file.file); })
-    : undefined;
   const ready = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));
   const warmReady = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.steps.length) * 4));
   const loadTrace = createLoadTrace(plan.steps.length, plan.lanes);
   // Issued before anything else is prepared: Node's I/O threads read while this thread binds the steps.
   const background = weights ? startBackgroundReads(plan, memory, weights.fd) : undefined;
   let lanes: LanePool | undefined;
+  let tableRows: TableRowReader | undefined;
   try {
+    // Verified weights are all in memory; otherwise tables read by rows keep a file of their own open.
+    if (weights && plan.steps.some((s) => s.tableRows)) {
+      const file = timed(timings, 'readMs', () => openWeights(manifest, bundleDir, plan.weightsBytes));
+      tableRows = new TableRowReader(plan, memory, file.fd, file.file);
+    }
     lanes = plan.lanes > 1
       ? timed(timings, 'prepareMs', () => new LanePool(plan.lanes - 1, {
         memory: memory.memory, module: compileKernelModule(), plan, file: bundleDir, ready: ready.buffer as SharedArrayBuffer,
