@@ -14,6 +14,7 @@ import { nodeCrypto, nodeZlib } from '../node-builtins.js';
 import type { Plan } from '../plan/plan.js';
 import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest } from './manifest.js';
 import { checkPlan } from './check-plan.js';
+import { isBucketSet } from './bucket-set.js';
 import { checkedTierUpFunctions } from '../load/tier-up.js';
 
 /** Engine features this runtime provides (relaxed SIMD where the engine has it: kernels/wasm/module.ts; bundles of earlier versions list it). */
@@ -44,6 +45,10 @@ export function readManifest(dir: string): Manifest {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
+    if (isBucketSet(dir)) {
+      throw new BundleError(runtimeCodes.bundleUnreadable, file, 'this directory is a bucket set (buckets.json), not one bundle: '
+        + 'load it with BucketedSession (nncc run takes it as it is), or name one of its bucket directories');
+    }
     throw new BundleError(runtimeCodes.bundleUnreadable, file, `cannot read the bundle manifest (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   let manifest: Manifest;

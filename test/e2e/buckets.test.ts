@@ -18,6 +18,7 @@ import { randomTensor, seededRandom } from '../../compiler/random.js';
 import { OnnxModelBuilder } from '../../fixtures/builder/onnx-builder.js';
 import { BucketedSession } from '../../runtime/bucketed-session.js';
 import { BundleError, FeedError } from '../../runtime/errors/errors.js';
+import { Session } from '../../runtime/session.js';
 import { fromNumbers, type Tensor } from '../../runtime/tensor/tensor.js';
 import { nncc } from '../support/cli.js';
 import { repoRoot } from '../support/paths.js';
@@ -122,6 +123,13 @@ describe('bucket sets: one model, a few sequence sizes', () => {
     const session = BucketedSession.create(damaged);
     await assert.rejects(session.run(feedsOf(3)), /NNCC214 .*manifest\.json: this bucket was compiled from another model than the set/);
     await session.dispose();
+  });
+
+  it('a bucket set given where one bundle is expected says what it is', async () => {
+    await assert.rejects(Session.create(setDir), /NNCC200 .*is a bucket set \(buckets\.json\), not one bundle: load it with BucketedSession/);
+    const verified = nncc('verify', setDir);
+    assert.notEqual(verified.status, 0);
+    assert.match(verified.stderr + verified.stdout, /is a bucket set/);
   });
 
   it('nncc run takes input files of any length and says which bucket ran', () => {
