@@ -6,13 +6,14 @@
  * dimension is found by importing the model at two sizes. The rule is checked, not assumed: on
  * the reference kernels, the model at a shorter length and the smallest bucket fed the same
  * values padded must give the same outputs, or the set is refused (the model does not ignore
- * padded positions). Written atomically, like a bundle.
+ * padded positions). Written atomically, like a bundle (bundle/write-atomically.ts).
  */
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { bucketSetFileName, bucketSetFormatVersion, isBucketSet, type BucketSet } from '../runtime/bundle/bucket-set.js';
 import { cutAlong, padAlong } from '../runtime/tensor/along-axis.js';
-import { allocData, isBigIntType, isFloatType, sizeOf, type Tensor } from '../runtime/tensor/tensor.js';
+import { fromNumbers, isFloatType, sizeOf, type Tensor } from '../runtime/tensor/tensor.js';
+import { writeDirectoryAtomically } from './bundle/write-atomically.js';
 import { compareTensors } from './compare-tensors.js';
 import { compileModel, importOnnxFile, type CompileOptions, type CompileResult } from './compile.js';
 import { CompileError, codes } from './diagnostics.js';
@@ -72,29 +73,22 @@ export function compileBuckets(modelPath: string, outDir: string, spec: BucketsS
     inputs: inputs.map((i) => ({ ...i, pad: spec.pads?.[i.name] ?? 0 })),
     outputs,
   };
-  checkPadding(modelPath, set, importAt);
-  const temp = `${outDir}.tmp-${process.pid}`;
+  checkPadding(modelPath, set, small, importAt);
   refuseNonBucketSet(outDir);
-  rmSync(temp, { recursive: true, force: true });
-  mkdirSync(dirname(temp), { recursive: true });
-  mkdirSync(temp);
-  try {
-    const buckets = set.buckets.map(({ size, bundle }) => {
+  let buckets: BucketSetResult['buckets'] = [];
+  let written = set;
+  writeDirectoryAtomically(outDir, 'bucket set', (temp, writing) => {
+    buckets = set.buckets.map(({ size, bundle }) => {
       options.onStage?.(`bucket ${spec.dim}=${size}`);
       const result = compileModel(modelPath, join(temp, bundle), { ...options, dims: { ...options.dims, [spec.dim]: size } });
       return { size, result };
     });
-    const written: BucketSet = { ...set, model: { name: buckets[0].result.manifest.model.name, sha256: buckets[0].result.manifest.model.sha256 } };
+    const { name, sha256 } = buckets[0].result.manifest.model;
+    written = { ...set, model: { name, sha256 } };
+    writing(bucketSetFileName);
     writeFileSync(join(temp, bucketSetFileName), `${JSON.stringify(written, null, 2)}\n`);
-    const old = `${temp}.old`;
-    if (existsSync(outDir)) renameSync(outDir, old);
-    renameSync(temp, outDir);
-    rmSync(old, { recursive: true, force: true });
-    return { set: written, buckets, elapsedMs: performance.now() - start };
-  } catch (error) {
-    rmSync(temp, { recursive: true, force: true });
-    throw error;
-  }
+  });
+  return { set: written, buckets, elapsedMs: performance.now() - start };
 }
 
 function refuseNonBucketSet(target: string): void {
@@ -105,20 +99,20 @@ function refuseNonBucketSet(target: string): void {
 }
 
 /**
- * The model at a shorter length L and the smallest bucket S fed the same values, padded from L
+ * The model at a shorter length L and the smallest bucket S (`bucket`, imported) fed the same values, padded from L
  * to S, must agree on every output (cut back to L where it has the dimension): float inputs get
  * seeded random values, integer and bool ones 1 (a valid id, an unmasked position).
  */
-function checkPadding(modelPath: string, set: BucketSet, importAt: (size: number) => Graph): void {
+function checkPadding(modelPath: string, set: BucketSet, bucket: Graph, importAt: (size: number) => Graph): void {
   const size = set.buckets[0].size;
   const length = Math.max(1, Math.floor((size * 3) / 4));
   if (length === size) return;
-  const [short, bucket] = [importAt(length), importAt(size)];
+  const short = importAt(length);
   const random = seededRandom(71);
   const feedsShort: Record<string, Tensor> = {};
   const feedsBucket: Record<string, Tensor> = {};
   for (const input of short.inputs) {
-    const value = isFloatType(input.dtype) ? randomTensor(random, input.dims) : filled(input.dtype, input.dims, 1);
+    const value = isFloatType(input.dtype) ? randomTensor(random, input.dims) : fromNumbers(input.dtype, input.dims, new Array<number>(sizeOf(input.dims)).fill(1));
     feedsShort[input.name] = value;
     const padded = set.inputs.find((i) => i.name === input.name);
     feedsBucket[input.name] = padded ? padAlong(value, padded.axis, size, padded.pad) : value;
@@ -135,10 +129,4 @@ function checkPadding(modelPath: string, set: BucketSet, importAt: (size: number
         { file: modelPath }, `compile one bundle per length with --dim ${set.dim}=<size>, or give pad values the model masks (--pad name=value)`);
     }
   }
-}
-
-function filled(dtype: Tensor['dtype'], dims: readonly number[], value: number): Tensor {
-  const data = allocData(dtype, sizeOf(dims));
-  (data as unknown as { fill(v: unknown): void }).fill(isBigIntType(dtype) ? BigInt(value) : value);
-  return { dtype, dims: [...dims], data };
 }

@@ -38,8 +38,11 @@ export class BucketedSession {
   }
 
   /** The bucket's session for feeds of length `length` (loading it now if it is not yet). */
-  async load(length: number): Promise<Session> {
-    const bucket = this.bucketFor(length);
+  load(length: number): Promise<Session> {
+    return this.loadBucket(this.bucketFor(length));
+  }
+
+  private async loadBucket(bucket: BucketSet['buckets'][number]): Promise<Session> {
     const loaded = this.sessions.get(bucket.size);
     if (loaded) return loaded;
     const session = await Session.create(join(this.dir, bucket.bundle), this.options);
@@ -51,10 +54,10 @@ export class BucketedSession {
   async run(feeds: Feeds, options: RunOptions = {}): Promise<Outputs> {
     if (this.disposed) throw new BundleError(runtimeCodes.disposed, this.dir, 'the session was disposed');
     const length = this.lengthOf(feeds);
-    const session = await this.load(length);
-    const size = this.bucketFor(length).size;
+    const bucket = this.bucketFor(length);
+    const session = await this.loadBucket(bucket);
     const padded: Feeds = { ...feeds };
-    for (const input of this.set.inputs) padded[input.name] = padAlong(feeds[input.name], input.axis, size, input.pad);
+    for (const input of this.set.inputs) padded[input.name] = padAlong(feeds[input.name], input.axis, bucket.size, input.pad);
     const outputs = await session.run(padded, options);
     for (const output of this.set.outputs) outputs[output.name] = cutAlong(outputs[output.name], output.axis, length);
     return outputs;

@@ -2,16 +2,14 @@
  * The bundle writer: takes the lowered model and the identities of its inputs, gives a bundle
  * directory (`manifest.json`, `schedule.json`, `plan.msgpack`, `weights.bin`, the typed entry
  * module `index.mjs` + `index.d.mts`, and with a device profile `timeline.json`, the predicted
- * timeline that `nncc explain` reads). Writing is
- * atomic: files go to a temporary directory beside the target, which is renamed into place only
- * when complete, so a killed compile leaves the old bundle, the new one, or (killed between the
- * two renames of a replacement) none, never half of one; the temporary directories a kill leaves
- * are removed by the next compile to that target (`temp-dirs.ts`). A write that fails (disk
- * full…) removes its temporary directory and throws NNCC160 naming the path and the cause.
+ * timeline that `nncc explain` reads). Writing is atomic (`write-atomically.ts`): a killed compile
+ * leaves the old bundle, the new one, or none, never half of one; the temporary directories a
+ * kill leaves are removed by the next compile to that target (`temp-dirs.ts`). A write that fails
+ * (disk full…) throws NNCC160 naming the path and the cause.
  * The same inputs give byte-identical files.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Packr } from 'msgpackr';
 import { bundleFileNames, bundleFormat, type BundleFileEntry, type Manifest, type PredictedCold } from '../../runtime/bundle/manifest.js';
 import { firstRunFunctions } from './first-run-functions.js';
@@ -20,13 +18,12 @@ import { crc32, sha256 } from '../../runtime/bundle/read-bundle.js';
 import { kernelAbi, requiredFeatures } from '../../runtime/kernels/catalogue.js';
 import type { Plan } from '../../runtime/plan/plan.js';
 import { CompileError, codes } from '../diagnostics.js';
-import { describeWriteFailure, makeDirectory } from '../write-failure.js';
 import type { LoweredModel } from '../lower/lower.js';
 import type { Stage } from '../../runtime/trace/stages.js';
 import { nnccVersion } from '../version.js';
 import { generateEntryModule } from './entry-module.js';
 import { renderSchedule } from './schedule-text.js';
-import { removeStaleTempDirs, tempDirFor } from './temp-dirs.js';
+import { writeDirectoryAtomically } from './write-atomically.js';
 
 /** Not in the runtime's `bundleFileNames`: only review tools read it, the runtime never does. */
 export const timelineFileName = 'timeline.json';
@@ -144,32 +141,10 @@ function refuseNonBundle(target: string): void {
 }
 
 function writeAtomically(target: string, contents: readonly [string, Uint8Array][]): void {
-  const parent = dirname(target);
-  const temp = tempDirFor(target);
-  const old = `${temp}.old`;
-  let writing = '';
-  makeDirectory(parent);
-  try {
-    removeStaleTempDirs(target);
-    mkdirSync(temp);
+  writeDirectoryAtomically(target, 'bundle', (temp, writing) => {
     for (const [name, bytes] of contents) {
-      writing = ` writing ${name}`;
+      writing(name);
       writeFileSync(join(temp, name), bytes);
     }
-    writing = '';
-    if (existsSync(target)) {
-      renameSync(target, old);
-      renameSync(temp, target);
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      renameSync(temp, target);
-    }
-  } catch (error) {
-    rmSync(temp, { recursive: true, force: true });
-    if (existsSync(old) && !existsSync(target)) renameSync(old, target);
-    if (error instanceof CompileError) throw error;
-    const failure = describeWriteFailure(error, target);
-    throw new CompileError(codes.bundleWrite, `cannot write the bundle${writing}: ${failure ? `${failure.what} (${failure.code})` : (error as Error).message}`,
-      { file: target }, failure?.hint ?? 'check free disk space and permissions of the output directory');
-  }
+  });
 }

@@ -5,6 +5,7 @@
  * (Clip's min and max) are constants.
  */
 import { consumersOf, type Graph, type Node } from '../ir/graph.js';
+import { producersOf } from './patterns.js';
 
 export const fusableActivations: ReadonlySet<string> = new Set([
   'Relu', 'LeakyRelu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Silu', 'Gelu',
@@ -13,8 +14,7 @@ export const fusingProducers: ReadonlySet<string> = new Set(['Conv', 'Gemm', 'Ma
 
 export function fuseActivations(graph: Graph): void {
   const consumers = consumersOf(graph);
-  const producerOf = new Map<string, Node>();
-  for (const node of graph.nodes) for (const out of node.outputs) producerOf.set(out, node);
+  const producerOf = producersOf(graph);
   const removed = new Set<Node>();
   for (const activation of graph.nodes) {
     if (!fusableActivations.has(activation.op)) continue;

@@ -7,6 +7,7 @@
  * steps (producer, gate, Mul) becomes one.
  */
 import { consumersOf, type Graph, type Node } from '../ir/graph.js';
+import { producersOf } from './patterns.js';
 
 /** HardSwish's own alpha (1/6) as float32 stores it, within float32 rounding of either form. */
 const hardSwishAlpha = 1 / 6;
@@ -21,8 +22,7 @@ function gatedActivation(gate: Node): string | undefined {
 
 export function fuseGatedActivations(graph: Graph): void {
   const consumers = consumersOf(graph);
-  const producerOf = new Map<string, Node>();
-  for (const node of graph.nodes) for (const out of node.outputs) producerOf.set(out, node);
+  const producerOf = producersOf(graph);
   const removed = new Set<Node>();
   graph.nodes = graph.nodes.map((mul) => {
     if (mul.op !== 'Mul' || mul.inputs.length !== 2 || mul.inputs[0] === mul.inputs[1]) return mul;

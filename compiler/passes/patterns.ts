@@ -1,5 +1,5 @@
 /**
- * Helpers the pattern passes share (fuse-gelu, fuse-layer-norm, fuse-attention): who produces a
+ * Helpers the pattern passes share (the fusions: attention, GELU, LayerNorm, activations): who produces a
  * value, which scalar a constant holds, and reading a node's operands when one of them is a
  * constant. They only look at the graph.
  */

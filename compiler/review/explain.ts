@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleFileNames } from '../../runtime/bundle/manifest.js';
+import { isBucketSet } from '../../runtime/bundle/bucket-set.js';
 import { byLaneOrder, laneName, type TraceSpan } from '../../runtime/trace/trace.js';
 import { timelineFileName, type PredictedTimeline } from '../bundle/write-bundle.js';
 import { CompileError, codes } from '../diagnostics.js';
@@ -27,7 +28,8 @@ const stages: readonly Stage[] = ['start', 'prepare', 'alloc', 'read', 'transfor
 
 export function readTimeline(bundleDir: string): PredictedTimeline {
   if (!existsSync(join(bundleDir, bundleFileNames.manifest))) {
-    throw new CompileError(codes.badInputFile, 'not a bundle: no manifest.json', { file: bundleDir }, 'pass a bundle directory (.nnb) that nncc compile wrote');
+    throw new CompileError(codes.badInputFile, 'not a bundle: no manifest.json', { file: bundleDir },
+      isBucketSet(bundleDir) ? 'this is a bucket set (buckets.json): name one of its bucket directories' : 'pass a bundle directory (.nnb) that nncc compile wrote');
   }
   const file = join(bundleDir, timelineFileName);
   if (!existsSync(file)) {

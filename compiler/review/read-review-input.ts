@@ -6,6 +6,7 @@
  * every refusal is an NNCC140 diagnostic naming the file.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { isBucketSet } from '../../runtime/bundle/bucket-set.js';
 import { join } from 'node:path';
 import { bundleFileNames, type Manifest } from '../../runtime/bundle/manifest.js';
 import { sha256 } from '../../runtime/bundle/read-bundle.js';
@@ -66,7 +67,8 @@ export function readReviewInput(path: string): ReviewInput {
   }
   if (!isDirectory) return { path, schedule: readSchedule(path), manifest: null };
   const manifestFile = join(path, bundleFileNames.manifest);
-  const manifest = checkManifest(readJson(manifestFile, 'not a bundle: no readable manifest.json'), manifestFile);
+  const notBundle = isBucketSet(path) ? 'a bucket set (buckets.json), not one bundle: name one of its bucket directories' : 'not a bundle: no readable manifest.json';
+  const manifest = checkManifest(readJson(manifestFile, notBundle), manifestFile);
   const scheduleFile = join(path, bundleFileNames.schedule);
   const schedule = readSchedule(scheduleFile);
   refuseUnlisted(manifest, scheduleFile);

@@ -127,9 +127,11 @@ describe('bucket sets: one model, a few sequence sizes', () => {
 
   it('a bucket set given where one bundle is expected says what it is', async () => {
     await assert.rejects(Session.create(setDir), /NNCC200 .*is a bucket set \(buckets\.json\), not one bundle: load it with BucketedSession/);
-    const verified = nncc('verify', setDir);
-    assert.notEqual(verified.status, 0);
-    assert.match(verified.stderr + verified.stdout, /is a bucket set/);
+    for (const command of [['verify', setDir], ['inspect', setDir], ['explain', setDir], ['diff', setDir, setDir]]) {
+      const refused = nncc(...command);
+      assert.notEqual(refused.status, 0, command[0]);
+      assert.match(refused.stderr + refused.stdout, /bucket set \(buckets\.json\)/, command[0]);
+    }
   });
 
   it('nncc run takes input files of any length and says which bucket ran', () => {

@@ -10,6 +10,7 @@ import type * as Runtime from '../../../runtime/index.js';
 import type { StageTimings } from '../../../runtime/execute/timings.js';
 import type { PredictedCold } from '../../../runtime/bundle/manifest.js';
 import type { Tensor } from '../../../runtime/tensor/tensor.js';
+import type { TensorSpec } from '../../../runtime/bundle/manifest.js';
 import { CompileError, codes } from '../../diagnostics.js';
 import { parseFileBindings } from '../parse-bindings.js';
 import { lengthInTensorFile, readTensorFile, writeTensorFile } from '../tensor-files.js';
@@ -36,16 +37,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
   const { Session } = runtime;
   const session = await Session.create(args.bundle, { verify: args.verify });
   const inputFiles = parseFileBindings(args.input, session.inputs.map((i) => i.name), '--input');
-  const feeds: Record<string, Tensor> = {};
-  for (const spec of session.inputs) {
-    const file = inputFiles.get(spec.name);
-    if (!file) {
-      throw new CompileError(codes.badOption, `no file for input '${spec.name}' (${spec.dtype}[${spec.dims.join(',')}])`, {},
-        `pass --input ${spec.name}=<file.f32|file.npy>`);
-    }
-    feeds[spec.name] = readTensorFile(file, spec);
-  }
-  const outputs = await session.run(feeds);
+  const outputs = await session.run(readFeeds(session.inputs, inputFiles));
   const sinceProcessStartMs = performance.now();
   const outputFiles = parseFileBindings(args.output, session.outputs.map((o) => o.name), '--output');
   for (const [name, file] of outputFiles) writeTensorFile(file, outputs[name]);
@@ -76,16 +68,9 @@ async function runBucketSet(runtime: typeof Runtime, args: RunArgs): Promise<voi
   const templates = session.inputsFor(1);
   const names = templates.map((t) => t.name);
   const inputFiles = parseFileBindings(args.input, names, '--input');
-  const firstFile = inputFiles.get(first.name);
-  if (!firstFile) throw new CompileError(codes.badOption, `no file for input '${first.name}'`, {}, `pass --input ${first.name}=<file>`);
-  const length = lengthInTensorFile(firstFile, templates.find((t) => t.name === first.name)!, first.axis);
-  const feeds: Record<string, Tensor> = {};
-  for (const spec of session.inputsFor(length)) {
-    const file = inputFiles.get(spec.name);
-    if (!file) throw new CompileError(codes.badOption, `no file for input '${spec.name}' (${spec.dtype}[${spec.dims.join(',')}])`, {}, `pass --input ${spec.name}=<file>`);
-    feeds[spec.name] = readTensorFile(file, spec);
-  }
-  const outputs = await session.run(feeds);
+  const firstSpec = templates.find((t) => t.name === first.name)!;
+  const length = lengthInTensorFile(fileFor(firstSpec, inputFiles), firstSpec, first.axis);
+  const outputs = await session.run(readFeeds(session.inputsFor(length), inputFiles));
   const outputFiles = parseFileBindings(args.output, Object.keys(outputs), '--output');
   for (const [name, file] of outputFiles) writeTensorFile(file, outputs[name]);
   await session.dispose();
@@ -96,6 +81,19 @@ async function runBucketSet(runtime: typeof Runtime, args: RunArgs): Promise<voi
   }
   process.stdout.write(`${session.set.dim} ${length} → bucket ${bucket}\n`);
   printOutputs(outputs, outputFiles);
+}
+
+function fileFor(spec: TensorSpec, inputFiles: Map<string, string>): string {
+  const file = inputFiles.get(spec.name);
+  if (!file) {
+    throw new CompileError(codes.badOption, `no file for input '${spec.name}' (${spec.dtype}[${spec.dims.join(',')}])`, {},
+      `pass --input ${spec.name}=<file.f32|file.i64|file.npy>`);
+  }
+  return file;
+}
+
+function readFeeds(specs: readonly TensorSpec[], inputFiles: Map<string, string>): Record<string, Tensor> {
+  return Object.fromEntries(specs.map((spec) => [spec.name, readTensorFile(fileFor(spec, inputFiles), spec)]));
 }
 
 function printOutputs(outputs: Record<string, Tensor>, outputFiles: Map<string, string>): void {
